@@ -1,0 +1,122 @@
+"""The deck model: loading and checking a deck folder (DECK-FORMAT v1). Nothing of the web."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..integrity import HashCache
+from . import checks
+from .loader import DECK_ID, DeckToml, Located, item_paths, read_deck_file, read_item
+from .model import (
+    Case,
+    Challenge,
+    Change,
+    Corroboration,
+    Deck,
+    Defect,
+    Evidence,
+    Exhibit,
+    Fact,
+    Medium,
+    RecordedHash,
+    Review,
+    Shows,
+    Source,
+    Step,
+)
+from .problems import Problem, summary
+
+__all__ = [
+    "Case",
+    "Challenge",
+    "Change",
+    "Corroboration",
+    "Deck",
+    "DeckReport",
+    "Defect",
+    "Evidence",
+    "Exhibit",
+    "Fact",
+    "Medium",
+    "Problem",
+    "RecordedHash",
+    "Review",
+    "Shows",
+    "Source",
+    "Step",
+    "load_deck",
+    "summary",
+]
+
+
+@dataclass(frozen=True)
+class DeckReport:
+    """What loading a deck gave: the deck when it has no error, and every problem found."""
+
+    deck: Deck | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+
+def load_deck(
+    root: str | Path,
+    *,
+    hash_cache: HashCache | None = None,
+    verify_hashes: bool = True,
+    progress: checks.ProgressFactory | None = None,
+) -> DeckReport:
+    """Load and check a deck folder, reporting every problem in one run.
+
+    Recorded hashes are verified against the files unless `verify_hashes` is false; with a
+    `hash_cache`, files unchanged since their last verification are not read again.
+    """
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return DeckReport(None, (Problem("error", str(root), "deck_dir_missing"),))
+    if not DECK_ID.match(root.resolve().name):
+        problems.append(
+            Problem("error", "deck.toml", "bad_deck_id", params={"name": root.resolve().name})
+        )
+    if not (root / "deck.toml").is_file():
+        problems.append(Problem("error", "deck.toml", "deck_toml_missing"))
+        toml = DeckToml(Located("deck.toml"), None, None)
+    else:
+        toml = read_deck_file(root, problems)
+    deck_file = toml.deck
+    paths = item_paths(root)
+    if not paths:
+        problems.append(Problem("error", "items/", "no_items"))
+    items = [read_item(root, path, problems) for path in paths]
+    ctx = checks.Context(root, toml, items, problems, hash_cache, verify_hashes, progress)
+    checks.check_deck_file(ctx)
+    for item in items:
+        checks.check_item(ctx, item)
+    checks.check_facts(ctx)
+    ordered = _in_file_order(problems, ["deck.toml", *paths])
+    if any(p.is_error for p in ordered) or deck_file is None:
+        return DeckReport(None, ordered)
+    exhibits = {i.exhibit.id: i.exhibit for i in items if i.exhibit is not None}
+    order = deck_file.order or [i.exhibit.id for i in items if i.exhibit is not None]
+    deck = Deck(
+        id=root.resolve().name,
+        root=root.resolve(),
+        case=deck_file.case,
+        facts=deck_file.facts,
+        evidence=deck_file.evidence,
+        exhibits=tuple(exhibits[i] for i in order),
+    )
+    return DeckReport(deck, ordered)
+
+
+def _in_file_order(problems: list[Problem], paths: list[str]) -> tuple[Problem, ...]:
+    rank = {path: i for i, path in enumerate(paths)}
+    return tuple(sorted(problems, key=lambda p: (rank.get(p.path, -1), p.line or 0)))

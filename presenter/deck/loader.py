@@ -1,0 +1,218 @@
+"""Reading a deck folder into the model: files, front matter, TOML, schema — with positions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from . import toml_lines
+from .model import LOADER_FIELDS, DeckFile, Exhibit
+from .problems import Problem, format_key
+
+DECK_ID = re.compile(r"^[a-z0-9-]+$")
+FRONT_MATTER_FENCE = "+++"
+NOTES_FENCE = "???"
+
+_DECK_FILE = TypeAdapter(DeckFile)
+_EXHIBIT = TypeAdapter(Exhibit)
+
+_TYPE_NAMES = {
+    "string": ("字符串", "a string"),
+    "int": ("整数", "an integer"),
+    "float": ("数字", "a number"),
+    "bool": ("true 或 false", "true or false"),
+    "tuple": ("数组", "an array"),
+    "list": ("数组", "an array"),
+    "dict": ("表", "a table"),
+    "dataclass": ("表", "a table"),
+    "model": ("表", "a table"),
+    "datetime": ("时间", "a datetime"),
+    "date": ("日期", "a date"),
+}
+
+
+@dataclass(frozen=True)
+class Located:
+    """A file of the deck and where its keys are, for reporting problems in it."""
+
+    path: str
+    lines: dict[toml_lines.KeyPath, int] = field(default_factory=dict)
+    offset: int = 0
+
+    def line(self, *key: str | int) -> int | None:
+        line = toml_lines.line_of(self.lines, key)
+        return line + self.offset if line else None
+
+    def problem(self, severity: str, code: str, *key: str | int, **params: object) -> Problem:
+        return Problem(severity, self.path, code, format_key(key), self.line(*key), params)  # type: ignore[arg-type]
+
+    def error(self, code: str, *key: str | int, **params: object) -> Problem:
+        return self.problem("error", code, *key, **params)
+
+    def warning(self, code: str, *key: str | int, **params: object) -> Problem:
+        return self.problem("warning", code, *key, **params)
+
+
+@dataclass
+class ItemFile:
+    """An items/*.md file as read: its exhibit when valid, and its id in any case."""
+
+    where: Located
+    raw: dict[str, Any] | None
+    exhibit: Exhibit | None
+
+    @property
+    def raw_id(self) -> str | None:
+        value = (self.raw or {}).get("id")
+        return value if isinstance(value, str) else None
+
+
+def read_text(root: Path, relative: str, problems: list[Problem]) -> str | None:
+    try:
+        text = (root / relative).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem("error", relative, "not_utf8"))
+        return None
+    except OSError as error:
+        problems.append(
+            Problem(
+                "error", relative, "unreadable", params={"path": relative, "detail": error.strerror}
+            )
+        )
+        return None
+    return text.replace("\r\n", "\n")
+
+
+def parse_toml(
+    text: str, where: Located, problems: list[Problem]
+) -> tuple[dict[str, Any] | None, Located]:
+    data, syntax = toml_lines.parse(text)
+    if syntax:
+        line = syntax.line + where.offset if syntax.line else None
+        problems.append(
+            Problem("error", where.path, "toml_syntax", line=line, params={"detail": syntax.detail})
+        )
+        return None, where
+    return data, Located(where.path, toml_lines.key_lines(text), where.offset)
+
+
+def validate(adapter: TypeAdapter, data: dict[str, Any], where: Located, problems: list[Problem]):
+    """`data` as a model object, or None with every schema problem appended."""
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as invalid:
+        problems.extend(_schema_problem(error, where) for error in invalid.errors())
+        return None
+
+
+def _schema_problem(error: dict[str, Any], where: Located) -> Problem:
+    key = tuple(part for part in error["loc"] if isinstance(part, int) or _is_key(part))
+    kind: str = error["type"]
+    value = error.get("input")
+    params: dict[str, object] = {"value": _show(value)}
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
+        code = "unknown_key"
+    elif kind in ("missing", "missing_keyword_argument"):
+        code = "missing_key"
+    elif kind == "literal_error":
+        code = "bad_value"
+        params["expected"] = error["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
+    elif kind.endswith("_type") or kind == "dataclass_exact_type":
+        code = "bad_type"
+        names = _TYPE_NAMES.get(kind.removesuffix("_type").removesuffix("_exact"), ("?", "?"))
+        params |= {"expected_zh": names[0], "expected_en": names[1]}
+    else:
+        code = kind
+    return Problem(
+        "error", where.path, code, format_key(key), where.line(*key), params, fallback=error["msg"]
+    )
+
+
+def _is_key(part: object) -> bool:
+    """Pydantic puts validator tags such as 'function-before[...]' in locations: not keys."""
+    return isinstance(part, str) and not re.search(r"[\[\(]", part)
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class DeckToml:
+    """deck.toml as read: the validated file when valid, and the ids it declares in any case."""
+
+    where: Located
+    raw: dict[str, Any] | None
+    deck: DeckFile | None
+
+    def ids(self, table: str) -> set[str] | None:
+        """The ids of [[fact]] or [[evidence]] as written, or None if the file did not parse."""
+        if self.raw is None:
+            return None
+        entries = self.raw.get(table, [])
+        entries = entries if isinstance(entries, list) else []
+        return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+
+
+def read_deck_file(root: Path, problems: list[Problem]) -> DeckToml:
+    where = Located("deck.toml")
+    text = read_text(root, "deck.toml", problems)
+    if text is None:
+        return DeckToml(where, None, None)
+    data, where = parse_toml(text, where, problems)
+    if data is None:
+        return DeckToml(where, None, None)
+    return DeckToml(where, data, validate(_DECK_FILE, data, where, problems))
+
+
+def split_item(text: str) -> tuple[str, int, str, str] | str:
+    """(front matter, its first line number, body, notes), or the code of what is wrong."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FRONT_MATTER_FENCE:
+        return "front_matter_open"
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FRONT_MATTER_FENCE)
+    except StopIteration:
+        return "front_matter_unclosed"
+    front = "\n".join(lines[1:end])
+    rest = lines[end + 1 :]
+    fence = next((i for i, line in enumerate(rest) if line.rstrip() == NOTES_FENCE), None)
+    body = rest if fence is None else rest[:fence]
+    notes = [] if fence is None else rest[fence + 1 :]
+    return front, 2, "\n".join(body).strip("\n"), "\n".join(notes).strip("\n")
+
+
+def read_item(root: Path, relative: str, problems: list[Problem]) -> ItemFile:
+    where = Located(relative)
+    text = read_text(root, relative, problems)
+    if text is None:
+        return ItemFile(where, None, None)
+    split = split_item(text)
+    if isinstance(split, str):
+        problems.append(Problem("error", relative, split, line=1))
+        return ItemFile(where, None, None)
+    front, first_line, body, notes = split
+    data, where = parse_toml(front, Located(relative, offset=first_line - 1), problems)
+    if data is None:
+        return ItemFile(where, None, None)
+    reserved = LOADER_FIELDS & data.keys()
+    problems.extend(where.error("unknown_key", key) for key in sorted(reserved))
+    if reserved:
+        return ItemFile(where, data, None)
+    exhibit = validate(
+        _EXHIBIT, {**data, "path": relative, "body": body, "notes": notes}, where, problems
+    )
+    return ItemFile(where, data, exhibit)
+
+
+def item_paths(root: Path) -> list[str]:
+    """items/*.md relative to the deck folder, by file name."""
+    folder = root / "items"
+    if not folder.is_dir():
+        return []
+    return sorted(f"items/{p.name}" for p in folder.iterdir() if p.suffix == ".md" and p.is_file())

@@ -1,0 +1,402 @@
+"""The deck (DECK-FORMAT v1) as immutable, typed objects.
+
+The front matter and deck.toml are validated straight into these frozen dataclasses by
+pydantic, so the schema and the domain objects are one thing: a key missing here is an
+unknown key in a deck.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import field as dataclass_field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
+
+_SCHEMA = ConfigDict(extra="forbid")
+
+Element = Literal["identity", "conduct", "intent", "consequence"]
+"""The element of the crime a fact goes to (Art. 17–20)."""
+EvidenceKind = Literal[
+    "confession",
+    "victim_statement",
+    "witness_testimony",
+    "physical",
+    "documentary",
+    "appraisal",
+    "record",
+    "other",
+]
+DataType = Literal[
+    "platform_post", "communication", "identity", "behaviour", "tool", "system_log", "file"
+]
+"""The seven kinds of electronic data (Art. 27)."""
+View = Literal["image", "video", "audio", "chat", "table", "code", "document", "markdown", "chart"]
+ChartKind = Literal["funds", "network", "timeline", "trajectory"]
+Method = Literal["seizure", "onsite", "online", "freeze", "retrieval"]
+"""The five ways of collecting electronic data (Art. 28)."""
+Algorithm = Literal["md5", "sha1", "sha256", "sm3"]
+Aspect = Literal["means", "relationship", "funds", "trajectory", "identity", "other"]
+Ground = Literal["objectivity", "legality", "relevance"]
+"""The three grounds of a challenge (Art. 29, 48)."""
+Language = Literal["zh-CN", "en"]
+
+DIGEST_LENGTH: dict[str, int] = {"md5": 32, "sha1": 40, "sha256": 64, "sm3": 64}
+
+
+def _moment(value: object) -> dt.datetime | dt.date:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise PydanticCustomError("bad_time", "needs an offset")
+        return value
+    if isinstance(value, dt.date):
+        return value
+    raise PydanticCustomError("bad_time", "not a time")
+
+
+Moment = Annotated[dt.datetime | dt.date, BeforeValidator(_moment)]
+"""A TOML datetime with offset, or a local date."""
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """1-based inclusive ranges as written in a step: "3,7-9"."""
+
+    spans: tuple[tuple[int, int], ...]
+
+    def __str__(self) -> str:
+        return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in self.spans)
+
+    @property
+    def last(self) -> int:
+        return max(b for _, b in self.spans)
+
+    def __contains__(self, n: object) -> bool:
+        return any(a <= n <= b for a, b in self.spans)  # type: ignore[operator]
+
+
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+
+
+def _ranges(value: object) -> Ranges:
+    if isinstance(value, Ranges):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError("bad_range", "not a range")
+    spans = []
+    for part in str(value).split(","):
+        match = _RANGE.match(part)
+        if not match:
+            raise PydanticCustomError("bad_range", "not a range")
+        a = int(match[1])
+        b = int(match[2] or a)
+        if a < 1 or b < a:
+            raise PydanticCustomError("bad_range", "not a range")
+        spans.append((a, b))
+    return Ranges(tuple(spans))
+
+
+RangeList = Annotated[Ranges, BeforeValidator(_ranges)]
+
+
+def _region(value: tuple[float, ...]) -> tuple[float, ...]:
+    if len(value) != 4:
+        raise PydanticCustomError("bad_region", "not a region")
+    x, y, w, h = value
+    inside = all(0 <= v <= 1 for v in value) and x + w <= 1 + 1e-9 and y + h <= 1 + 1e-9
+    if not inside or w <= 0 or h <= 0:
+        raise PydanticCustomError("bad_region", "not a region")
+    return value
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("bad_region", "not a region")
+    return float(value)
+
+
+Region = Annotated[tuple[Annotated[float, BeforeValidator(_number)], ...], AfterValidator(_region)]
+"""[x, y, w, h] in fractions of the exhibit."""
+
+_CLOCK = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]?\d(?:\.\d+)?)$")
+
+
+def parse_clock(text: str) -> float | None:
+    """Seconds from "HH:MM:SS", "MM:SS" or either with a fraction; None if malformed."""
+    match = _CLOCK.match(text.strip())
+    if not match:
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+@dataclass(frozen=True)
+class Clip:
+    start: float
+    end: float
+
+
+def _clip(value: object) -> Clip:
+    if isinstance(value, Clip):
+        return value
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise PydanticCustomError("bad_clip", "not a clip")
+    times = [parse_clock(v) if isinstance(v, str) else None for v in value]
+    if times[0] is None or times[1] is None or times[0] >= times[1]:
+        raise PydanticCustomError("bad_clip", "not a clip")
+    return Clip(times[0], times[1])
+
+
+ClipRange = Annotated[Clip, BeforeValidator(_clip)]
+
+
+def _page(value: int) -> int:
+    if value < 1:
+        raise PydanticCustomError("bad_page", "page below 1")
+    return value
+
+
+Page = Annotated[StrictInt, AfterValidator(_page)]
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Case:
+    title: StrictStr
+    number: StrictStr = ""
+    court: StrictStr = ""
+    charges: tuple[StrictStr, ...] = ()
+    defendants: tuple[StrictStr, ...] = ()
+    presenters: tuple[StrictStr, ...] = ()
+    language: Language = "zh-CN"
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Fact:
+    """A fact the prosecution must prove (待证事实)."""
+
+    id: StrictStr
+    text: StrictStr
+    element: Element
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Evidence:
+    """Other, non-electronic evidence an exhibit corroborates (Art. 47(3))."""
+
+    id: StrictStr
+    kind: EvidenceKind
+    title: StrictStr
+    excerpt: StrictStr = ""
+    cite: StrictStr = ""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Medium:
+    """The original storage medium (原始存储介质, Art. 34–36)."""
+
+    brand: StrictStr = ""
+    model: StrictStr = ""
+    capacity: StrictStr = ""
+    serial: StrictStr = ""
+    identifier: StrictStr = ""
+
+
+def _hex(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]+", value):
+        raise PydanticCustomError("bad_hex", "not hex")
+    return value.lower()
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class RecordedHash:
+    """An integrity check value recorded at collection (完整性校验值, Art. 31, 62(3))."""
+
+    file: StrictStr
+    algorithm: Algorithm
+    value: Annotated[StrictStr, AfterValidator(_hex)]
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Change:
+    """An addition, deletion or modification, with its explanation (Art. 30(4))."""
+
+    what: StrictStr
+    why: StrictStr = ""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Defect:
+    """A procedural defect and its remedy (瑕疵与补正, Art. 43)."""
+
+    what: StrictStr
+    remedy: StrictStr = ""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Source:
+    """Where the exhibit came from and how it was formed (来源与形成, Art. 47(1))."""
+
+    method: Method
+    collected_at: Moment | None = None
+    collectors: tuple[StrictStr, ...] = ()
+    witnesses: tuple[StrictStr, ...] = ()
+    holder: StrictStr = ""
+    location: StrictStr = ""
+    tool: StrictStr = ""
+    procedure: StrictStr = ""
+    recorded: StrictBool | None = None
+    documents: tuple[StrictStr, ...] = ()
+    url: StrictStr = ""
+    medium: Medium | None = None
+    hashes: tuple[RecordedHash, ...] = Field(default=(), alias="hash")
+    changes: tuple[Change, ...] = Field(default=(), alias="change")
+    defects: tuple[Defect, ...] = Field(default=(), alias="defect")
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Shows:
+    """A fact this exhibit shows, and how (Art. 47(2))."""
+
+    fact: StrictStr
+    aspect: Aspect
+    how: StrictStr = ""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Corroboration:
+    """How this exhibit and another piece of evidence support each other (Art. 47(3))."""
+
+    with_: StrictStr = Field(alias="with")
+    point: StrictStr = ""
+    fact: StrictStr | None = None
+
+
+STEP_KEYS: dict[str, frozenset[str]] = {
+    "image": frozenset({"region"}),
+    "video": frozenset({"clip"}),
+    "audio": frozenset({"clip"}),
+    "chat": frozenset({"messages"}),
+    "table": frozenset({"rows"}),
+    "code": frozenset({"lines"}),
+    "document": frozenset({"page", "region"}),
+    "markdown": frozenset(),
+    "chart": frozenset({"until", "focus"}),
+}
+"""The step keys each view understands, besides `label`."""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Step:
+    """A prepared step of the demonstration."""
+
+    label: StrictStr = ""
+    messages: RangeList | None = None
+    region: Region | None = None
+    clip: ClipRange | None = None
+    rows: RangeList | None = None
+    lines: RangeList | None = None
+    page: Page | None = None
+    until: Moment | None = None
+    focus: tuple[StrictStr, ...] | None = None
+
+    def keys(self) -> frozenset[str]:
+        """The view-specific keys this step sets."""
+        return frozenset(k for k in STEP_KEYS_ALL if getattr(self, k) is not None)
+
+
+STEP_KEYS_ALL: frozenset[str] = frozenset().union(*STEP_KEYS.values())
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Challenge:
+    """A prepared response to a challenge of the defence (Art. 48) — presenter only."""
+
+    ground: Ground
+    claim: StrictStr
+    response: StrictStr = ""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Review:
+    """The reviewer's conclusions (Art. 29–33) — presenter only."""
+
+    objectivity: StrictStr = ""
+    legality: StrictStr = ""
+    relevance: StrictStr = ""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Exhibit:
+    """One item of the deck: a piece of electronic data shown in court (示证项目).
+
+    `path`, `body` and `notes` come from the file, not from the front matter: `body` is the
+    Markdown above `???` (may be shown in court), `notes` what is below (presenter only).
+    """
+
+    id: StrictStr
+    title: StrictStr
+    type: DataType
+    view: View
+    source: Source
+    files: tuple[StrictStr, ...] = ()
+    excluded: StrictBool = False
+    chart: ChartKind | None = None
+    language: StrictStr | None = None
+    columns: dict[StrictStr, StrictStr] = dataclass_field(default_factory=dict)
+    shows: tuple[Shows, ...] = ()
+    corroborates: tuple[Corroboration, ...] = ()
+    steps: tuple[Step, ...] = Field(default=(), alias="step")
+    challenges: tuple[Challenge, ...] = Field(default=(), alias="challenge")
+    review: Review | None = None
+    path: str = ""
+    body: str = ""
+    notes: str = ""
+
+    def column(self, role: str) -> str:
+        """The CSV header that plays `role` (the role's own name unless mapped)."""
+        return self.columns.get(role, role)
+
+
+LOADER_FIELDS = frozenset({"path", "body", "notes"})
+"""Exhibit fields filled from the file by the loader: not keys of the front matter."""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class DeckFile:
+    """deck.toml as written."""
+
+    format: Literal[1]
+    case: Case
+    order: tuple[StrictStr, ...] | None = None
+    facts: tuple[Fact, ...] = Field(default=(), alias="fact")
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A whole case presentation: deck.toml and its exhibits, in presentation order."""
+
+    id: str
+    root: Path
+    case: Case
+    facts: tuple[Fact, ...]
+    evidence: tuple[Evidence, ...]
+    exhibits: tuple[Exhibit, ...]
+
+    def exhibit(self, exhibit_id: str) -> Exhibit | None:
+        return next((e for e in self.exhibits if e.id == exhibit_id), None)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)

@@ -1,0 +1,122 @@
+"""Fixtures for real things: decks on disk, the app, the command line, a live server, a browser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from werkzeug.serving import make_server
+
+from presenter import create_app
+from presenter.cli import main as cli_main
+from presenter.deck import load_deck
+
+from .deckfactory import write_deck
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_DECK = PROJECT_ROOT / "decks" / "demo"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> object:
+    """Poll `condition` until it is truthy; fail the test if it never is."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.005)
+    return result
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path) -> Path:
+    """A valid, warning-free deck in a fresh folder named `case-1`."""
+    return write_deck(tmp_path / "case-1")
+
+
+@pytest.fixture
+def instance(tmp_path: Path) -> Path:
+    return tmp_path / "instance"
+
+
+class Cli:
+    """Runs `python app.py ...` in-process through click's runner."""
+
+    def __init__(self, instance: Path) -> None:
+        self.instance = instance
+
+    def __call__(self, *args: str):
+        result = CliRunner().invoke(cli_main, [str(a) for a in args], catch_exceptions=True)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    def check(self, deck: Path, *more: str):
+        return self("check", deck, "--lang", "en", "--instance", self.instance, *more)
+
+
+@pytest.fixture
+def cli(instance: Path) -> Cli:
+    return Cli(instance)
+
+
+def run_app(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real entry point in a child process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "app.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        cwd=PROJECT_ROOT,
+    )
+
+
+@pytest.fixture
+def app(deck_dir: Path, instance: Path):
+    report = load_deck(deck_dir)
+    assert report.deck is not None, [p.render("en") for p in report.problems]
+    return create_app(report.deck, instance_path=instance, test_config={"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1, served by a real HTTP server in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
