@@ -178,32 +178,31 @@ def _check_raw_files(ctx: Context, item: ItemFile) -> None:
                 ctx.problems.append(item.where.error(code, "files", i, path=name))
 
 
+def fits_view(view: str, name: str) -> bool:
+    """Whether a file of this name is one the view shows (chat also takes its attachments)."""
+    extensions = EXTENSIONS.get(view)
+    lower = name.lower()
+    if extensions is None or (view == "chat" and not lower.endswith(".csv")):
+        return True
+    return lower.endswith(extensions)
+
+
 def _check_files(ctx: Context, exhibit: Exhibit, where: Located) -> dict[str, Path]:
     """Check every file of the item; the ones that can be read, by their deck path."""
     usable: dict[str, Path] = {}
     for i, name in enumerate(exhibit.files):
-        if name in usable or exhibit.files.index(name) < i:
+        if exhibit.files.index(name) < i:
             ctx.problems.append(where.error("duplicate_file", "files", i, path=name))
             continue
         path, code = confine(ctx.root, name)
         if code:
             ctx.problems.append(where.error(code, "files", i, path=name))
             continue
-        extensions = EXTENSIONS.get(exhibit.view)
-        is_csv = name.lower().endswith(".csv")
-        if (
-            extensions
-            and not name.lower().endswith(extensions)
-            and not (exhibit.view == "chat" and not is_csv)
-        ):
+        if not fits_view(exhibit.view, name):
+            expected = ", ".join(EXTENSIONS[exhibit.view])
             ctx.problems.append(
                 where.error(
-                    "wrong_extension",
-                    "files",
-                    i,
-                    path=name,
-                    view=exhibit.view,
-                    expected=", ".join(extensions),
+                    "wrong_extension", "files", i, path=name, view=exhibit.view, expected=expected
                 )
             )
             continue
