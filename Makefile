@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test lint format system-deps bench clean
+.PHONY: run test lint format system-deps bench demo clean
 
 run: $(VENV)/.stamp-run
 	$(BIN)/python app.py $(ARGS)
@@ -26,6 +26,10 @@ format: $(VENV)/.stamp-test
 
 bench: $(VENV)/.stamp-run
 	$(BIN)/python bench/hashing.py
+
+# Regenerate decks/demo/ (needs ffmpeg and fonts-noto-cjk); commit the result.
+demo: $(VENV)/.stamp-run
+	$(BIN)/python decks/make_demo.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

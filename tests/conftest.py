@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -78,6 +81,45 @@ def run_app(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
         env={**os.environ, **(env or {})},
         cwd=PROJECT_ROOT,
     )
+
+
+class Served:
+    """`python app.py serve ...` running in a child process on a free port."""
+
+    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+        self.process = process
+        self.url = f"http://127.0.0.1:{port}/"
+        self.out = self.err = ""
+
+    def get(self, path: str = "") -> str | None:
+        """The page's text, or None while the server is not listening yet."""
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            assert self.process.poll() is None, self.process.communicate()
+            return None
+
+
+@contextlib.contextmanager
+def serve_app(*args: str) -> Iterator[Served]:
+    """Serve with the real entry point, as a user starts it; stopped on leaving."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "app.py"), *args, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    served = Served(process, port)
+    try:
+        yield served
+    finally:
+        process.terminate()
+        served.out, served.err = process.communicate(timeout=30)
 
 
 @pytest.fixture

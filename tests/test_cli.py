@@ -9,7 +9,7 @@ import pytest
 from presenter.cli import main
 from presenter.integrity import hash_bytes
 
-from .conftest import run_app
+from .conftest import run_app, serve_app, wait_until
 from .deckfactory import edit
 from .test_integrity import ABC
 
@@ -101,35 +101,8 @@ def test_large_files_get_a_progress_bar_on_stderr(deck_dir, tmp_path, monkeypatc
 
 
 def test_serve_answers_over_http_until_stopped(deck_dir, tmp_path):
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
-
-    from .conftest import PROJECT_ROOT, wait_until
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "app.py"), str(deck_dir), "--port", str(port),
-         "--instance", str(tmp_path / "i")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-    def page() -> str | None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            assert server.poll() is None, server.communicate()
-            return None
-
-    try:
-        html = wait_until(page, timeout=60)
+    with serve_app(str(deck_dir), "--instance", str(tmp_path / "i")) as served:
+        html = wait_until(served.get, timeout=60)
         assert "张某手机微信聊天记录" in html
-    finally:
-        server.terminate()
-        out, err = server.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}/" in out
-    assert "Traceback" not in err
+    assert served.url in served.out
+    assert "Traceback" not in served.err

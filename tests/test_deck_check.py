@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from presenter.deck import load_deck
+from presenter.integrity import hash_bytes
 
 from .conftest import run_app
-from .deckfactory import edit
+from .deckfactory import CHAT_CSV, edit
 
 CHAT = "items/e01-chat.md"
 SHOT = "items/e02-shot.md"
@@ -36,6 +37,16 @@ def symlink_out(deck: Path) -> None:
     outside.write_text("x\n", encoding="utf-8")
     (deck / "files" / "link.csv").symlink_to(outside)
     edit(deck / CHAT, 'files = ["files/chat.csv"]', 'files = ["files/chat.csv", "files/link.csv"]')
+
+
+def unlisted_attachment(deck: Path) -> None:
+    """A chat message whose attachment is not one of the item's files (hash kept right)."""
+    csv_path = deck / "files" / "chat.csv"
+    old = hash_bytes(csv_path.read_bytes(), "sha256")
+    text = CHAT_CSV.replace("内容\n", "内容,附件\n", 1).replace("APP\n", "APP,files/qr.png\n")
+    csv_path.write_text(text, encoding="utf-8")
+    edit(deck / CHAT, old, hash_bytes(text.encode(), "sha256"))
+    edit(deck / CHAT, 'text = "内容"', 'text = "内容"\nattachment = "附件"')
 
 
 def not_utf8(deck: Path) -> None:
@@ -282,6 +293,12 @@ MISTAKES: list[tuple[str, Callable[[Path], None], str, tuple[str, ...]]] = [
         SHOT + ":6",
         ("files[1]", "files/admin.php"),
     ),
+    (
+        "chat_attachment_not_in_files",
+        unlisted_attachment,
+        CHAT + ":6",
+        ("files", "files/qr.png", "3"),
+    ),
     ("item_not_utf8", not_utf8, "items/e05-bad.md", ("UTF-8",)),
     (
         "unknown_challenge_ground",
@@ -314,7 +331,7 @@ def test_there_are_at_least_25_malformed_decks():
 def test_valid_deck_checks_clean(cli, deck_dir):
     result = cli.check(deck_dir)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "0 error(s), 0 warning(s)"
+    assert result.output.strip() == "0 errors, 0 warnings"
 
 
 def test_every_problem_is_reported_in_one_run(cli, deck_dir):
@@ -414,3 +431,15 @@ def test_check_warns_but_passes(cli, deck_dir, mutate, where, named):
     assert len(warnings) == 1, result.output
     assert warnings[0].startswith(where) and all(n in warnings[0] for n in named), warnings[0]
     assert load_deck(deck_dir).deck is not None
+
+
+def test_fact_warnings_wait_until_every_item_can_be_read(cli, deck_dir):
+    """An unreadable item may show any fact: no false 'fact not shown' or 孤证 then."""
+    edit(deck_dir / CHAT, 'view = "chat"', 'view = "chat"\nbogus = 1')
+    result = cli.check(deck_dir)
+    assert result.exit_code == 1
+    assert "bogus" in result.output
+    assert ": warning: " not in result.output, result.output
+    edit(deck_dir / CHAT, "\nbogus = 1", "")
+    append("deck.toml", NEW_FACT)(deck_dir)
+    assert "F3" in cli.check(deck_dir).output

@@ -299,8 +299,17 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
         with open(path, encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
             header = next(reader, [])
+            attachment = exhibit.column("attachment") if exhibit.view == "chat" else None
+            at = header.index(attachment) if attachment in header else None
             wanted = [k for k in ("messages", "rows") if any(getattr(s, k) for s in exhibit.steps)]
-            count = sum(1 for _ in reader) if wanted else 0
+            count = 0
+            for count, row in enumerate(reader if wanted or at is not None else (), 1):
+                if at is not None and at < len(row) and row[at] and row[at] not in exhibit.files:
+                    ctx.problems.append(
+                        where.error(
+                            "attachment_unlisted", "files", path=name, row=count, attachment=row[at]
+                        )
+                    )
     except (UnicodeDecodeError, csv.Error) as error:
         ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
         return
@@ -443,8 +452,8 @@ def _check_hashes(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[s
 def check_facts(ctx: Context) -> None:
     """Warnings on the case as a whole: facts no item shows, and uncorroborated ones (孤证)."""
     where = ctx.toml.where
-    if ctx.deck is None:
-        return
+    if ctx.deck is None or any(i.exhibit is None for i in ctx.items):
+        return  # an item that could not be read may show any fact: no guessing
     exhibits = [i.exhibit for i in ctx.items if i.exhibit is not None]
     for i, fact in enumerate(ctx.deck.facts):
         showing = [e for e in exhibits if any(s.fact == fact.id for s in e.shows)]

@@ -124,6 +124,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{view} 视图的步骤不能使用“{key}”（可用：{allowed}）",
         "a step of the {view} view cannot use '{key}' (it takes: {allowed})",
     ),
+    "attachment_unlisted": (
+        "“{path}”第 {row} 条消息的附件“{attachment}”不在本项目的 files 中",
+        "message {row} of '{path}' has the attachment '{attachment}', which is not in files",
+    ),
     "step_out_of_range": (
         "{key} = {value} 超出范围（共 {count} {unit_zh}）",
         "{key} = {value} is out of range (there are {count} {unit_en})",
@@ -145,7 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "defect_unremedied": ("瑕疵“{what}”未补正或说明", "the defect '{what}' has no remedy"),
 }
 
-SUMMARY = ("{errors} 个错误，{warnings} 个警告", "{errors} error(s), {warnings} warning(s)")
+SUMMARY = ("{errors} 个错误，{warnings} 个警告", "{errors} {error_s}, {warnings} {warning_s}")
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,13 @@ def _index(language: str) -> int:
 
 def summary(problems: list[Problem], language: str = "zh-CN") -> str:
     errors = sum(p.is_error for p in problems)
-    return SUMMARY[_index(language)].format(errors=errors, warnings=len(problems) - errors)
+    warnings = len(problems) - errors
+    return SUMMARY[_index(language)].format(
+        errors=errors,
+        warnings=warnings,
+        error_s="error" if errors == 1 else "errors",
+        warning_s="warning" if warnings == 1 else "warnings",
+    )
 
 
 def format_key(key: tuple[str | int, ...]) -> str:
