@@ -8,31 +8,47 @@ from typing import Any
 
 from flask import Flask
 
-from .deck import Deck
+from .deck import Deck, DeckReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(
-    deck: Deck,
+    deck: Deck | DeckReport,
     *,
     instance_path: str | Path | None = None,
     test_config: Mapping[str, Any] | None = None,
+    presenter_key: str | None = None,
+    screen_key: str | None = None,
 ) -> Flask:
-    """The app factory: one app serves one loaded deck."""
+    """The app factory: one app serves one loaded deck to the presenter and the screens.
+
+    Keys are random for each app unless given. Exhibits failing their hash (a report's
+    `unverified`) are kept off the screens unless the presenter confirms them.
+    """
+    from .live import sockets
+    from .live.access import Access, new_key
+    from .live.court import Court
+    from .web import auth, files, pages, presenter, screen, security
+
+    report = deck if isinstance(deck, DeckReport) else DeckReport(deck, ())
+    assert report.deck is not None, "create_app needs a loaded deck"
     app = Flask(
         __name__,
         instance_path=str(Path(instance_path or PROJECT_ROOT / "instance").resolve()),
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.config.from_mapping(DECK=deck)
+    app.config.from_mapping(DECK=report.deck)
     if test_config:
         app.config.from_mapping(test_config)
-    Path(app.instance_path, deck.id).mkdir(parents=True, exist_ok=True)
-
-    from .web import pages, security
+    access = Access(presenter_key or new_key(), screen_key or new_key())
+    court = Court(report, Path(app.instance_path), access)
+    app.extensions["shizheng.court"] = court
 
     security.init_app(app)
-    app.register_blueprint(pages.bp)
+    auth.init_app(app)
+    for blueprint in (pages.bp, presenter.bp, screen.bp, files.bp):
+        app.register_blueprint(blueprint)
+    sockets.init_app(app, court)
     return app

@@ -124,22 +124,110 @@ def hash_command(files: tuple[Path, ...], algorithms: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command("verify-record")
+@click.argument("file", type=click.Path(path_type=Path))
+@LANG_OPTION
+def verify_record_command(file: Path, lang: str) -> None:
+    """Check a presentation record's hash chain: exit 0 when whole, 1 naming the first bad line."""
+    from .live.record import MESSAGES, describe, verify_record
+
+    try:
+        check = verify_record(file)
+    except OSError as error:
+        zh, en = MESSAGES["unreadable"]
+        words = en if lang == "en" else zh
+        click.echo(f"{file}: {words.format(detail=error.strerror)}", err=True)
+        sys.exit(1)
+    click.echo(describe(check, str(file), lang), err=not check.ok)
+    sys.exit(0 if check.ok else 1)
+
+
+def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .live.access import key_problem
+
+    problem = key_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 @main.command()
 @click.argument("deck_dir", required=False, type=click.Path(path_type=Path), default=DEMO_DECK)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--presenter-key",
+    envvar="SHIZHENG_PRESENTER_KEY",
+    callback=_key,
+    help="Key of the presenter link (default: random for each start).",
+)
+@click.option(
+    "--screen-key",
+    envvar="SHIZHENG_SCREEN_KEY",
+    callback=_key,
+    help="Key of the screen link (default: random for each start).",
+)
 @LANG_OPTION
 @INSTANCE_OPTION
-def serve(deck_dir: Path, host: str, port: int, lang: str, instance: Path) -> None:
+def serve(
+    deck_dir: Path,
+    host: str,
+    port: int,
+    presenter_key: str | None,
+    screen_key: str | None,
+    lang: str,
+    instance: Path,
+) -> None:
     """Serve a deck to the presenter and the court screens (default: the demo deck)."""
+    import threading
+
     from . import create_app
+    from .live.sockets import live
+    from .live.watch import watch_deck
 
     report = check_report(deck_dir, instance)
     if report.deck is None:
         print_report(report, lang)
         sys.exit(1)
-    for problem in report.warnings:
+    for problem in report.problems:
         click.echo(problem.render(lang), err=True)
-    app = create_app(report.deck, instance_path=instance)
-    click.echo(f"Presenter:  http://{host}:{port}/")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    if presenter_key and presenter_key == screen_key:
+        raise click.BadParameter("the presenter key and the screen key must differ")
+    app = create_app(
+        report, instance_path=instance, presenter_key=presenter_key, screen_key=screen_key
+    )
+    court = app.extensions["shizheng.court"]
+    shown = _lan_address() if host in ("0.0.0.0", "::") else host
+    click.echo(f"Presenter:  http://{shown}:{port}/present?key={court.access.presenter_key}")
+    click.echo(f"Screens:    http://{shown}:{port}/screen?key={court.access.screen_key}")
+    if shown != host:
+        click.echo(
+            f"Listening on every interface ({host}). Court screens must use the screen link or"
+            " a pairing code approved in the presenter view; never give out the presenter link.",
+            err=True,
+        )
+
+    def changed(new: DeckReport) -> None:
+        with app.app_context():
+            if not court.reload(new, lang):
+                live().tell_control()
+
+    stop = threading.Event()
+    watch_deck(deck_dir, lambda: check_report(deck_dir, instance), changed, stop)
+    socketio = app.extensions["socketio"]
+    try:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    finally:
+        stop.set()
+
+
+def _lan_address() -> str:
+    """This machine's address on the local network, as screens will reach it."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks a route
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostbyname(socket.gethostname())

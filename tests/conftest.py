@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -90,23 +92,29 @@ class Served:
         self.process = process
         self.url = f"http://127.0.0.1:{port}/"
         self.out = self.err = ""
+        self.cookies = http.cookiejar.CookieJar()
+        self.browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def get(self, path: str = "") -> str | None:
-        """The page's text, or None while the server is not listening yet."""
+        """The page's text (whatever its status, keeping cookies as a browser does), or None
+        while the server is not listening yet."""
         try:
-            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=5) as response:
+            with self.browser.open(self.url + path.lstrip("/"), timeout=5) as response:
                 return response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.read().decode("utf-8")
         except OSError:
             assert self.process.poll() is None, self.process.communicate()
             return None
 
 
 @contextlib.contextmanager
-def serve_app(*args: str) -> Iterator[Served]:
+def serve_app(*args: str, port: int | None = None) -> Iterator[Served]:
     """Serve with the real entry point, as a user starts it; stopped on leaving."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    if port is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_ROOT / "app.py"), *args, "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -122,16 +130,42 @@ def serve_app(*args: str) -> Iterator[Served]:
         served.out, served.err = process.communicate(timeout=30)
 
 
+PRESENTER_KEY = "presenter-key-for-tests-0001"
+SCREEN_KEY = "screen-key-for-tests-000002"
+
+
 @pytest.fixture
 def app(deck_dir: Path, instance: Path):
     report = load_deck(deck_dir)
     assert report.deck is not None, [p.render("en") for p in report.problems]
-    return create_app(report.deck, instance_path=instance, test_config={"TESTING": True})
+    app = create_app(
+        report,
+        instance_path=instance,
+        test_config={"TESTING": True},
+        presenter_key=PRESENTER_KEY,
+        screen_key=SCREEN_KEY,
+    )
+    yield app
+    app.extensions["shizheng.court"].record.close()
+
+
+def keyed_client(app, key: str):
+    """A test client that opened a link with `key` (so it holds the key's cookie)."""
+    client = app.test_client()
+    assert client.get(f"/screen?key={key}").status_code == 303
+    return client
 
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """The presenter's browser."""
+    return keyed_client(app, PRESENTER_KEY)
+
+
+@pytest.fixture
+def screen_client(app):
+    """A court screen's browser."""
+    return keyed_client(app, SCREEN_KEY)
 
 
 @pytest.fixture
@@ -162,3 +196,14 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def altered(frozen, **changes):
+    """A copy of a frozen deck object with some fields changed (dataclasses.replace cannot
+    rebuild them: their init takes the deck's key names, like `step`, not the field names)."""
+    import copy
+
+    twin = copy.copy(frozen)
+    for name, value in changes.items():
+        object.__setattr__(twin, name, value)
+    return twin

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from .conftest import PRESENTER_KEY
+
 
 def test_exhibit_list_renders_in_chromium_without_errors(live_server, page):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(live_server + "/")
+    page.goto(f"{live_server}/?key={PRESENTER_KEY}")
     assert page.locator("h1").inner_text() == "测试诈骗案"
     rows = page.locator("table.exhibits tbody tr")
     assert rows.count() == 4

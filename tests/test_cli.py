@@ -9,7 +9,7 @@ import pytest
 from presenter.cli import main
 from presenter.integrity import hash_bytes
 
-from .conftest import run_app, serve_app, wait_until
+from .conftest import PRESENTER_KEY, run_app, serve_app, wait_until
 from .deckfactory import edit
 from .test_integrity import ABC
 
@@ -101,8 +101,10 @@ def test_large_files_get_a_progress_bar_on_stderr(deck_dir, tmp_path, monkeypatc
 
 
 def test_serve_answers_over_http_until_stopped(deck_dir, tmp_path):
-    with serve_app(str(deck_dir), "--instance", str(tmp_path / "i")) as served:
-        html = wait_until(served.get, timeout=60)
-        assert "张某手机微信聊天记录" in html
+    with serve_app(
+        str(deck_dir), "--instance", str(tmp_path / "i"), "--presenter-key", PRESENTER_KEY
+    ) as served:
+        wait_until(served.get, timeout=60)
+        assert "张某手机微信聊天记录" in served.get(f"?key={PRESENTER_KEY}")
     assert served.url in served.out
     assert "Traceback" not in served.err

@@ -61,8 +61,18 @@ def test_order_in_deck_toml_overrides_file_names(deck_dir):
 
 def test_hashes_are_not_read_when_not_asked(deck_dir):
     (deck_dir / "files" / "admin.php").write_text("<?php // fake profit\n\n\n\n", encoding="utf-8")
+    assert load_deck(deck_dir).unverified == {"E03"}
+    assert load_deck(deck_dir, verify_hashes=False).unverified == frozenset()
+
+
+def test_a_file_failing_its_hash_flags_its_exhibit_but_keeps_the_deck(deck_dir):
+    """Art. 44: the exhibit is kept off screens, the rest of the case can still be presented."""
+    (deck_dir / "files" / "admin.php").write_text("<?php // fake profit\n\n\n\n", encoding="utf-8")
+    report = load_deck(deck_dir)
+    assert report.deck is not None and report.unverified == {"E03"}
+    assert [p.code for p in report.errors] == ["hash_mismatch"]
+    edit(deck_dir / "items" / "e03-code.md", 'title = "平台后台源代码"', "title = 1")
     assert load_deck(deck_dir).deck is None
-    assert load_deck(deck_dir, verify_hashes=False).deck is not None
 
 
 def test_notes_start_at_the_first_fence():

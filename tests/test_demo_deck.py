@@ -13,7 +13,7 @@ from presenter.deck import load_deck
 from presenter.deck.model import Deck
 from presenter.integrity import HashCache
 
-from .conftest import DEMO_DECK, PROJECT_ROOT, run_app, serve_app, wait_until
+from .conftest import DEMO_DECK, PRESENTER_KEY, PROJECT_ROOT, run_app, serve_app, wait_until
 
 ORDER = [f"E{n:02d}" for n in range(1, 14)]
 
@@ -163,8 +163,9 @@ def test_committed_files_match_the_generator(generator):
 
 
 def test_app_with_no_deck_argument_serves_the_demo(tmp_path, demo):
-    with serve_app("--instance", str(tmp_path)) as served:
-        html = wait_until(served.get, timeout=60)
+    with serve_app("--instance", str(tmp_path), "--presenter-key", PRESENTER_KEY) as served:
+        wait_until(served.get, timeout=60)
+        html = served.get(f"?key={PRESENTER_KEY}")
     assert demo.case.title in html
     for exhibit in demo.exhibits:
         assert exhibit.title in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 from presenter import create_app
 from presenter.deck import load_deck
 
+from .conftest import PRESENTER_KEY, keyed_client
 from .deckfactory import edit
 
 
@@ -46,8 +47,9 @@ def test_hostile_titles_are_escaped(deck_dir, instance):
         'title = "<script>alert(1)</script>"',
     )
     report = load_deck(deck_dir)
-    app = create_app(report.deck, instance_path=instance)
-    html = app.test_client().get("/").get_data(as_text=True)
+    app = create_app(report, instance_path=instance, presenter_key=PRESENTER_KEY)
+    html = keyed_client(app, PRESENTER_KEY).get("/").get_data(as_text=True)
+    app.extensions["shizheng.court"].record.close()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -50,12 +50,21 @@ __all__ = [
 ]
 
 
+HASH_MISMATCH = "hash_mismatch"
+
+
 @dataclass(frozen=True)
 class DeckReport:
-    """What loading a deck gave: the deck when it has no error, and every problem found."""
+    """What loading a deck gave: the deck, and every problem found.
+
+    The deck is there when its only errors are files that fail their recorded hash: those
+    exhibits are `unverified`, to be kept off court screens unless the presenter confirms
+    (Art. 44), rather than stopping the whole presentation.
+    """
 
     deck: Deck | None
     problems: tuple[Problem, ...]
+    unverified: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -102,8 +111,10 @@ def load_deck(
         checks.check_item(ctx, item)
     checks.check_facts(ctx)
     ordered = _in_file_order(problems, ["deck.toml", *paths])
-    if any(p.is_error for p in ordered) or deck_file is None:
+    if any(p.is_error and p.code != HASH_MISMATCH for p in ordered) or deck_file is None:
         return DeckReport(None, ordered)
+    by_path = {i.where.path: i.exhibit.id for i in items if i.exhibit is not None}
+    unverified = frozenset(by_path[p.path] for p in ordered if p.code == HASH_MISMATCH)
     exhibits = {i.exhibit.id: i.exhibit for i in items if i.exhibit is not None}
     order = deck_file.order or [i.exhibit.id for i in items if i.exhibit is not None]
     deck = Deck(
@@ -114,7 +125,7 @@ def load_deck(
         evidence=deck_file.evidence,
         exhibits=tuple(exhibits[i] for i in order),
     )
-    return DeckReport(deck, ordered)
+    return DeckReport(deck, ordered, unverified)
 
 
 def _in_file_order(problems: list[Problem], paths: list[str]) -> tuple[Problem, ...]:

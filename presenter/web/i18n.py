@@ -19,6 +19,104 @@ STRINGS: dict[str, tuple[str, str]] = {
     "court": ("审理法院", "Court"),
     "defendants": ("被告人", "Defendants"),
     "other_language": ("English", "中文"),
+    # the source panel
+    "source.collected_at": ("收集提取时间", "Collected at"),
+    "source.collectors": ("收集提取人", "Collected by"),
+    "source.witnesses": ("见证人", "Witnesses"),
+    "source.holder": ("持有人", "Holder"),
+    "source.location": ("地点", "Place"),
+    "source.tool": ("取证工具", "Tool"),
+    "source.documents": ("法律文书", "Documents"),
+    "source.medium": ("原始存储介质", "Original medium"),
+    "source.file": ("文件", "File"),
+    "source.algorithm": ("算法", "Algorithm"),
+    "source.hash": ("完整性校验值", "Integrity check value"),
+    "source.change": ("增删改及说明", "Change"),
+    "source.defect": ("瑕疵及补正", "Defect and remedy"),
+    "source.unremedied": ("未补正", "not remedied"),
+    # live presentation: presenter view, screens, pairing
+    "presenter": ("公诉人控制台", "Presenter"),
+    "screen": ("法庭屏幕", "Court screen"),
+    "timer": ("计时（点击重新开始）", "Timer (click to restart)"),
+    "online": ("已连接", "connected"),
+    "offline": ("连接中断，正在重连……", "disconnected, reconnecting…"),
+    "refused": ("密钥无效，已被拒绝", "refused: the key is not valid"),
+    "unavailable": ("此证据当前不可展示", "this exhibit cannot be shown now"),
+    "open_screen": ("打开法庭屏幕窗口", "Open a court screen window"),
+    "panel.content": ("证据内容", "Content"),
+    "panel.source": ("来源与形成", "Source and formation"),
+    "panel.facts": ("证明事实", "Facts shown"),
+    "panel.corroboration": ("相互印证", "Corroboration"),
+    "blank.black": ("黑屏", "Black"),
+    "blank.white": ("白屏", "White"),
+    "next": ("下一项", "Next"),
+    "next.end": ("（已是最后一项）", "(this is the last)"),
+    "steps": ("演示步骤", "Steps"),
+    "steps.start": ("开始", "Start"),
+    "notes": ("备注（仅公诉人可见）", "Notes (presenter only)"),
+    "notes.none": ("无备注", "No notes"),
+    "challenges": ("质证应对（仅公诉人可见）", "Responses to challenges (presenter only)"),
+    "challenges.none": ("未准备质证应对", "No prepared responses"),
+    "ground.objectivity": ("客观性", "Objectivity"),
+    "ground.legality": ("合法性", "Legality"),
+    "ground.relevance": ("关联性", "Relevance"),
+    "screens": ("已连接的屏幕", "Connected screens"),
+    "screens.none": ("暂无屏幕连接", "No screen is connected"),
+    "role.presenter": ("公诉人", "presenter"),
+    "role.expert": ("技术人员", "expert"),
+    "role.screen": ("屏幕", "screen"),
+    "controller.presenter": ("公诉人操作中", "The presenter has control"),
+    "controller.expert": ("技术人员操作中", "The expert has control"),
+    "handover.to_expert": ("交由技术人员操作", "Hand over to the expert"),
+    "handover.take_back": ("收回控制权", "Take back control"),
+    "handover.hand_back": ("交还公诉人", "Hand back to the presenter"),
+    "confirm.unverified": (
+        "该证据的文件与记录的完整性校验值不符（第四十四条）。确认仍要在法庭屏幕上展示？此确认将写入记录。",
+        "This exhibit's files do not match their recorded hash (Art. 44). Show it on the court"
+        " screens anyway? The confirmation is recorded.",
+    ),
+    "confirm.excluded": (
+        "该证据已被排除。确认仍要在法庭屏幕上展示？此确认将写入记录。",
+        "This exhibit is excluded. Show it on the court screens anyway? The confirmation is"
+        " recorded.",
+    ),
+    "unverified": ("校验不符", "hash mismatch"),
+    "keys.hint": (
+        "→ 空格 PageDown 下一步；← PageUp 上一步；Home/End 首项/末项；"
+        "输入序号后回车跳转；B 黑屏，W 白屏（再按恢复）；C 质证应对",
+        "→ Space PageDown next; ← PageUp back; Home/End first/last; type a number then Enter to"
+        " jump; B black, W white (again to restore); C responses to challenges",
+    ),
+    "record": ("示证记录", "Record"),
+    "screen.name_prompt": ("请为此屏幕命名", "Name this screen"),
+    "screen.judge": ("审判席", "Judges"),
+    "screen.defence": ("辩护席", "Defence"),
+    "screen.public": ("旁听席", "Public gallery"),
+    "screen.other": ("其他名称", "Another name"),
+    "ok": ("确定", "OK"),
+    "pairing.title": ("屏幕配对", "Pair this screen"),
+    "pairing.explain": (
+        "此屏幕尚未获准接入。请公诉人在控制台中核对并批准以下配对码：",
+        "This screen is not admitted yet. The presenter approves this code in the presenter view:",
+    ),
+    "pairing.waiting": ("等待公诉人批准……", "Waiting for the presenter…"),
+    "pairing.refused": ("配对被拒绝。", "The pairing was refused."),
+    "pairing.approve": ("批准", "Approve"),
+    "pairing.refuse": ("拒绝", "Refuse"),
+    "welcome.links": (
+        "请使用启动时打印的链接：公诉人链接打开控制台，屏幕链接打开法庭屏幕。",
+        "Use the links printed at start-up: the presenter link opens the presenter view, the"
+        " screen link a court screen.",
+    ),
+    "welcome.pair": (
+        "没有链接？以配对码接入为法庭屏幕",
+        "No link? Join as a court screen with a pairing code",
+    ),
+    "forbidden.title": ("无权访问", "Not allowed"),
+    "forbidden.explain": (
+        "此页面需要有效的链接。屏幕链接不能打开公诉人控制台。",
+        "This page needs a valid link. A screen link never opens the presenter view.",
+    ),
     # Art. 27 kinds
     "type.platform_post": ("网络平台发布信息", "platform posts"),
     "type.communication": ("网络通讯信息", "communications"),
@@ -57,6 +155,10 @@ def language(default: str) -> str:
     if asked in ("en", "zh-CN"):
         return asked
     return default
+
+
+def pick(words: tuple[str, str], lang: str) -> str:
+    return words[1] if lang == "en" else words[0]
 
 
 def translator(lang: str):

@@ -1,4 +1,4 @@
-"""The pages: for now, the exhibit list of the deck being served."""
+"""The front door and the helpers every page uses (language, words, static URLs)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from . import i18n
+from .auth import court, land_with_key, request_kind
 
 bp = Blueprint("pages", __name__)
 
@@ -26,11 +27,22 @@ def static_url(filename: str) -> str:
 
 @bp.app_context_processor
 def _helpers() -> dict:
-    deck = current_app.config["DECK"]
+    deck = court().deck
     lang = i18n.language(deck.case.language)
     return {"deck": deck, "lang": lang, "t": i18n.translator(lang), "static_url": static_url}
 
 
+@bp.before_request
+def _take_key():
+    return land_with_key(("presenter", "screen"))
+
+
 @bp.get("/")
-def index() -> str:
-    return render_template("pages/index.html")
+def index():
+    """The presenter's exhibit catalogue; a screen goes to its stage; others are told how in."""
+    kind = request_kind()
+    if kind == "screen":
+        return redirect(url_for("screen.view"))
+    if kind == "presenter":
+        return render_template("pages/index.html")
+    return render_template("pages/welcome.html"), 401

@@ -1,0 +1,1 @@
+"""The live presentation: state machine, persistence, record, and the socket adapter."""

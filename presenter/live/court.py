@@ -1,0 +1,117 @@
+"""The courtroom: one presentation, who is connected, and what survives a restart.
+
+Plain Python that ties the state machine to its persistence (state.json), the record
+(Art. 49), the keys and pairings, and the list of connected clients. The socket adapter
+only translates between this and Socket.IO.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..deck import Deck, DeckReport
+from .access import Access
+from .machine import Outcome, Presentation
+from .record import Record
+from .state import StateStore
+
+
+@dataclass(frozen=True)
+class Client:
+    """A connected browser or program: its role and, for a screen, its name."""
+
+    sid: str
+    role: str
+    name: str
+
+
+class Court:
+    """Everything live about one served deck."""
+
+    def __init__(self, report: DeckReport, instance: Path, access: Access) -> None:
+        deck = report.deck
+        if deck is None:
+            raise ValueError("a court needs a deck")
+        self.folder = instance / deck.id
+        self.access = access
+        self.store = StateStore(self.folder / "state.json")
+        self.presentation = Presentation(
+            deck, unverified=report.unverified, state=self.store.load(deck.id)
+        )
+        self.record = Record.start(
+            self.folder / "records", deck.id, title=deck.case.title, seq=self.state.seq
+        )
+        self.deck_problems: list[str] = []
+        self.deck_version = 1
+        self._clients: dict[str, Client] = {}
+        self._lock = threading.Lock()
+        self._broadcasts: list[Callable[[Outcome], None]] = []
+        self.presentation.subscribe(self._keep)
+        self.store.save(self.state)
+
+    @property
+    def state(self):
+        return self.presentation.state
+
+    @property
+    def deck(self) -> Deck:
+        return self.presentation.deck
+
+    def on_change(self, broadcast: Callable[[Outcome], None]) -> None:
+        """Also tell `broadcast` of every change (after it is saved and recorded)."""
+        self._broadcasts.append(broadcast)
+
+    def _keep(self, outcome: Outcome, command: Mapping[str, Any], role: str) -> None:
+        state = outcome.state
+        self.store.save(state, durable=outcome.recorded)
+        if outcome.recorded:
+            extra: dict[str, Any] = {"by": role, "command": dict(command)}
+            if outcome.details:
+                extra["details"] = dict(outcome.details)
+            self.record.append(outcome.event, state.to_json(), state.controller, **extra)
+        for broadcast in self._broadcasts:
+            broadcast(outcome)
+
+    # --- the deck changing on disk ---------------------------------------------------------
+
+    def reload(self, report: DeckReport, language: str) -> bool:
+        """Take a new version of the deck if it is valid; else keep the last good one and
+        keep its problems for the presenter. True when the deck was replaced."""
+        if report.deck is None or report.deck.id != self.deck.id:
+            self.deck_problems = [p.render(language) for p in report.errors]
+            return False
+        self.deck_problems = []
+        self.deck_version += 1
+        self.presentation.replace_deck(report.deck, report.unverified)
+        return True
+
+    # --- clients ---------------------------------------------------------------------------
+
+    def join(self, sid: str, role: str, name: str) -> Client:
+        client = Client(sid, role, name.strip()[:60] or role)
+        with self._lock:
+            self._clients[sid] = client
+        return client
+
+    def leave(self, sid: str) -> Client | None:
+        with self._lock:
+            return self._clients.pop(sid, None)
+
+    def client(self, sid: str) -> Client | None:
+        with self._lock:
+            return self._clients.get(sid)
+
+    def rename(self, sid: str, name: str) -> None:
+        with self._lock:
+            client = self._clients.get(sid)
+            if client is not None:
+                self._clients[sid] = Client(sid, client.role, name.strip()[:60] or client.role)
+
+    def screens(self) -> list[dict[str, str]]:
+        """The connected clients, for the presenter's list."""
+        with self._lock:
+            return [{"role": c.role, "name": c.name} for c in self._clients.values()]

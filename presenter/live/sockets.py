@@ -1,0 +1,115 @@
+"""The socket adapter: namespace `/live` of LIVE-PROTOCOL v1, a few lines per event.
+
+Handlers parse, call the Court, and emit. Socket handlers get no `before_request` and their
+`session` forks from HTTP's, so nothing of the presentation is kept there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import Namespace, SocketIO, emit, join_room
+
+from .court import Court
+from .machine import Outcome
+from .state import DRIVERS
+
+NAMESPACE = "/live"
+CONTROL = "control"
+"""The room of presenters and experts: screen lists, pairings, deck problems."""
+COOKIES = {"presenter": "shizheng_presenter", "screen": "shizheng_screen", "pair": "shizheng_pair"}
+
+
+def credential(auth: dict[str, Any], role: str, cookies: dict[str, str]) -> str | None:
+    """The secret a client connects with: its `auth.key`, else the cookie for its role."""
+    if auth.get("key"):
+        return str(auth["key"])
+    if role in DRIVERS:
+        return cookies.get(COOKIES["presenter"])
+    return (
+        cookies.get(COOKIES["screen"])
+        or cookies.get(COOKIES["pair"])
+        or cookies.get(COOKIES["presenter"])
+    )
+
+
+class LiveNamespace(Namespace):
+    """Presenter, expert and screens on one presentation."""
+
+    def __init__(self, court: Court, socketio: SocketIO) -> None:
+        super().__init__(NAMESPACE)
+        self.court = court
+        self.io = socketio
+        court.on_change(self._broadcast)
+
+    def _broadcast(self, outcome: Outcome) -> None:
+        if outcome.event == "reload":
+            self.io.emit("deck", self._deck_message(), namespace=NAMESPACE)
+        self.io.emit("state", outcome.state.to_json(), namespace=NAMESPACE)
+
+    def _deck_message(self) -> dict[str, Any]:
+        return {"deck": self.court.deck.id, "version": self.court.deck_version}
+
+    def tell_control(self) -> None:
+        """Send the presenter's side lists: connected screens, pending pairings, deck errors."""
+        court = self.court
+        self.io.emit("screens", court.screens(), namespace=NAMESPACE, to=CONTROL)
+        self.io.emit("pairings", court.access.pending(), namespace=NAMESPACE, to=CONTROL)
+        self.io.emit("deck_problems", court.deck_problems, namespace=NAMESPACE, to=CONTROL)
+
+    # --- events ----------------------------------------------------------------------------
+
+    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        auth = auth if isinstance(auth, dict) else {}
+        role = str(auth.get("role") or "screen")
+        secret = credential(auth, role, request.cookies)
+        allowed = self.court.access.roles(secret)
+        if not allowed:
+            raise ConnectionRefusedError("unknown_key")
+        if role not in allowed:
+            raise ConnectionRefusedError("role_not_allowed")
+        self.court.join(request.sid, role, str(auth.get("name") or ""))  # type: ignore[attr-defined]
+        if role in DRIVERS:
+            join_room(CONTROL)
+        emit("deck", self._deck_message())
+        emit("state", self.court.state.to_json())
+        self.tell_control()
+
+    def on_disconnect(self, reason: object = None) -> None:
+        if self.court.leave(request.sid) is not None:  # type: ignore[attr-defined]
+            self.tell_control()
+
+    def on_name(self, name: object) -> None:
+        if isinstance(name, str):
+            self.court.rename(request.sid, name)  # type: ignore[attr-defined]
+            self.tell_control()
+
+    def on_command(self, command: object) -> dict[str, Any]:
+        client = self.court.client(request.sid)  # type: ignore[attr-defined]
+        if client is None or not isinstance(command, dict):
+            return {"ok": False, "error": "unknown_action"}
+        if command.get("action") == "pair":
+            return self._pair(client.role, command)
+        return self.court.presentation.command(command, client.role).ack()
+
+    def _pair(self, role: str, command: dict[str, Any]) -> dict[str, Any]:
+        if role not in DRIVERS:
+            return {"ok": False, "error": "screen_cannot_command"}
+        if not self.court.access.answer(str(command.get("code")), command.get("approve") is True):
+            return {"ok": False, "error": "unknown_pairing"}
+        self.tell_control()
+        return {"ok": True}
+
+
+def init_app(app, court: Court) -> SocketIO:
+    """Socket.IO on the app, threading mode with real WebSockets (simple-websocket)."""
+    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=None)
+    namespace = LiveNamespace(court, socketio)
+    socketio.on_namespace(namespace)
+    app.extensions["shizheng.live"] = namespace
+    return socketio
+
+
+def live() -> LiveNamespace:
+    return current_app.extensions["shizheng.live"]

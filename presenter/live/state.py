@@ -1,0 +1,122 @@
+"""The live state of a presentation (LIVE-PROTOCOL v1): what every court screen shows."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+Panel = Literal["content", "source", "facts", "corroboration"]
+PANELS: tuple[str, ...] = ("content", "source", "facts", "corroboration")
+Blank = Literal["black", "white", "logo"]
+BLANKS: tuple[str, ...] = ("black", "white", "logo")
+Role = Literal["presenter", "expert", "screen"]
+DRIVERS: tuple[str, ...] = ("presenter", "expert")
+"""The roles that may drive, one at a time (Art. 47 ¶1: technical staff may operate)."""
+
+
+@dataclass(frozen=True)
+class Media:
+    """Playback of the current exhibit: `position` seconds at server time `at`."""
+
+    playing: bool = False
+    position: float = 0.0
+    at: float = 0.0
+
+    def now(self, clock: float) -> float:
+        """Where playback is at `clock` (server time)."""
+        return self.position + (clock - self.at if self.playing else 0.0)
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What is on the court screens (现场示证状态). `seq` grows by one with every change."""
+
+    deck: str
+    seq: int = 0
+    item: str | None = None
+    panel: Panel = "content"
+    step: int = 0
+    blank: Blank | None = None
+    region: tuple[float, float, float, float] | None = None
+    pointer: tuple[float, float] | None = None
+    media: Media = field(default_factory=Media)
+    controller: Role = "presenter"
+
+    def to_json(self) -> dict[str, Any]:
+        """The protocol's `state` message."""
+        data = asdict(self)
+        data["region"] = list(self.region) if self.region else None
+        data["pointer"] = {"x": self.pointer[0], "y": self.pointer[1]} if self.pointer else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LiveState:
+        """Back from `to_json`; raises ValueError (or KeyError, TypeError) on anything else."""
+        region = data.get("region")
+        pointer = data.get("pointer")
+        media = data.get("media") or {}
+        state = cls(
+            deck=str(data["deck"]),
+            seq=int(data["seq"]),
+            item=data.get("item"),
+            panel=data.get("panel", "content"),
+            step=int(data.get("step", 0)),
+            blank=data.get("blank"),
+            region=tuple(float(v) for v in region) if region else None,  # type: ignore[arg-type]
+            pointer=(float(pointer["x"]), float(pointer["y"])) if pointer else None,
+            media=Media(
+                bool(media.get("playing", False)),
+                float(media.get("position", 0.0)),
+                float(media.get("at", 0.0)),
+            ),
+            controller=data.get("controller", "presenter"),
+        )
+        if state.panel not in PANELS or state.blank not in (None, *BLANKS):
+            raise ValueError("not a state")
+        if state.controller not in DRIVERS or (state.region and len(state.region) != 4):
+            raise ValueError("not a state")
+        return state
+
+    def but(self, **changes: Any) -> LiveState:
+        return replace(self, **changes)
+
+
+class StateStore:
+    """state.json in the deck's instance folder, written atomically so a kill never tears it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self, deck_id: str) -> LiveState | None:
+        """The saved state, or None when there is none or it is unreadable or of another deck."""
+        try:
+            state = LiveState.from_json(json.loads(self.path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return state if state.deck == deck_id else None
+
+    def save(self, state: LiveState, durable: bool = True) -> None:
+        """Temp file, fsync, rename, fsync the folder: the old or the new state, never half."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(state.to_json(), ensure_ascii=False, sort_keys=True).encode()
+        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+                if durable:
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        if durable:
+            folder = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)

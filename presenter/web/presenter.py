@@ -1,0 +1,72 @@
+"""The presenter's pages: the presenter view and the deck's presenter-only data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template
+
+from ..deck import Deck, Exhibit
+from ..live.machine import REASONS
+from . import i18n
+from .auth import court, land_with_key, requires
+
+bp = Blueprint("presenter", __name__, url_prefix="/present")
+
+
+@bp.before_request
+def _take_key():
+    return land_with_key(("presenter",))
+
+
+@bp.get("")
+@requires("presenter")
+def view() -> str:
+    return render_template("live/presenter.html")
+
+
+@bp.get("/deck.json")
+@requires("presenter")
+def deck_data():
+    """Everything the presenter view shows beside the miniature: notes and challenges too."""
+    live = court()
+    deck = live.deck
+    lang = i18n.language(deck.case.language)
+    return jsonify(
+        {
+            "deck": deck.id,
+            "version": live.deck_version,
+            "title": deck.case.title,
+            "record": live.record.path.name,
+            "exhibits": [
+                _exhibit(deck, e, e.id in live.presentation.unverified) for e in deck.exhibits
+            ],
+            "reasons": {code: i18n.pick(words, lang) for code, words in REASONS.items()},
+        }
+    )
+
+
+def _exhibit(deck: Deck, exhibit: Exhibit, unverified: bool) -> dict[str, Any]:
+    from ..views.markdown import safe_markdown
+
+    challenges: dict[str, list[dict[str, str]]] = {}
+    for challenge in exhibit.challenges:
+        challenges.setdefault(challenge.ground, []).append(
+            {"claim": challenge.claim, "response": str(safe_markdown(challenge.response))}
+        )
+    review = exhibit.review
+    return {
+        "id": exhibit.id,
+        "title": exhibit.title,
+        "view": exhibit.view,
+        "excluded": exhibit.excluded,
+        "unverified": unverified,
+        "steps": [step.label for step in exhibit.steps],
+        "notes": str(safe_markdown(exhibit.notes)),
+        "challenges": challenges,
+        "review": {
+            ground: str(safe_markdown(getattr(review, ground)))
+            for ground in ("objectivity", "legality", "relevance")
+            if review is not None and getattr(review, ground)
+        },
+    }

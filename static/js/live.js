@@ -1,0 +1,44 @@
+// The socket side of LIVE-PROTOCOL v1: connect, follow `state` in seq order, send commands.
+// A command is only sent while connected: nothing is buffered and replayed after a reconnect.
+
+export function boot() {
+  return JSON.parse(document.getElementById("boot").textContent);
+}
+
+export function connect({ role, name, handlers }) {
+  // eslint-disable-next-line no-undef
+  const socket = io("/live", {
+    transports: ["websocket"],
+    auth: { role, name },
+    reconnectionDelayMax: 2000,
+  });
+  let lastSeq = -1;
+  let fresh = true; // the first state after (re)connecting is the snapshot: always taken
+
+  socket.on("connect", () => handlers.connection?.(true));
+  socket.on("disconnect", () => {
+    fresh = true;
+    handlers.connection?.(false);
+  });
+  socket.on("connect_error", (error) => handlers.refused?.(error.message));
+  socket.on("state", (state) => {
+    if (!fresh && state.seq <= lastSeq) return;
+    fresh = false;
+    lastSeq = state.seq;
+    handlers.state?.(state);
+  });
+  for (const event of ["deck", "screens", "pairings", "deck_problems"]) {
+    socket.on(event, (data) => handlers[event]?.(data));
+  }
+
+  async function command(message) {
+    if (!socket.connected) return { ok: false, error: "offline" };
+    try {
+      return await socket.timeout(5000).emitWithAck("command", message);
+    } catch {
+      return { ok: false, error: "timeout" };
+    }
+  }
+
+  return { socket, command, rename: (value) => socket.connected && socket.emit("name", value) };
+}

@@ -1,0 +1,278 @@
+// The presenter view: drive the presentation, see what the screens see, and what they don't.
+import { boot, connect } from "./live.js";
+import { Stage } from "./stage.js";
+
+const data = boot();
+const ui = data.ui;
+const role = new URLSearchParams(location.search).get("role") === "expert" ? "expert" : "presenter";
+const $ = (id) => document.getElementById(id);
+let deck = { exhibits: [], reasons: {} };
+let state = null;
+let typed = "";
+
+const stage = new Stage($("stage"), {
+  lang: data.lang,
+  logo: document.querySelector("header.bar h1").textContent,
+  onApplied: (applied) => $("stage").setAttribute("data-seq", String(applied.seq)),
+});
+
+const live = connect({
+  role,
+  name: role,
+  handlers: {
+    state: (next) => {
+      state = next;
+      stage.apply(next);
+      render();
+    },
+    deck: async (message) => {
+      stage.deckChanged(message.version);
+      await loadDeck();
+      if (state) stage.apply(state);
+    },
+    connection: (online) => {
+      $("connection").textContent = online ? ui.online : ui.offline;
+      $("connection").classList.toggle("offline", !online);
+    },
+    refused: () => {
+      $("connection").textContent = ui.refused;
+    },
+    screens: renderScreens,
+    pairings: renderPairings,
+    deck_problems: (lines) => {
+      $("deck-problems").hidden = lines.length === 0;
+      $("deck-problems").replaceChildren(...lines.map((line) => element("p", line)));
+    },
+  },
+});
+
+async function loadDeck() {
+  const query = data.lang === "en" ? "?lang=en" : "";
+  const response = await fetch(`/present/deck.json${query}`, { cache: "no-store" });
+  deck = await response.json();
+  $("record-name").textContent = deck.record;
+  render();
+}
+
+function element(tag, text, className) {
+  const el = document.createElement(tag);
+  if (text !== undefined) el.textContent = text;
+  if (className) el.className = className;
+  return el;
+}
+
+function toast(text) {
+  const el = $("toast");
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (el.hidden = true), 4000);
+}
+
+async function send(command) {
+  const answer = await live.command(command);
+  if (answer.ok) return answer;
+  if ((answer.error === "unverified" || answer.error === "excluded") && !command.confirm) {
+    const exhibit = deck.exhibits.find((e) => e.id === answer.item);
+    const question = answer.error === "unverified" ? ui.confirm_unverified : ui.confirm_excluded;
+    // Art. 44: shown only when the presenter confirms, with the problem in view
+    if (window.confirm(`${exhibit ? exhibit.id + " " + exhibit.title : ""}\n${question}`)) {
+      return send({ ...command, action: "goto", item: answer.item, confirm: true });
+    }
+    return answer;
+  }
+  toast(deck.reasons[answer.error] || answer.error);
+  return answer;
+}
+
+// --- rendering ------------------------------------------------------------------------
+
+function current() {
+  return deck.exhibits.find((e) => e.id === state?.item);
+}
+
+function render() {
+  if (!state) return;
+  const exhibit = current();
+  renderList();
+  renderSteps(exhibit);
+  renderNotes(exhibit);
+  renderChallenges(exhibit);
+  const index = deck.exhibits.indexOf(exhibit);
+  const next = deck.exhibits.slice(index + 1).find((e) => !e.excluded);
+  $("next-exhibit").textContent = next ? `${next.id} ${next.title}` : ui.end;
+  for (const button of document.querySelectorAll("#panels button")) {
+    button.classList.toggle("on", button.dataset.panel === state.panel);
+  }
+  for (const button of document.querySelectorAll("#blanks button")) {
+    button.classList.toggle("on", button.dataset.blank === state.blank);
+  }
+  const mine = state.controller === role;
+  $("controller").textContent =
+    state.controller === "expert" ? ui.controller_expert : ui.controller_presenter;
+  document.body.classList.toggle("not-in-control", !mine);
+  const handover = $("handover");
+  if (role === "expert") {
+    handover.textContent = ui.hand_back;
+    handover.hidden = !mine;
+  } else {
+    handover.textContent = state.controller === "expert" ? ui.take_back : ui.hand_to_expert;
+  }
+}
+
+function renderList() {
+  const list = $("exhibit-list");
+  const items = deck.exhibits.map((exhibit, i) => {
+    const li = element("li");
+    li.dataset.item = exhibit.id;
+    li.append(element("span", String(i + 1), "number"), element("span", exhibit.id, "id"));
+    li.append(element("span", exhibit.title, "title"));
+    if (exhibit.unverified) li.append(element("span", ui.unverified, "flag unverified"));
+    if (exhibit.excluded) li.append(element("span", ui.excluded, "flag excluded"));
+    li.classList.toggle("current", exhibit.id === state.item);
+    return li;
+  });
+  list.replaceChildren(...items);
+  list.querySelector(".current")?.scrollIntoView({ block: "nearest" });
+}
+
+function renderSteps(exhibit) {
+  const labels = exhibit ? [ui.step_zero, ...exhibit.steps] : [];
+  $("steps").replaceChildren(
+    ...labels.map((label, n) => {
+      const li = element("li", label || String(n));
+      li.dataset.step = String(n);
+      li.classList.toggle("current", n === state.step);
+      return li;
+    }),
+  );
+}
+
+function renderNotes(exhibit) {
+  // notes are the presenter's Markdown, sanitised on the server
+  $("notes").innerHTML = exhibit?.notes || `<p class="none">${ui.no_notes}</p>`;
+}
+
+function renderChallenges(exhibit) {
+  const box = $("challenges");
+  const groups = Object.entries(exhibit?.challenges || {});
+  if (!groups.length) {
+    box.replaceChildren(element("p", ui.no_challenges, "none"));
+    return;
+  }
+  box.replaceChildren(
+    ...groups.map(([ground, items]) => {
+      const section = element("section");
+      section.append(element("h3", ui[`ground_${ground}`] || ground));
+      for (const item of items) {
+        const claim = element("p", item.claim, "claim");
+        const response = element("div", undefined, "response");
+        response.innerHTML = item.response; // sanitised on the server
+        section.append(claim, response);
+      }
+      return section;
+    }),
+  );
+}
+
+function renderScreens(clients) {
+  const items = clients.map((c) => element("li", `${ui[`role_${c.role}`] || c.role} · ${c.name}`));
+  $("screens").replaceChildren(...(items.length ? items : [element("li", ui.no_screens)]));
+}
+
+function renderPairings(pending) {
+  $("pairings").replaceChildren(
+    ...pending.map((pairing) => {
+      const li = element("li", `${pairing.code} ${pairing.name}`, "pairing");
+      const yes = element("button", ui.approve);
+      const no = element("button", ui.refuse);
+      yes.type = no.type = "button";
+      yes.addEventListener("click", () => send({ action: "pair", code: pairing.code, approve: true }));
+      no.addEventListener("click", () => send({ action: "pair", code: pairing.code, approve: false }));
+      li.append(yes, no);
+      return li;
+    }),
+  );
+}
+
+// --- input ----------------------------------------------------------------------------
+
+function showable() {
+  return deck.exhibits.filter((e) => !e.excluded);
+}
+
+const KEYS = {
+  ArrowRight: () => send({ action: "next" }),
+  " ": () => send({ action: "next" }),
+  PageDown: () => send({ action: "next" }),
+  ArrowLeft: () => send({ action: "prev" }),
+  PageUp: () => send({ action: "prev" }),
+  Home: () => showable()[0] && send({ action: "goto", item: showable()[0].id }),
+  End: () => showable().at(-1) && send({ action: "goto", item: showable().at(-1).id }),
+  b: () => send({ action: "blank", mode: state?.blank === "black" ? null : "black" }),
+  w: () => send({ action: "blank", mode: state?.blank === "white" ? null : "white" }),
+  c: () => ($("challenges").hidden = !$("challenges").hidden),
+};
+
+document.addEventListener("keydown", (event) => {
+  if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (/^[0-9]$/.test(event.key)) {
+    typed += event.key; // trial technicians type the exhibit's number, then Enter
+    $("jump").textContent = `→ ${typed}`;
+    return;
+  }
+  if (event.key === "Enter" && typed) {
+    const exhibit = deck.exhibits[Number(typed) - 1];
+    typed = "";
+    $("jump").textContent = "";
+    if (exhibit) send({ action: "goto", item: exhibit.id });
+    event.preventDefault();
+    return;
+  }
+  if (event.key === "Escape") {
+    typed = "";
+    $("jump").textContent = "";
+    return;
+  }
+  const action = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+});
+
+$("exhibit-list").addEventListener("click", (event) => {
+  const li = event.target.closest("li[data-item]");
+  if (li) send({ action: "goto", item: li.dataset.item });
+});
+$("steps").addEventListener("click", (event) => {
+  const li = event.target.closest("li[data-step]");
+  if (li) send({ action: "step", step: Number(li.dataset.step) });
+});
+$("panels").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-panel]");
+  if (button) send({ action: "panel", panel: button.dataset.panel });
+});
+$("blanks").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-blank]");
+  if (button) KEYS[button.dataset.blank === "black" ? "b" : "w"]();
+});
+$("handover").addEventListener("click", () => {
+  if (role === "expert") send({ action: "handover", to: "presenter" });
+  else send({ action: "handover", to: state?.controller === "expert" ? "presenter" : "expert" });
+});
+$("open-screen").addEventListener("click", () => {
+  // opened from the click itself, so the browser makes a window (for a second monitor)
+  window.open(data.screenUrl, "shizheng-screen", "popup,width=1280,height=720");
+});
+
+// the timer: time since the page opened; a click starts it again
+let started = Date.now();
+$("timer").addEventListener("click", () => (started = Date.now()));
+setInterval(() => {
+  const s = Math.floor((Date.now() - started) / 1000);
+  const two = (n) => String(n).padStart(2, "0");
+  $("timer").textContent = `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+}, 1000);
+
+loadDeck();

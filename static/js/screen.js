@@ -1,0 +1,54 @@
+// A court screen: follows the presenter; never commands.
+import { boot, connect } from "./live.js";
+import { Stage } from "./stage.js";
+
+const data = boot();
+const html = document.documentElement;
+const params = new URLSearchParams(location.search);
+
+function screenName() {
+  const asked = params.get("name");
+  if (asked) localStorage.setItem("shizheng.screen-name", asked);
+  return asked || localStorage.getItem("shizheng.screen-name") || "";
+}
+
+const stage = new Stage(document.getElementById("stage"), {
+  lang: data.lang,
+  logo: data.title,
+  onApplied: (state) => html.setAttribute("data-seq", String(state.seq)),
+});
+
+const live = connect({
+  role: "screen",
+  name: screenName(),
+  handlers: {
+    state: (state) => stage.apply(state),
+    deck: (message) => stage.deckChanged(message.version),
+    connection: (online) => {
+      document.getElementById("connection").hidden = online;
+    },
+    refused: () => {
+      document.getElementById("connection").hidden = false;
+    },
+  },
+});
+
+const form = document.getElementById("screen-name");
+function ask() {
+  form.hidden = false;
+}
+function named(value) {
+  const name = value.trim();
+  if (!name) return;
+  localStorage.setItem("shizheng.screen-name", name);
+  form.hidden = true;
+  live.rename(name);
+}
+form.addEventListener("click", (event) => {
+  if (event.target.matches("button[value]")) named(event.target.value);
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  named(form.elements.name.value);
+});
+if (!screenName()) ask();

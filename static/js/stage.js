@@ -1,0 +1,136 @@
+// The stage: what a court screen shows for a state. The presenter's miniature is the same
+// stage, so it shows exactly what the screens show. Content comes from the server already
+// rendered for court (escaped and sanitised); steps, zoom, pointer, blank and media are
+// applied here. One function per concern, one hook per view.
+
+const VIEW_STEPS = {
+  chat(root, step) {
+    const messages = root.querySelectorAll(".msg[data-n]");
+    const spans = step?.messages || [];
+    const last = spans.length ? Math.max(...spans.map((s) => s[1])) : Infinity;
+    let newest = null;
+    for (const el of messages) {
+      const n = Number(el.dataset.n);
+      el.classList.toggle("hidden", n > last);
+      el.classList.toggle("hl", n === last);
+      if (n === last) newest = el;
+    }
+    newest?.scrollIntoView({ block: "end" });
+  },
+  table(root, step) {
+    markRanges(root.querySelectorAll("tr[data-n]"), step?.rows);
+  },
+  code(root, step) {
+    markRanges(root.querySelectorAll(".line[data-n]"), step?.lines);
+  },
+};
+
+function markRanges(elements, spans) {
+  let first = null;
+  for (const el of elements) {
+    const n = Number(el.dataset.n);
+    const on = !!spans && spans.some(([a, b]) => a <= n && n <= b);
+    el.classList.toggle("hl", on);
+    if (on && !first) first = el;
+  }
+  first?.scrollIntoView({ block: "center" });
+}
+
+export class Stage {
+  constructor(element, { lang, logo, muted = true, onApplied = () => {} }) {
+    this.el = element;
+    this.lang = lang;
+    this.muted = muted;
+    this.onApplied = onApplied;
+    this.version = 0;
+    this.shownKey = null;
+    this.pending = 0;
+    this.el.innerHTML = "";
+    this.content = this.part("stage-body");
+    this.blankEl = this.part("stage-blank");
+    this.pointerEl = this.part("stage-pointer");
+    const logoEl = document.createElement("div");
+    logoEl.className = "logo";
+    logoEl.textContent = logo || "";
+    this.blankEl.append(logoEl);
+  }
+
+  part(name) {
+    const el = document.createElement("div");
+    el.className = name;
+    this.el.append(el);
+    return el;
+  }
+
+  deckChanged(version) {
+    this.version = version;
+    this.shownKey = null;
+  }
+
+  async apply(state) {
+    const ticket = ++this.pending;
+    this.el.dataset.blank = state.blank || "";
+    const key = state.item ? `${state.item}/${state.panel}@${this.version}` : null;
+    if (key !== this.shownKey) {
+      const html = key ? await this.fetchFragment(state.item, state.panel) : "";
+      if (ticket !== this.pending) return; // a newer state arrived meanwhile
+      this.content.innerHTML = html; // rendered for court by the server
+      this.shownKey = key;
+    }
+    const section = this.content.querySelector(".stage-content");
+    const steps = section ? JSON.parse(section.dataset.steps || "[]") : [];
+    const step = state.step > 0 ? steps[state.step - 1] : null;
+    VIEW_STEPS[section?.dataset.view]?.(section, step);
+    this.zoom(section, state.region);
+    this.point(state.pointer);
+    this.play(section, state.media);
+    this.el.dataset.item = state.item || "";
+    this.el.dataset.step = String(state.step);
+    this.onApplied(state);
+  }
+
+  async fetchFragment(item, panel) {
+    const query = this.lang === "en" ? "?lang=en" : "";
+    try {
+      const response = await fetch(`/screen/exhibit/${encodeURIComponent(item)}/${panel}${query}`);
+      if (response.ok) return await response.text();
+      return `<p class="unavailable">${response.status}</p>`;
+    } catch {
+      return "";
+    }
+  }
+
+  zoom(section, region) {
+    const target = section?.querySelector("[data-role=zoomable]") || null;
+    if (!target) return;
+    if (!region) {
+      target.style.transform = "";
+      return;
+    }
+    const [x, y, w, h] = region;
+    const scale = Math.min(1 / w, 1 / h);
+    // keep the region's centre in the middle of the element
+    const cx = (x + w / 2) * 100;
+    const cy = (y + h / 2) * 100;
+    target.style.transformOrigin = `${cx}% ${cy}%`;
+    target.style.transform = `translate(${50 - cx}%, ${50 - cy}%) scale(${scale})`;
+  }
+
+  point(pointer) {
+    this.pointerEl.hidden = !pointer;
+    if (pointer) {
+      this.pointerEl.style.left = `${pointer.x * 100}%`;
+      this.pointerEl.style.top = `${pointer.y * 100}%`;
+    }
+  }
+
+  play(section, media) {
+    const el = section?.querySelector("[data-role=media]");
+    if (!el || !media) return;
+    el.muted = this.muted;
+    const position = media.position + (media.playing ? Date.now() / 1000 - media.at : 0);
+    if (Math.abs(el.currentTime - position) > 0.25) el.currentTime = Math.max(0, position);
+    if (media.playing && el.paused) el.play().catch(() => {});
+    if (!media.playing && !el.paused) el.pause();
+  }
+}

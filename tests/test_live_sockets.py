@@ -1,0 +1,252 @@
+"""LIVE-PROTOCOL over real sockets: python-socketio clients against `python app.py` serving."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import threading
+import urllib.request
+from contextlib import ExitStack
+
+import pytest
+import socketio
+
+from presenter.deck import load_deck
+
+from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_app, wait_until
+
+
+class Follower:
+    """A real Socket.IO client that keeps every event it receives."""
+
+    def __init__(self, url: str, **auth: str) -> None:
+        self.url = url
+        self.auth = auth
+        self.events: list[tuple[str, object]] = []
+        self.states: list[dict] = []
+        self.lock = threading.Lock()
+        self.sio = socketio.Client(reconnection_delay=0.1, reconnection_delay_max=0.5)
+        self.sio.on("*", self._any, namespace="/live")
+
+    def _any(self, event: str, data: object) -> None:
+        with self.lock:
+            self.events.append((event, data))
+            if event == "state":
+                self.states.append(data)  # type: ignore[arg-type]
+
+    def connect(self) -> Follower:
+        self.sio.connect(
+            self.url,
+            namespaces=["/live"],
+            auth=self.auth,
+            transports=["websocket"],
+            wait_timeout=20,
+        )
+        wait_until(lambda: self.states, timeout=20)
+        return self
+
+    def send(self, **command: object) -> dict:
+        return self.sio.call("command", command, namespace="/live", timeout=10)
+
+    @property
+    def last(self) -> dict:
+        with self.lock:
+            return self.states[-1]
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+@pytest.fixture
+def deck_copy(tmp_path):
+    """The demo deck in a folder of its own, free to be edited by a test."""
+    return shutil.copytree(DEMO_DECK, tmp_path / "decks" / "demo")
+
+
+def start(deck, instance):
+    return serve_app(
+        str(deck),
+        "--presenter-key",
+        PRESENTER_KEY,
+        "--screen-key",
+        SCREEN_KEY,
+        "--instance",
+        str(instance),
+    )
+
+
+@pytest.fixture
+def server(deck_copy, tmp_path):
+    with start(deck_copy, tmp_path / "instance") as served:
+        wait_until(served.get, timeout=60)
+        yield served
+
+
+@pytest.fixture
+def clients(server):
+    with ExitStack() as stack:
+
+        def make(**auth: str) -> Follower:
+            follower = Follower(server.url, **auth).connect()
+            stack.callback(follower.close)
+            return follower
+
+        yield make
+
+
+def presenter(clients, role: str = "presenter") -> Follower:
+    return clients(key=PRESENTER_KEY, role=role, name=role)
+
+
+def screen(clients, name: str = "judge") -> Follower:
+    return clients(key=SCREEN_KEY, role="screen", name=name)
+
+
+def test_a_client_gets_the_state_right_after_connecting(clients):
+    judge = screen(clients)
+    state = judge.states[0]
+    assert state["deck"] == "demo" and state["item"] == "E01"
+    assert set(state) >= {"seq", "panel", "step", "blank", "region", "pointer", "media"}
+    assert state["controller"] == "presenter"
+
+
+def test_every_screen_follows_in_seq_order(clients):
+    judge, public = screen(clients), screen(clients, "public")
+    boss = presenter(clients)
+    acks = [boss.send(action="blank", mode=None)]
+    for _ in range(12):
+        acks.append(boss.send(action="next"))
+    assert all(a["ok"] for a in acks)
+    final = acks[-1]["seq"]
+    for follower in (judge, public, boss):
+        wait_until(lambda f=follower: f.last["seq"] == final)
+        seqs = [s["seq"] for s in follower.states]
+        assert seqs == sorted(set(seqs)), "seq never goes backwards nor repeats"
+    assert judge.last == boss.last
+
+
+def test_refused_commands_say_why_and_change_nothing(clients):
+    boss = presenter(clients)
+    before = boss.last["seq"]
+    assert boss.send(action="goto", item="E99") == {"ok": False, "error": "unknown_item"}
+    assert boss.send(action="step", step=99)["error"] == "step_out_of_range"
+    assert boss.send(action="fly")["error"] == "unknown_action"
+    assert boss.send(action="panel", panel="source")["seq"] == before + 1
+
+
+def test_an_unknown_key_is_refused_at_connect(server):
+    for auth in (
+        {"key": "not-a-key-at-all-0000000000"},
+        {},
+        {"key": SCREEN_KEY, "role": "presenter"},
+    ):
+        client = socketio.Client(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(server.url, namespaces=["/live"], auth=auth, transports=["websocket"])
+
+
+def test_screens_cannot_command(clients):
+    judge = screen(clients)
+    seq = judge.last["seq"]
+    answer = judge.send(action="next")
+    assert answer == {"ok": False, "error": "screen_cannot_command"}
+    assert judge.send(action="pair", code="000000", approve=True)["ok"] is False
+    assert judge.last["seq"] == seq
+
+
+def test_the_expert_drives_only_after_the_handover(clients):
+    boss, expert, judge = presenter(clients), presenter(clients, "expert"), screen(clients)
+    assert expert.send(action="next")["error"] == "not_in_control"
+    assert boss.send(action="handover", to="expert")["ok"]
+    assert expert.send(action="goto", item="E07")["ok"]
+    wait_until(lambda: judge.last["item"] == "E07" and judge.last["controller"] == "expert")
+    assert boss.send(action="next")["error"] == "not_in_control"
+    assert boss.send(action="handover", to="presenter")["ok"]  # take back
+    assert expert.send(action="next")["error"] == "not_in_control"
+
+
+def test_presenter_only_text_never_reaches_a_screen(clients):
+    deck = load_deck(DEMO_DECK, verify_hashes=False).deck
+    secrets = [e.notes.strip()[:20] for e in deck.exhibits if e.notes.strip()]
+    secrets += [c.response[:20] for e in deck.exhibits for c in e.challenges]
+    judge = screen(clients)
+    boss = presenter(clients)
+    boss.send(action="blank", mode=None)
+    for exhibit in deck.exhibits:
+        boss.send(action="goto", item=exhibit.id)
+        for panel in ("source", "facts", "corroboration", "content"):
+            boss.send(action="panel", panel=panel)
+    wait_until(lambda: judge.last["seq"] == boss.last["seq"])
+    heard = repr(judge.events)
+    assert secrets and not [s for s in secrets if s in heard]
+    assert not any(event in ("screens", "pairings", "deck_problems") for event, _ in judge.events)
+
+
+def test_pairing_lets_a_screen_without_a_key_in(server, clients):
+    boss = presenter(clients)
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = browser.open(server.url + "screen?name=gallery").read().decode()
+    code = re.search(r'id="pairing-code">(\d{6})<', page)[1]
+    wait_until(lambda: any(e == "pairings" and d for e, d in boss.events))
+    pending = [d for e, d in boss.events if e == "pairings"][-1]
+    assert pending == [{"code": code, "name": "gallery", "status": "pending"}]
+    token = next(c.value for c in jar if c.name == "shizheng_pair")
+    refused = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        refused.connect(
+            server.url, namespaces=["/live"], auth={"key": token}, transports=["websocket"]
+        )  # noqa: E501
+    assert boss.send(action="pair", code=code, approve=True) == {"ok": True}
+    assert '"approved"' in browser.open(server.url + "screen/pairing").read().decode()
+    paired = clients(key=token, role="screen", name="gallery")
+    assert paired.last["deck"] == "demo"
+    assert 'class="stage"' in browser.open(server.url + "screen").read().decode()
+
+
+def test_kill_and_restart_resumes_where_it_was(deck_copy, tmp_path):
+    instance = tmp_path / "instance"
+    with start(deck_copy, instance) as first:
+        wait_until(first.get, timeout=60)
+        judge = Follower(first.url, key=SCREEN_KEY, role="screen", name="judge").connect()
+        boss = Follower(first.url, key=PRESENTER_KEY, role="presenter").connect()
+        boss.send(action="blank", mode=None)
+        boss.send(action="goto", item="E04")
+        answer = boss.send(action="step", step=2)
+        wait_until(lambda: judge.last["seq"] == answer["seq"])
+        os.kill(first.process.pid, signal.SIGKILL)
+        first.process.wait()
+        wait_until(lambda: not judge.sio.connected)
+        url = first.url
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    with serve_app(
+        str(deck_copy),
+        "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
+        "--instance", str(instance), port=port,
+    ) as second:  # fmt: skip
+        wait_until(second.get, timeout=60)
+        wait_until(lambda: judge.sio.connected and judge.last["seq"] > answer["seq"] - 1, 30)
+        state = judge.last
+        assert (state["item"], state["step"], state["blank"]) == ("E04", 2, None)
+        judge.close()
+        boss.close()
+    assert f"/present?key={PRESENTER_KEY}" in second.out
+    assert f"/screen?key={SCREEN_KEY}" in second.out
+
+
+def test_a_valid_edit_reloads_and_a_broken_one_is_told_to_the_presenter(clients, deck_copy):
+    boss, judge = presenter(clients), screen(clients)
+    boss.send(action="goto", item="E05")
+    item = deck_copy / "items" / "e05-call.md"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("通话录音（与", "通话录音（更正，与"), encoding="utf-8")
+    wait_until(lambda: any(e == "deck" and d["version"] == 2 for e, d in judge.events), 30)
+    assert judge.last["item"] == "E05"
+    item.write_text(text.replace('view = "audio"', 'view = "audi"'), encoding="utf-8")
+    wait_until(lambda: any(e == "deck_problems" and d for e, d in boss.events), 30)
+    problems = [d for e, d in boss.events if e == "deck_problems" and d][-1]
+    assert any("items/e05-call.md" in line and "view" in line for line in problems)
+    assert not any(e == "deck" and d["version"] == 3 for e, d in judge.events)
