@@ -108,3 +108,20 @@ def test_serve_answers_over_http_until_stopped(deck_dir, tmp_path):
         assert "张某手机微信聊天记录" in served.get(f"?key={PRESENTER_KEY}")
     assert served.url in served.out
     assert "Traceback" not in served.err
+
+
+def test_serving_on_every_interface_prints_the_lan_address_and_a_warning(deck_dir, tmp_path):
+    with serve_app(str(deck_dir), "--host", "0.0.0.0", "--instance", str(tmp_path)) as served:
+        wait_until(served.get, timeout=60)
+    links = [
+        line for line in served.out.splitlines() if line.startswith(("Presenter:", "Screens:"))
+    ]
+    assert len(links) == 2 and not any("0.0.0.0" in line for line in links)
+    assert "screen link or a pairing code" in served.err
+
+
+def test_keys_shorter_than_128_bits_are_refused(deck_dir):
+    result = run_app(str(deck_dir), "--presenter-key", "short")
+    assert result.returncode == 2
+    assert "--presenter-key" in result.stderr and "128 bits" in result.stderr
+    assert "Traceback" not in result.stderr

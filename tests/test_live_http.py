@@ -1,0 +1,124 @@
+"""Keys, cookies and what a screen may fetch, over real HTTP through Flask's test client."""
+
+from __future__ import annotations
+
+import pytest
+
+from presenter import create_app
+from presenter.deck import load_deck
+
+from .conftest import PRESENTER_KEY, SCREEN_KEY, keyed_client
+
+
+def test_a_key_becomes_an_httponly_strict_cookie_and_leaves_the_url(app):
+    client = app.test_client()
+    response = client.get(f"/present?key={PRESENTER_KEY}&lang=en")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/present?lang=en"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith(f"shizheng_presenter={PRESENTER_KEY}")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert client.get("/present?lang=en").status_code == 200
+
+
+def test_an_unknown_key_opens_nothing(app):
+    client = app.test_client()
+    assert client.get("/present?key=not-the-key-000000000000").status_code == 403
+    assert client.get("/screen/exhibit/E01/content").status_code == 403
+    assert client.get("/present/deck.json").status_code == 403
+
+
+def test_a_screen_key_never_opens_a_presenter_page_or_endpoint(screen_client):
+    assert screen_client.get("/present").status_code == 403
+    assert screen_client.get("/present/deck.json").status_code == 403
+    assert screen_client.get(f"/present?key={SCREEN_KEY}").status_code == 403
+    assert screen_client.get("/screen").status_code == 200
+    assert screen_client.get("/").status_code == 302
+
+
+def test_presenter_data_holds_the_notes_and_challenges(client):
+    data = client.get("/present/deck.json").get_json()
+    chat = next(e for e in data["exhibits"] if e["id"] == "E01")
+    assert "注意第 3 条消息" in chat["notes"]
+    assert chat["challenges"]["legality"][0]["claim"] == "提取时无见证人"
+
+
+def test_screen_fragments_hold_no_presenter_only_text(screen_client):
+    for item in ("E01", "E02", "E03", "E04"):
+        for panel in ("content", "source", "facts", "corroboration"):
+            response = screen_client.get(f"/screen/exhibit/{item}/{panel}")
+            assert response.status_code == 200, (item, panel)
+            html = response.get_data(as_text=True)
+            assert "私人备注" not in html and "有见证人签名" not in html
+    assert screen_client.get("/screen/exhibit/E01/notes").status_code == 404
+
+
+def test_every_page_carries_the_content_security_policy(client, screen_client):
+    for response in (
+        client.get("/present"),
+        client.get("/"),
+        screen_client.get("/screen"),
+        screen_client.get("/screen/exhibit/E02/content"),
+        client.get("/nowhere"),
+    ):
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "object-src 'none'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "connect-src 'self' ws://localhost wss://localhost" in policy
+
+
+def test_pages_have_no_inline_script(client, screen_client):
+    for html in (
+        client.get("/present").get_data(as_text=True),
+        screen_client.get("/screen").get_data(as_text=True),
+    ):
+        for chunk in html.split("<script")[1:]:
+            head = chunk.split(">", 1)[0]
+            assert "src=" in head or 'type="application/json"' in head, head
+
+
+def fetch(client, url: str, **headers: str) -> tuple[int, bytes]:
+    """Status and body of a GET, with the response (an open file, maybe) closed."""
+    response = client.get(url, headers=headers)
+    try:
+        return response.status_code, response.data
+    finally:
+        response.close()
+
+
+def test_files_are_served_with_ranges_and_only_when_listed(screen_client):
+    status, whole = fetch(screen_client, "/files/E02/files/shot.png")
+    assert status == 200
+    assert fetch(screen_client, "/files/E02/files/shot.png", Range="bytes=0-9") == (206, whole[:10])
+    assert fetch(screen_client, "/files/E02/files/shot.png", Range="bytes=-4") == (206, whole[-4:])
+    for url in ("/files/E02/files/chat.csv", "/files/E02/deck.toml", "/files/E02/../deck.toml"):
+        assert fetch(screen_client, url)[0] == 404, url
+
+
+@pytest.fixture
+def tampered(deck_dir, instance):
+    """A deck whose E03 file no longer matches its recorded hash (Art. 44)."""
+    (deck_dir / "files" / "admin.php").write_text("<?php // changed\n\n\n\n", encoding="utf-8")
+    report = load_deck(deck_dir)
+    app = create_app(
+        report, instance_path=instance, presenter_key=PRESENTER_KEY, screen_key=SCREEN_KEY
+    )
+    yield app
+    app.extensions["shizheng.court"].record.close()
+
+
+def test_an_exhibit_failing_its_hash_stays_off_the_screens_until_confirmed(tampered):
+    screen = keyed_client(tampered, SCREEN_KEY)
+    presenter = keyed_client(tampered, PRESENTER_KEY)
+    assert screen.get("/screen/exhibit/E03/content").status_code == 403
+    assert fetch(screen, "/files/E03/files/admin.php")[0] == 403
+    assert presenter.get("/screen/exhibit/E03/content").status_code == 200
+    data = presenter.get("/present/deck.json").get_json()
+    assert [e["id"] for e in data["exhibits"] if e["unverified"]] == ["E03"]
+    court = tampered.extensions["shizheng.court"]
+    refused = court.presentation.command({"action": "goto", "item": "E03"}, "presenter")
+    assert refused.ack() == {"ok": False, "error": "unverified", "item": "E03"}
+    court.presentation.command({"action": "goto", "item": "E03", "confirm": True}, "presenter")
+    assert screen.get("/screen/exhibit/E03/content").status_code == 200
+    entries = court.record.path.read_text(encoding="utf-8").splitlines()
+    assert '"confirmed":"unverified"' in entries[-1]
