@@ -24,8 +24,11 @@ format: $(VENV)/.stamp-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.stamp-run
+bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/hashing.py
+	$(BIN)/python bench/sync_latency.py
+	$(BIN)/python bench/screens_browser.py
+	$(BIN)/python bench/soak.py
 
 # Regenerate decks/demo/ (needs ffmpeg and fonts-noto-cjk); commit the result.
 demo: $(VENV)/.stamp-run

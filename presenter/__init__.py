@@ -23,11 +23,12 @@ def create_app(
 ) -> Flask:
     """The app factory: one app serves one loaded deck to the presenter and the screens.
 
-    Keys are random for each app unless given. Exhibits failing their hash (a report's
+    Keys are random, made once and kept in the instance folder (so screens come back after
+    a restart), unless given. Exhibits failing their hash (a report's
     `unverified`) are kept off the screens unless the presenter confirms them.
     """
     from .live import sockets
-    from .live.access import Access, new_key
+    from .live.access import Access, kept_keys
     from .live.court import Court
     from .web import auth, files, pages, presenter, screen, security
 
@@ -42,7 +43,11 @@ def create_app(
     app.config.from_mapping(DECK=report.deck)
     if test_config:
         app.config.from_mapping(test_config)
-    access = Access(presenter_key or new_key(), screen_key or new_key())
+    folder = Path(app.instance_path, report.deck.id)
+    kept = kept_keys(folder / "keys.json")
+    access = Access(
+        presenter_key or kept[0], screen_key or kept[1], paired=folder / "paired-screens.json"
+    )
     court = Court(report, Path(app.instance_path), access)
     app.extensions["shizheng.court"] = court
 

@@ -9,6 +9,7 @@ import pytest
 
 from presenter.cli import main
 from presenter.deck import model
+from presenter.live.machine import ACTIONS, REASONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DECK_FORMAT = (ROOT / "docs" / "deck-format.md").read_text(encoding="utf-8")
@@ -51,3 +52,16 @@ def test_every_deck_value_is_in_the_deck_format_guide(value):
 @pytest.mark.parametrize("command", sorted(main.commands))
 def test_every_command_is_in_the_readme(command):
     assert command == "serve" or f"python app.py {command}" in README
+
+
+LIVE = (ROOT / "docs" / "live.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("action", [*ACTIONS, "pair"])
+def test_every_socket_action_is_in_the_live_docs(action):
+    assert f'"action": "{action}"' in LIVE
+
+
+@pytest.mark.parametrize("code", sorted(REASONS))
+def test_every_refusal_is_in_the_live_docs(code):
+    assert f"`{code}`" in LIVE

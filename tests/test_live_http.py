@@ -122,3 +122,21 @@ def test_an_exhibit_failing_its_hash_stays_off_the_screens_until_confirmed(tampe
     assert screen.get("/screen/exhibit/E03/content").status_code == 200
     entries = court.record.path.read_text(encoding="utf-8").splitlines()
     assert '"confirmed":"unverified"' in entries[-1]
+
+
+def test_keys_and_approved_screens_are_kept_for_a_restart(deck_dir, instance):
+    report = load_deck(deck_dir)
+    first = create_app(report, instance_path=instance)
+    access = first.extensions["shizheng.court"].access
+    pairing = access.request_pairing("gallery")
+    assert access.answer(pairing.code, approve=True)
+    first.extensions["shizheng.court"].record.close()
+    again = create_app(report, instance_path=instance)
+    kept = again.extensions["shizheng.court"].access
+    assert (kept.presenter_key, kept.screen_key) == (access.presenter_key, access.screen_key)
+    assert kept.kind(pairing.token) == "screen"
+    assert (instance / deck_dir.name / "keys.json").stat().st_mode & 0o077 == 0
+    again.extensions["shizheng.court"].record.close()
+    given = create_app(report, instance_path=instance, presenter_key=PRESENTER_KEY)
+    assert given.extensions["shizheng.court"].access.presenter_key == PRESENTER_KEY
+    given.extensions["shizheng.court"].record.close()

@@ -66,15 +66,23 @@ class Court:
         self._broadcasts.append(broadcast)
 
     def _keep(self, outcome: Outcome, command: Mapping[str, Any], role: str) -> None:
+        # The record first: nothing reaches a screen that is not written to the record
+        # (Art. 49), safe from a killed process; its fsync, against a power cut, follows
+        # right after the screens are told, so they do not wait for the disk. Then
+        # state.json, which only lets a restart resume.
         state = outcome.state
-        self.store.save(state, durable=outcome.recorded)
         if outcome.recorded:
             extra: dict[str, Any] = {"by": role, "command": dict(command)}
             if outcome.details:
                 extra["details"] = dict(outcome.details)
-            self.record.append(outcome.event, state.to_json(), state.controller, **extra)
+            self.record.append(
+                outcome.event, state.to_json(), state.controller, durable=False, **extra
+            )
         for broadcast in self._broadcasts:
             broadcast(outcome)
+        if outcome.recorded:
+            self.record.sync()
+        self.store.save(state, durable=outcome.recorded)
 
     # --- the deck changing on disk ---------------------------------------------------------
 

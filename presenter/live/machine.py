@@ -51,8 +51,15 @@ REASONS: dict[str, tuple[str, str]] = {
     "at_start": ("已是第一个", "already at the start"),
     "at_end": ("已是最后一个", "already at the end"),
     "no_exhibit": ("尚未选择证据", "no exhibit is shown"),
+    "unknown_pairing": ("没有待批准的这个配对码", "no pending pairing with this code"),
 }
 """Why a command was refused: the `error` of its acknowledgement, and the words for people."""
+
+
+ACTIONS: tuple[str, ...] = (
+    "goto", "next", "prev", "step", "panel", "blank", "region", "pointer", "media", "handover",
+)  # fmt: skip
+"""The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
 
 def reason(code: str, language: str = "zh-CN") -> str:

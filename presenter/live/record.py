@@ -58,9 +58,13 @@ class Record:
         event: str,
         state: dict[str, Any] | None = None,
         controller: str | None = None,
+        *,
+        durable: bool = True,
         **extra: Any,
     ) -> dict[str, Any]:
-        """Append one entry; it is on disk (flushed and fsynced) when this returns."""
+        """Append one entry. It is written to the file (safe from a killed process) when this
+        returns, and fsynced too (safe from a power cut) unless `durable` is false: then call
+        `sync()` soon, as the court does right after telling the screens."""
         with self._lock:
             entry = {
                 **extra,
@@ -75,11 +79,18 @@ class Record:
             line = _canonical(entry) + b"\n"
             self._stream.write(line)
             self._stream.flush()
-            os.fsync(self._stream.fileno())
+            if durable:
+                os.fsync(self._stream.fileno())
             self._n += 1
             self._prev = hashlib.sha256(line).hexdigest()
             self._head = entry["hash"]
             return entry
+
+    def sync(self) -> None:
+        """Make every entry written so far durable (fsync)."""
+        with self._lock:
+            if not self._stream.closed:
+                os.fsync(self._stream.fileno())
 
     def close(self) -> None:
         with self._lock:

@@ -100,7 +100,7 @@ class StateStore:
         return state if state.deck == deck_id else None
 
     def save(self, state: LiveState, durable: bool = True) -> None:
-        """Temp file, fsync, rename, fsync the folder: the old or the new state, never half."""
+        """Temp file, fsync, rename: after a crash, the old state or the new, never half."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps(state.to_json(), ensure_ascii=False, sort_keys=True).encode()
         fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-", suffix=".json")
@@ -114,9 +114,3 @@ class StateStore:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        if durable:
-            folder = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)

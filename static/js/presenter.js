@@ -81,7 +81,7 @@ async function send(command) {
     }
     return answer;
   }
-  toast(deck.reasons[answer.error] || answer.error);
+  toast(deck.reasons[answer.error] || (answer.error === "offline" ? ui.offline : answer.error));
   return answer;
 }
 

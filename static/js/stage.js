@@ -3,6 +3,8 @@
 // rendered for court (escaped and sanitised); steps, zoom, pointer, blank and media are
 // applied here. One function per concern, one hook per view.
 
+const UNAVAILABLE = '<p class="unavailable">';
+
 const VIEW_STEPS = {
   chat(root, step) {
     const messages = root.querySelectorAll(".msg[data-n]");
@@ -44,6 +46,7 @@ export class Stage {
     this.onApplied = onApplied;
     this.version = 0;
     this.shownKey = null;
+    this.fragments = new Map(); // key -> Promise of HTML: panels are fetched ahead
     this.pending = 0;
     this.el.innerHTML = "";
     this.content = this.part("stage-body");
@@ -65,6 +68,7 @@ export class Stage {
   deckChanged(version) {
     this.version = version;
     this.shownKey = null;
+    this.fragments.clear();
   }
 
   async apply(state) {
@@ -72,7 +76,7 @@ export class Stage {
     this.el.dataset.blank = state.blank || "";
     const key = state.item ? `${state.item}/${state.panel}@${this.version}` : null;
     if (key !== this.shownKey) {
-      const html = key ? await this.fetchFragment(state.item, state.panel) : "";
+      const html = key ? await this.fragment(state.item, state.panel) : "";
       if (ticket !== this.pending) return; // a newer state arrived meanwhile
       this.content.innerHTML = html; // rendered for court by the server
       this.shownKey = key;
@@ -87,6 +91,25 @@ export class Stage {
     this.el.dataset.item = state.item || "";
     this.el.dataset.step = String(state.step);
     this.onApplied(state);
+    if (state.item) this.prefetch(state.item);
+  }
+
+  fragment(item, panel) {
+    const key = `${item}/${panel}@${this.version}`;
+    if (!this.fragments.has(key)) {
+      const pending = this.fetchFragment(item, panel);
+      this.fragments.set(key, pending);
+      // only content is kept: a refusal or a failed fetch (a restart) is asked again
+      pending.then((html) => html.startsWith(UNAVAILABLE) && this.fragments.delete(key));
+    }
+    return this.fragments.get(key);
+  }
+
+  prefetch(item) {
+    // the other panels of the exhibit on screen, so switching panels needs no round trip
+    for (const panel of ["content", "source", "facts", "corroboration"]) {
+      this.fragment(item, panel);
+    }
   }
 
   async fetchFragment(item, panel) {
@@ -94,9 +117,9 @@ export class Stage {
     try {
       const response = await fetch(`/screen/exhibit/${encodeURIComponent(item)}/${panel}${query}`);
       if (response.ok) return await response.text();
-      return `<p class="unavailable">${response.status}</p>`;
+      return `${UNAVAILABLE}${response.status}</p>`;
     } catch {
-      return "";
+      return `${UNAVAILABLE}</p>`;
     }
   }
 
