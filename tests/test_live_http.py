@@ -140,3 +140,11 @@ def test_keys_and_approved_screens_are_kept_for_a_restart(deck_dir, instance):
     given = create_app(report, instance_path=instance, presenter_key=PRESENTER_KEY)
     assert given.extensions["shizheng.court"].access.presenter_key == PRESENTER_KEY
     given.extensions["shizheng.court"].record.close()
+
+
+def test_plotly_is_served_from_the_installed_package(screen_client):
+    import plotly
+
+    status, body = fetch(screen_client, f"/vendor/plotly-{plotly.__version__}.min.js")
+    assert status == 200 and b"plotly" in body[:2000].lower()
+    assert fetch(screen_client, "/vendor/plotly-0.0.1.min.js")[0] == 404

@@ -1,4 +1,5 @@
-"""Exhibit files, for the views: only files an exhibit lists, with HTTP Range for media."""
+"""Exhibit files, for the views: only files an exhibit lists, with HTTP Range for media; and
+Plotly's JavaScript from the installed plotly package, so the two versions never differ."""
 
 from __future__ import annotations
 
@@ -8,10 +9,25 @@ from flask import Blueprint, abort, send_file
 
 from .auth import court, request_kind, requires
 
-bp = Blueprint("files", __name__, url_prefix="/files")
+bp = Blueprint("files", __name__)
 
 
-@bp.get("/<item>/<path:name>")
+def plotly_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@bp.get("/vendor/plotly-<version>.min.js")
+def plotly(version: str):
+    import plotly as package
+
+    if version != package.__version__:
+        abort(404)
+    return send_file(plotly_js(), mimetype="text/javascript", max_age=31536000)
+
+
+@bp.get("/files/<item>/<path:name>")
 @requires("screen", "presenter")
 def exhibit_file(item: str, name: str):
     live = court()
