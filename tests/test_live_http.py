@@ -7,7 +7,7 @@ import pytest
 from presenter import create_app
 from presenter.deck import load_deck
 
-from .conftest import PRESENTER_KEY, SCREEN_KEY, keyed_client
+from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, keyed_client
 
 
 def test_a_key_becomes_an_httponly_strict_cookie_and_leaves_the_url(app):
@@ -148,3 +148,33 @@ def test_plotly_is_served_from_the_installed_package(screen_client):
     status, body = fetch(screen_client, f"/vendor/plotly-{plotly.__version__}.min.js")
     assert status == 200 and b"plotly" in body[:2000].lower()
     assert fetch(screen_client, "/vendor/plotly-0.0.1.min.js")[0] == 404
+
+
+@pytest.fixture
+def demo_screen(instance):
+    """A screen's browser on the demo deck."""
+    app = create_app(
+        load_deck(DEMO_DECK),
+        instance_path=instance,
+        presenter_key=PRESENTER_KEY,
+        screen_key=SCREEN_KEY,
+    )
+    yield keyed_client(app, SCREEN_KEY)
+    app.extensions["shizheng.court"].record.close()
+
+
+def test_document_pages_render_to_png_once_and_are_cached(demo_screen, instance):
+    import io
+
+    from PIL import Image
+
+    status, png = fetch(demo_screen, "/pages/E12/2.png")
+    assert status == 200
+    assert Image.open(io.BytesIO(png)).size[0] == 1600
+    cached = list((instance / "demo" / "cache" / "pages").glob("*.png"))
+    assert len(cached) == 1
+    mtime = cached[0].stat().st_mtime_ns
+    assert fetch(demo_screen, "/pages/E12/2.png") == (200, png)
+    assert cached[0].stat().st_mtime_ns == mtime
+    assert fetch(demo_screen, "/pages/E12/4.png")[0] == 404
+    assert fetch(demo_screen, "/pages/E11/1.png")[0] == 404

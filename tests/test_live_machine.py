@@ -236,3 +236,15 @@ def test_a_new_deck_keeps_the_exhibit_by_id(live, demo):
     outcome = live.replace_deck(deck)
     assert outcome.event == "reload" and outcome.recorded
     assert (live.state.item, live.state.step) == ("E04", 1)
+
+
+def test_document_pages_turn_within_the_pdf(demo):
+    live = Presentation(demo, clock=Clock(), pages={"E12": 3})
+    ok(live, action="goto", item="E12")
+    assert live.state.page == 1
+    assert ok(live, action="page", page=3).page == 3
+    assert refused(live, action="page", page=4) == "page_out_of_range"
+    assert ok(live, action="step", step=2).page == 2, "a step with a page turns to it"
+    assert ok(live, action="step", step=0).page == 1
+    ok(live, action="goto", item="E11")
+    assert refused(live, action="page", page=1) == "not_document"

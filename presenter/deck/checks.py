@@ -358,13 +358,13 @@ def _check_text_lines(ctx, exhibit: Exhibit, where: Located, name: str, path: Pa
 def _check_pdf(ctx, exhibit: Exhibit, where: Located, name: str, path: Path) -> None:
     import pypdfium2
 
+    from .pdf import page_count
+
     try:
-        document = pypdfium2.PdfDocument(path)
+        pages = page_count(path)
     except pypdfium2.PdfiumError as error:
         ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
         return
-    with document:
-        pages = len(document)
     for i, step in enumerate(exhibit.steps):
         if step.page is not None and step.page > pages:
             ctx.problems.append(

@@ -20,6 +20,13 @@ from .record import Record
 from .state import StateStore
 
 
+def document_pages(deck: Deck) -> dict[str, int]:
+    """The page count of each document exhibit (its PDF was read by the check already)."""
+    from ..deck.pdf import page_count
+
+    return {e.id: page_count(deck.root / e.files[0]) for e in deck.exhibits if e.view == "document"}
+
+
 @dataclass(frozen=True)
 class Client:
     """A connected browser or program: its role and, for a screen, its name."""
@@ -40,7 +47,10 @@ class Court:
         self.access = access
         self.store = StateStore(self.folder / "state.json")
         self.presentation = Presentation(
-            deck, unverified=report.unverified, state=self.store.load(deck.id)
+            deck,
+            unverified=report.unverified,
+            state=self.store.load(deck.id),
+            pages=document_pages(deck),
         )
         self.record = Record.start(
             self.folder / "records", deck.id, title=deck.case.title, seq=self.state.seq
@@ -94,7 +104,7 @@ class Court:
             return False
         self.deck_problems = []
         self.deck_version += 1
-        self.presentation.replace_deck(report.deck, report.unverified)
+        self.presentation.replace_deck(report.deck, report.unverified, document_pages(report.deck))
         return True
 
     # --- clients ---------------------------------------------------------------------------

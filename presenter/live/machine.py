@@ -48,6 +48,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "bad_pointer": ("指示点应在 0 到 1 之间", "the pointer is x, y within 0..1"),
     "bad_media": ("播放指令无效", "not a playback command"),
     "not_media": ("当前证据不是音视频", "the current exhibit is not audio or video"),
+    "not_document": ("当前证据不是文档", "the current exhibit is not a document"),
+    "page_out_of_range": ("没有这一页", "no such page"),
     "at_start": ("已是第一个", "already at the start"),
     "at_end": ("已是最后一个", "already at the end"),
     "no_exhibit": ("尚未选择证据", "no exhibit is shown"),
@@ -57,7 +59,8 @@ REASONS: dict[str, tuple[str, str]] = {
 
 
 ACTIONS: tuple[str, ...] = (
-    "goto", "next", "prev", "step", "panel", "blank", "region", "pointer", "media", "handover",
+    "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
+    "handover",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -109,12 +112,14 @@ class Presentation:
         unverified: frozenset[str] = frozenset(),
         state: LiveState | None = None,
         clock: Callable[[], float] = time.time,
+        pages: Mapping[str, int] | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._clock = clock
         self._listeners: list[Listener] = []
         self._deck = deck
         self._unverified = frozenset(unverified)
+        self._pages = dict(pages or {})
         self._confirmed: str | None = None
         self._state = self._restored(state) if state else self._opening()
 
@@ -143,6 +148,10 @@ class Presentation:
                 return True
             return self._state.item == exhibit_id and self._confirmed == exhibit_id
 
+    def page_count(self, exhibit_id: str) -> int:
+        """Pages of a document exhibit (0 for any other)."""
+        return self._pages.get(exhibit_id, 0)
+
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
@@ -157,11 +166,17 @@ class Presentation:
                 return Outcome(False, self._state, refused.code, details=refused.details)
             return self._commit(new, command, role, recorded, "state", details)
 
-    def replace_deck(self, deck: Deck, unverified: frozenset[str] = frozenset()) -> Outcome:
+    def replace_deck(
+        self,
+        deck: Deck,
+        unverified: frozenset[str] = frozenset(),
+        pages: Mapping[str, int] | None = None,
+    ) -> Outcome:
         """A new version of the deck (edited on disk): keep the exhibit by id, clamp the step."""
         with self._lock:
             self._deck = deck
             self._unverified = frozenset(unverified)
+            self._pages = dict(pages or {})
             exhibit = deck.exhibit(self._state.item or "")
             if exhibit is None:
                 new = self._opening().but(blank=self._state.blank)
@@ -247,6 +262,14 @@ class Presentation:
             if not _is_int(step) or not 0 <= step <= len(exhibit.steps):
                 raise Refused("step_out_of_range")
             return self._with_step(state, exhibit, step), True, {}
+        if action == "page":
+            page = command.get("page")
+            exhibit = self._current()
+            if exhibit.view != "document":
+                raise Refused("not_document")
+            if not _is_int(page) or not 1 <= page <= self._pages.get(exhibit.id, 1):
+                raise Refused("page_out_of_range")
+            return state.but(page=page, region=None, pointer=None), True, {}
         if action == "panel":
             if command.get("panel") not in PANELS:
                 raise Refused("unknown_panel")
@@ -290,6 +313,7 @@ class Presentation:
         fresh = self._state.but(
             item=exhibit.id,
             panel="content",
+            page=1,
             region=None,
             pointer=None,
             media=Media(at=self._clock()),
@@ -324,13 +348,17 @@ class Presentation:
         return self._enter(neighbour, 0 if direction > 0 else len(neighbour.steps), confirm)
 
     def _with_step(self, state: LiveState, exhibit: Exhibit, step: int) -> LiveState:
-        """Step n of the exhibit: its callout region, and for a clip, play from its start."""
+        """Step n of the exhibit: its callout region, its page, and for a clip, play from its
+        start."""
         prepared = exhibit.steps[step - 1] if step > 0 else None
         region = prepared.region if prepared is not None else None
         media = state.media
+        page = state.page if step > 0 else 1
         if prepared is not None and prepared.clip is not None:
             media = Media(True, prepared.clip.start, self._clock())
-        return state.but(step=step, region=region, pointer=None, media=media)
+        if prepared is not None and prepared.page is not None:
+            page = prepared.page
+        return state.but(step=step, page=page, region=region, pointer=None, media=media)
 
     def _media(self, command: Mapping[str, Any]) -> Media:
         if self._current().view not in ("video", "audio"):

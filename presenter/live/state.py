@@ -40,6 +40,7 @@ class LiveState:
     item: str | None = None
     panel: Panel = "content"
     step: int = 0
+    page: int = 1
     blank: Blank | None = None
     region: tuple[float, float, float, float] | None = None
     pointer: tuple[float, float] | None = None
@@ -65,6 +66,7 @@ class LiveState:
             item=data.get("item"),
             panel=data.get("panel", "content"),
             step=int(data.get("step", 0)),
+            page=int(data.get("page", 1)),
             blank=data.get("blank"),
             region=tuple(float(v) for v in region) if region else None,  # type: ignore[arg-type]
             pointer=(float(pointer["x"]), float(pointer["y"])) if pointer else None,

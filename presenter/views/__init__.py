@@ -71,19 +71,24 @@ def _table(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
 
 
 def _code(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
+    """Source code as text, highlighted by Pygments: never run, never taken as HTML."""
+    from .code import highlighted_lines
+
     with open(deck.root / exhibit.files[0], encoding="utf-8", errors="replace") as stream:
-        lines = [line.rstrip("\n") for line in islice(stream, LINES)]
-    return {"lines": lines}
+        text = "".join(islice(stream, LINES))
+    return {"lines": highlighted_lines(text, exhibit.files[0], exhibit.language)}
 
 
 def _document(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
-    import pypdfium2
+    from flask import url_for
 
-    document = pypdfium2.PdfDocument(deck.root / exhibit.files[0])
-    try:
-        return {"name": exhibit.files[0], "pages": len(document)}
-    finally:
-        document.close()
+    from ..deck.pdf import page_count
+
+    return {
+        "pages": page_count(deck.root / exhibit.files[0]),
+        "first": url_for("files.document_page", item=exhibit.id, number=1),
+        "base": url_for("files.document_page", item=exhibit.id, number=0).rsplit("/", 1)[0],
+    }
 
 
 def _chart(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:

@@ -3,9 +3,11 @@ Plotly's JavaScript from the installed plotly package, so the two versions never
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort, current_app, send_file
 
 from .auth import court, request_kind, requires
 
@@ -27,9 +29,12 @@ def plotly(version: str):
     return send_file(plotly_js(), mimetype="text/javascript", max_age=31536000)
 
 
-@bp.get("/files/<item>/<path:name>")
-@requires("screen", "presenter")
-def exhibit_file(item: str, name: str):
+PAGE_WIDTH = 1600
+"""Pixels across a rendered PDF page: sharp on a 1080p court screen, zoomable to a region."""
+
+
+def _exhibit_path(item: str, name: str) -> Path:
+    """The file of an exhibit that this request may have; 403 or 404 otherwise."""
     live = court()
     exhibit = live.deck.exhibit(item)
     if exhibit is None or name not in exhibit.files:
@@ -40,4 +45,40 @@ def exhibit_file(item: str, name: str):
     path = (root / name).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         abort(404)
-    return send_file(Path(path), conditional=True, max_age=0)
+    return path
+
+
+def cache_path(kind: str, source: Path, *variant: object, suffix: str) -> Path:
+    """A file in the deck's cache for a derivative of `source`, keyed by the source's
+    identity and change times, so an edited source never gets a stale derivative."""
+    stat = os.stat(source)
+    key = f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{variant}"
+    folder = Path(current_app.instance_path, court().deck.id, "cache", kind)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (hashlib.sha256(key.encode()).hexdigest()[:32] + suffix)
+
+
+@bp.get("/files/<item>/<path:name>")
+@requires("screen", "presenter")
+def exhibit_file(item: str, name: str):
+    return send_file(_exhibit_path(item, name), conditional=True, max_age=0)
+
+
+@bp.get("/pages/<item>/<int:number>.png")
+@requires("screen", "presenter")
+def document_page(item: str, number: int):
+    """A page of a document exhibit rendered to PNG (pdfium), cached in the instance folder."""
+    from ..deck.pdf import render_page
+
+    exhibit = court().deck.exhibit(item)
+    if exhibit is None or exhibit.view != "document":
+        abort(404)
+    path = _exhibit_path(item, exhibit.files[0])
+    if not 1 <= number <= court().presentation.page_count(item):
+        abort(404)
+    target = cache_path("pages", path, number, PAGE_WIDTH, suffix=".png")
+    if not target.exists():
+        temp = target.with_suffix(f".{os.getpid()}.tmp")
+        render_page(path, number, PAGE_WIDTH).save(temp, format="PNG")
+        os.replace(temp, target)
+    return send_file(target, mimetype="image/png", max_age=3600)

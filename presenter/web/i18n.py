@@ -48,6 +48,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "panel.facts": ("证明事实", "Facts shown"),
     "panel.corroboration": ("相互印证", "Corroboration"),
     "blank.black": ("黑屏", "Black"),
+    "page.previous": ("上一页", "Previous page"),
+    "page.next": ("下一页", "Next page"),
     "blank.white": ("白屏", "White"),
     "next": ("下一项", "Next"),
     "next.end": ("（已是最后一项）", "(this is the last)"),

@@ -39,7 +39,11 @@ def deck_data():
             "title": deck.case.title,
             "record": live.record.path.name,
             "exhibits": [
-                _exhibit(deck, e, e.id in live.presentation.unverified) for e in deck.exhibits
+                {
+                    **_exhibit(deck, e, e.id in live.presentation.unverified),
+                    "pages": live.presentation.page_count(e.id),
+                }
+                for e in deck.exhibits
             ],
             "reasons": {code: i18n.pick(words, lang) for code, words in REASONS.items()},
         }

@@ -101,6 +101,7 @@ function render() {
   const index = deck.exhibits.indexOf(exhibit);
   const next = deck.exhibits.slice(index + 1).find((e) => !e.excluded);
   $("next-exhibit").textContent = next ? `${next.id} ${next.title}` : ui.end;
+  $("pages").hidden = !(exhibit && exhibit.pages > 1);
   for (const button of document.querySelectorAll("#panels button")) {
     button.classList.toggle("on", button.dataset.panel === state.panel);
   }
@@ -212,7 +213,16 @@ const KEYS = {
   b: () => send({ action: "blank", mode: state?.blank === "black" ? null : "black" }),
   w: () => send({ action: "blank", mode: state?.blank === "white" ? null : "white" }),
   c: () => ($("challenges").hidden = !$("challenges").hidden),
+  "[": () => turn(-1),
+  "]": () => turn(1),
 };
+
+function turn(by) {
+  const exhibit = current();
+  if (!exhibit || !exhibit.pages) return;
+  const page = Math.min(Math.max(1, state.page + by), exhibit.pages);
+  if (page !== state.page) send({ action: "page", page });
+}
 
 document.addEventListener("keydown", (event) => {
   if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -256,6 +266,10 @@ $("panels").addEventListener("click", (event) => {
 $("blanks").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-blank]");
   if (button) KEYS[button.dataset.blank === "black" ? "b" : "w"]();
+});
+$("pages").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-turn]");
+  if (button) turn(Number(button.dataset.turn));
 });
 $("handover").addEventListener("click", () => {
   if (role === "expert") send({ action: "handover", to: "presenter" });

@@ -25,6 +25,14 @@ const VIEW_STEPS = {
   code(root, step) {
     markRanges(root.querySelectorAll(".line[data-n]"), step?.lines);
   },
+  document(root, step, state) {
+    const img = root.querySelector("img.pdf-page");
+    if (!img) return;
+    const page = Math.min(Math.max(1, state.page || 1), Number(img.dataset.pages));
+    const src = `${img.dataset.base}/${page}.png`;
+    if (!img.src.endsWith(src)) img.src = src;
+    root.querySelector(".page-number .current").textContent = String(page);
+  },
 };
 
 function markRanges(elements, spans) {
@@ -84,7 +92,7 @@ export class Stage {
     const section = this.content.querySelector(".stage-content");
     const steps = section ? JSON.parse(section.dataset.steps || "[]") : [];
     const step = state.step > 0 ? steps[state.step - 1] : null;
-    VIEW_STEPS[section?.dataset.view]?.(section, step);
+    VIEW_STEPS[section?.dataset.view]?.(section, step, state);
     this.zoom(section, state.region);
     this.point(state.pointer);
     this.play(section, state.media);
