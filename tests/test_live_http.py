@@ -178,3 +178,27 @@ def test_document_pages_render_to_png_once_and_are_cached(demo_screen, instance)
     assert cached[0].stat().st_mtime_ns == mtime
     assert fetch(demo_screen, "/pages/E12/4.png")[0] == 404
     assert fetch(demo_screen, "/pages/E11/1.png")[0] == 404
+
+
+def test_images_are_sent_as_derivatives_and_callouts_are_cut_from_the_original(app, deck_dir):
+    import io
+
+    from PIL import Image, ImageDraw
+
+    big = Image.new("RGB", (6000, 4000), "white")
+    ImageDraw.Draw(big).rectangle((3000, 2000, 4499, 2999), fill="red")
+    big.save(deck_dir / "files" / "shot.png")
+    presenter = keyed_client(app, PRESENTER_KEY)  # the hash now fails: only the presenter
+    status, png = fetch(presenter, "/images/E02/files/shot.png")
+    assert status == 200 and Image.open(io.BytesIO(png)).size == (2560, 1707)
+    status, png = fetch(presenter, "/images/E02/files/shot.png?region=0.5,0.5,0.25,0.25")
+    crop = Image.open(io.BytesIO(png)).convert("RGB")
+    assert crop.size == (1500, 1000), "full resolution of the region, not the derivative"
+    assert crop.getpixel((10, 10)) == (255, 0, 0) and crop.getpixel((1490, 990)) == (255, 0, 0)
+    assert fetch(presenter, "/images/E02/files/shot.png?region=0.9,0,0.5,1")[0] == 400
+
+
+def test_the_source_panel_shows_hashes_file_attributes_and_exif(client):
+    html = client.get("/screen/exhibit/E02/source").get_data(as_text=True)
+    assert "files/shot.png" in html and "MD5" in html and "一致" in html
+    assert "修改时间" in html and "EXIF" in html

@@ -32,7 +32,10 @@ def _csv(deck: Deck, exhibit: Exhibit, limit: int) -> tuple[list[str], list[list
 
 
 def _image(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
-    return {"src": file_url(exhibit.files[0])}
+    from flask import url_for
+
+    url = url_for("files.image", item=exhibit.id, name=exhibit.files[0])
+    return {"src": url, "crop": url + "?region="}
 
 
 def _media(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
@@ -132,9 +135,19 @@ def render_content(exhibit: Exhibit, deck: Deck, *, lang: str, file_url: FileUrl
 
 
 def render_panel(
-    panel: str, exhibit: Exhibit, deck: Deck, *, lang: str, file_url: FileUrl
+    panel: str,
+    exhibit: Exhibit,
+    deck: Deck,
+    *,
+    lang: str,
+    file_url: FileUrl,
+    unverified: bool = False,
 ) -> Markup:
-    """Content, or one of the three Art. 47 panels: source, facts, corroboration."""
+    """Content, or one of the three Art. 47 panels: source, facts, corroboration.
+    `unverified`: the exhibit's files failed their recorded hash at the last check."""
+    from .files import attributes
+    from .image import exif
+
     if panel == "content":
         return render_content(exhibit, deck, lang=lang, file_url=file_url)
     facts = {f.id: f for f in deck.facts}
@@ -155,6 +168,17 @@ def render_panel(
             exhibits=exhibits,
             cited_by=cited_by,
             procedure=safe_markdown(exhibit.source.procedure),
+            unverified=unverified,
+            files=[
+                {
+                    "name": name,
+                    "attributes": attributes(deck.root / name),
+                    "exif": exif(deck.root / name) if exhibit.view == "image" else {},
+                }
+                for name in exhibit.files
+            ]
+            if panel == "source"
+            else [],
             t=i18n.translator(lang),
         )
     )

@@ -7,7 +7,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, current_app, request, send_file
 
 from .auth import court, request_kind, requires
 
@@ -82,3 +82,34 @@ def document_page(item: str, number: int):
         render_page(path, number, PAGE_WIDTH).save(temp, format="PNG")
         os.replace(temp, target)
     return send_file(target, mimetype="image/png", max_age=3600)
+
+
+@bp.get("/images/<item>/<path:name>")
+@requires("screen", "presenter")
+def image(item: str, name: str):
+    """An image exhibit for the screens: the display derivative, or with `?region=x,y,w,h` a
+    callout cropped from the full-resolution original; both cached in the instance folder."""
+    from ..views.image import derivative
+
+    path = _exhibit_path(item, name)
+    region = _region(request.args.get("region"))
+    suffix = ".jpg" if path.suffix.lower() in (".jpg", ".jpeg") else ".png"
+    target = cache_path("images", path, region, suffix=suffix)
+    if not target.exists():
+        try:
+            derivative(path, target, region)
+        except OSError:
+            abort(415)
+    return send_file(target, max_age=3600)
+
+
+def _region(text: str | None) -> tuple[float, ...] | None:
+    if not text:
+        return None
+    try:
+        x, y, w, h = (float(v) for v in text.split(","))
+    except ValueError:
+        abort(400)
+    if not (0 <= x < 1 and 0 <= y < 1 and w > 0 and h > 0 and x + w <= 1 and y + h <= 1):
+        abort(400)
+    return (round(x, 4), round(y, 4), round(w, 4), round(h, 4))

@@ -134,6 +134,10 @@ export class Stage {
   zoom(section, region) {
     const target = section?.querySelector("[data-role=zoomable]") || null;
     if (!target) return;
+    if (target.dataset.crop !== undefined) {
+      this.callout(target, region);
+      return;
+    }
     if (!region) {
       target.style.transform = "";
       return;
@@ -145,6 +149,25 @@ export class Stage {
     const cy = (y + h / 2) * 100;
     target.style.transformOrigin = `${cx}% ${cy}%`;
     target.style.transform = `translate(${50 - cx}%, ${50 - cy}%) scale(${scale})`;
+  }
+
+  callout(image, region) {
+    // an image's region is cut from the full-resolution original by the server: sharp
+    const frame = image.parentElement;
+    let callout = frame.querySelector("img.callout");
+    frame.classList.toggle("called-out", !!region);
+    if (!region) {
+      callout?.remove();
+      return;
+    }
+    if (!callout) {
+      callout = document.createElement("img");
+      callout.className = "callout";
+      callout.alt = "";
+      frame.append(callout);
+    }
+    const src = image.dataset.crop + region.map((v) => Number(v).toFixed(4)).join(",");
+    if (callout.getAttribute("src") !== src) callout.setAttribute("src", src);
   }
 
   point(pointer) {
