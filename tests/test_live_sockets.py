@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -250,3 +251,37 @@ def test_a_valid_edit_reloads_and_a_broken_one_is_told_to_the_presenter(clients,
     problems = [d for e, d in boss.events if e == "deck_problems" and d][-1]
     assert any("items/e05-call.md" in line and "view" in line for line in problems)
     assert not any(e == "deck" and d["version"] == 3 for e, d in judge.events)
+
+
+def test_a_live_verification_that_fails_flags_the_exhibit_until_confirmed(
+    clients, deck_copy, tmp_path
+):
+    boss, judge = presenter(clients), screen(clients)
+    boss.send(action="blank", mode=None)
+    boss.send(action="goto", item="E07")
+    assert boss.send(action="verify") == {"ok": True, "started": True}
+    wait_until(lambda: (judge.last.get("verification") or {}).get("ok") is True, 30)
+    assert {r["algorithm"] for r in judge.last["verification"]["results"]} == {"sm3"}
+    source = deck_copy / "files" / "platform" / "TradeAdmin.php"
+    source.write_text(source.read_text(encoding="utf-8") + "// planted\n", encoding="utf-8")
+    wait_until(lambda: any(e == "deck" and d["version"] == 2 for e, d in judge.events), 30)
+    assert boss.send(action="verify")["ok"]
+    wait_until(lambda: (judge.last.get("verification") or {}).get("ok") is False, 30)
+    failed = judge.last["verification"]["results"][0]
+    assert failed["recorded"] != failed["computed"] and failed["match"] is False
+    assert any(e == "verify_progress" for e, _ in boss.events)
+    assert not any(e == "verify_progress" for e, _ in judge.events)
+    boss.send(action="goto", item="E06")
+    assert boss.send(action="goto", item="E07") == {
+        "ok": False,
+        "error": "unverified",
+        "item": "E07",
+    }
+    assert boss.send(action="goto", item="E07", confirm=True)["ok"]
+    wait_until(lambda: judge.last["item"] == "E07")
+    assert judge.send(action="verify")["error"] == "screen_cannot_command"
+    record = next((tmp_path / "instance" / "demo" / "records").glob("*.jsonl"))
+    entries = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    verdicts = [e["details"]["ok"] for e in entries if e["event"] == "verify"]
+    assert verdicts == [True, False]
+    assert entries[-1]["details"] == {"confirmed": "unverified"}

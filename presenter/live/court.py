@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import integrity
 from ..deck import Deck, DeckReport
 from .access import Access
-from .machine import Outcome, Presentation
+from .machine import Outcome, Presentation, Refused
 from .record import Record
 from .state import StateStore
 
@@ -60,6 +61,7 @@ class Court:
         self._clients: dict[str, Client] = {}
         self._lock = threading.Lock()
         self._broadcasts: list[Callable[[Outcome], None]] = []
+        self._verifying: threading.Thread | None = None
         self.presentation.subscribe(self._keep)
         self.store.save(self.state)
 
@@ -93,6 +95,57 @@ class Court:
         if outcome.recorded:
             self.record.sync()
         self.store.save(state, durable=outcome.recorded)
+
+    # --- verify now (Art. 62(3)) ----------------------------------------------------------
+
+    def verify(self, role: str, progress: Callable[[dict[str, Any]], None]) -> threading.Thread:
+        """Re-hash the files of the exhibit on screen, bypassing every cache, in one read
+        pass per file, in the background; `progress` hears how far it is. Raises Refused."""
+        exhibit = self.presentation.check_verify(role)
+        with self._lock:
+            if self._verifying is not None and self._verifying.is_alive():
+                raise Refused("verifying")
+            wanted: dict[str, list[str]] = {}
+            for recorded in exhibit.source.hashes:
+                wanted.setdefault(recorded.file, []).append(recorded.algorithm)
+            total = sum(self._size(name) for name in wanted)
+            thread = threading.Thread(
+                target=self._verify, args=(exhibit, wanted, total, role, progress), daemon=True
+            )
+            self._verifying = thread
+        thread.start()
+        return thread
+
+    def _size(self, name: str) -> int:
+        try:
+            return (self.deck.root / name).stat().st_size
+        except OSError:
+            return 0
+
+    def _verify(self, exhibit, wanted, total: int, role: str, progress) -> None:
+        done_before = 0
+        computed: dict[str, dict[str, str | None]] = {}
+        for name, algorithms in wanted.items():
+
+            def tick(done: int, size: int, before: int = done_before, name: str = name) -> None:
+                progress({"item": exhibit.id, "file": name, "done": before + done, "total": total})
+
+            try:
+                computed[name] = dict(integrity.hash_file(self.deck.root / name, algorithms, tick))
+            except OSError:
+                computed[name] = dict.fromkeys(algorithms)
+            done_before += self._size(name)
+        results = [
+            {
+                "file": r.file,
+                "algorithm": r.algorithm,
+                "recorded": r.value,
+                "computed": computed[r.file][r.algorithm],
+                "match": computed[r.file][r.algorithm] == r.value,
+            }
+            for r in exhibit.source.hashes
+        ]
+        self.presentation.verified(exhibit.id, results, role)
 
     # --- the deck changing on disk ---------------------------------------------------------
 

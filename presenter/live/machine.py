@@ -53,6 +53,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "at_start": ("已是第一个", "already at the start"),
     "at_end": ("已是最后一个", "already at the end"),
     "no_exhibit": ("尚未选择证据", "no exhibit is shown"),
+    "no_hash": ("此证据没有记录完整性校验值", "this exhibit has no recorded hash"),
+    "verifying": ("正在核验，请稍候", "a verification is running"),
     "unknown_pairing": ("没有待批准的这个配对码", "no pending pairing with this code"),
 }
 """Why a command was refused: the `error` of its acknowledgement, and the words for people."""
@@ -60,7 +62,7 @@ REASONS: dict[str, tuple[str, str]] = {
 
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
-    "handover",
+    "handover", "verify",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -187,6 +189,41 @@ class Presentation:
                     new = self._with_step(new, exhibit, step)
             return self._commit(new, {"action": "reload"}, "server", True, "reload", {})
 
+    def check_verify(self, role: str) -> Exhibit:
+        """The exhibit a `verify` command from `role` would re-hash; Refused if it may not."""
+        with self._lock:
+            if role not in DRIVERS:
+                raise Refused("screen_cannot_command")
+            if role != self._state.controller:
+                raise Refused("not_in_control")
+            exhibit = self._current()
+            if not exhibit.source.hashes:
+                raise Refused("no_hash")
+            return exhibit
+
+    def verified(self, exhibit_id: str, results: list[dict[str, Any]], role: str) -> Outcome:
+        """The result of a live re-hash: shown on the screens when the exhibit is on them,
+        recorded either way; a mismatch keeps the exhibit off the screens until confirmed."""
+        with self._lock:
+            ok = all(r["match"] for r in results)
+            if ok:
+                self._unverified = self._unverified - {exhibit_id}
+            else:
+                self._unverified = self._unverified | {exhibit_id}
+                if self._confirmed == exhibit_id:
+                    self._confirmed = None
+            new = self._state
+            if new.item == exhibit_id:
+                verification = {
+                    "item": exhibit_id,
+                    "ok": ok,
+                    "confirmed": False,
+                    "results": results,
+                }
+                new = new.but(verification=verification)
+            details = {"item": exhibit_id, "ok": ok, "results": results}
+            return self._commit(new, {"action": "verify"}, role, True, "verify", details)
+
     # --- internals -------------------------------------------------------------------------
 
     def _commit(
@@ -270,6 +307,8 @@ class Presentation:
             if not _is_int(page) or not 1 <= page <= self._pages.get(exhibit.id, 1):
                 raise Refused("page_out_of_range")
             return state.but(page=page, region=None, pointer=None), True, {}
+        if action == "verify":
+            raise Refused("unknown_action")  # started by the court, which hashes in the background
         if action == "panel":
             if command.get("panel") not in PANELS:
                 raise Refused("unknown_panel")
@@ -300,6 +339,12 @@ class Presentation:
         if exhibit is None:
             raise Refused("unknown_item")
         if exhibit.id == self._state.item:
+            blocked = self._blocked(exhibit)
+            if blocked and confirm and self._confirmed != exhibit.id:
+                # shown after its live verification failed: the presenter confirms in view
+                self._confirmed = exhibit.id
+                verification = {**(self._state.verification or {}), "confirmed": True}
+                return self._state.but(verification=verification), True, {"confirmed": blocked}
             return self._state, True, {}
         return self._enter(exhibit, 0, confirm)
 
@@ -314,6 +359,7 @@ class Presentation:
             item=exhibit.id,
             panel="content",
             page=1,
+            verification=None,
             region=None,
             pointer=None,
             media=Media(at=self._clock()),

@@ -6,13 +6,14 @@ Handlers parse, call the Court, and emit. Socket handlers get no `before_request
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import current_app, request
 from flask_socketio import Namespace, SocketIO, emit, join_room
 
 from .court import Court
-from .machine import Outcome
+from .machine import Outcome, Refused
 from .state import DRIVERS
 
 NAMESPACE = "/live"
@@ -91,7 +92,24 @@ class LiveNamespace(Namespace):
             return {"ok": False, "error": "unknown_action"}
         if command.get("action") == "pair":
             return self._pair(client.role, command)
+        if command.get("action") == "verify":
+            return self._verify(client.role)
         return self.court.presentation.command(command, client.role).ack()
+
+    def _verify(self, role: str) -> dict[str, Any]:
+        last = [0.0]
+
+        def progress(message: dict[str, Any]) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.1 or message["done"] >= message["total"]:
+                last[0] = now
+                self.io.emit("verify_progress", message, namespace=NAMESPACE, to=CONTROL)
+
+        try:
+            self.court.verify(role, progress)
+        except Refused as refused:
+            return {"ok": False, "error": refused.code}
+        return {"ok": True, "started": True}
 
     def _pair(self, role: str, command: dict[str, Any]) -> dict[str, Any]:
         if role not in DRIVERS:

@@ -46,6 +46,9 @@ class LiveState:
     pointer: tuple[float, float] | None = None
     media: Media = field(default_factory=Media)
     controller: Role = "presenter"
+    verification: dict[str, Any] | None = None
+    """The last live re-hash of the exhibit on screen (Art. 62(3)): item, ok, confirmed, and
+    per file and algorithm the recorded and computed values."""
 
     def to_json(self) -> dict[str, Any]:
         """The protocol's `state` message."""
@@ -76,6 +79,7 @@ class LiveState:
                 float(media.get("at", 0.0)),
             ),
             controller=data.get("controller", "presenter"),
+            verification=data.get("verification"),
         )
         if state.panel not in PANELS or state.blank not in (None, *BLANKS):
             raise ValueError("not a state")

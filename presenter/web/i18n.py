@@ -59,6 +59,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "panel.corroboration": ("相互印证", "Corroboration"),
     "blank.black": ("黑屏", "Black"),
     "page.previous": ("上一页", "Previous page"),
+    "verify.button": ("当庭核验", "Verify now"),
+    "verify.running": ("正在核验", "Verifying"),
+    "verify.recorded": ("记录值", "Recorded"),
+    "verify.computed": ("当庭计算值", "Computed now"),
+    "verify.match": ("完整性校验值一致", "The integrity check values match"),
+    "verify.mismatch": (
+        "完整性校验值不符：此证据暂不展示（第四十四条）",
+        "The integrity check values DO NOT match: this exhibit is withheld (Art. 44)",
+    ),
+    "verify.confirmed": (
+        "完整性校验值不符，经公诉人确认后展示",
+        "The integrity check values do not match; shown on the presenter's confirmation",
+    ),
+    "verify.confirm": (
+        "当庭核验不符。确认仍要展示此证据？此确认将写入记录。",
+        "The live verification failed. Show this exhibit anyway? The confirmation is recorded.",
+    ),
     "page.next": ("下一页", "Next page"),
     "blank.white": ("白屏", "White"),
     "next": ("下一项", "Next"),

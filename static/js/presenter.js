@@ -13,6 +13,7 @@ let typed = "";
 const stage = new Stage($("stage"), {
   lang: data.lang,
   logo: document.querySelector("header.bar h1").textContent,
+  words: data.verify,
   onApplied: (applied) => $("stage").setAttribute("data-seq", String(applied.seq)),
 });
 
@@ -38,6 +39,10 @@ const live = connect({
       $("connection").textContent = ui.refused;
     },
     screens: renderScreens,
+    verify_progress: (p) => {
+      const percent = p.total ? Math.floor((100 * p.done) / p.total) : 100;
+      $("verify-progress").textContent = `${ui.verifying} ${p.file} ${percent}%`;
+    },
     pairings: renderPairings,
     deck_problems: (lines) => {
       $("deck-problems").hidden = lines.length === 0;
@@ -91,8 +96,24 @@ function current() {
   return deck.exhibits.find((e) => e.id === state?.item);
 }
 
+let askedFor = null;
+function askToConfirm() {
+  // after a failed live verification: show it anyway only if the presenter says so (Art. 44)
+  const v = state.verification;
+  if (!v || v.ok || v.confirmed || v.item !== state.item || askedFor === state.seq) return;
+  askedFor = state.seq;
+  $("verify-progress").textContent = "";
+  setTimeout(() => {
+    if (window.confirm(`${v.item}\n${ui.confirm_mismatch}`)) {
+      send({ action: "goto", item: v.item, confirm: true });
+    }
+  }, 0);
+}
+
 function render() {
   if (!state) return;
+  askToConfirm();
+  if (state.verification?.ok) $("verify-progress").textContent = "";
   const exhibit = current();
   renderList();
   renderSteps(exhibit);
@@ -213,6 +234,7 @@ const KEYS = {
   b: () => send({ action: "blank", mode: state?.blank === "black" ? null : "black" }),
   w: () => send({ action: "blank", mode: state?.blank === "white" ? null : "white" }),
   c: () => ($("challenges").hidden = !$("challenges").hidden),
+  v: () => send({ action: "verify" }),
   "[": () => turn(-1),
   "]": () => turn(1),
 };
@@ -267,6 +289,7 @@ $("blanks").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-blank]");
   if (button) KEYS[button.dataset.blank === "black" ? "b" : "w"]();
 });
+$("verify").addEventListener("click", () => KEYS.v());
 $("pages").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-turn]");
   if (button) turn(Number(button.dataset.turn));
@@ -279,6 +302,47 @@ $("open-screen").addEventListener("click", () => {
   // opened from the click itself, so the browser makes a window (for a second monitor)
   window.open(data.screenUrl, "shizheng-screen", "popup,width=1280,height=720");
 });
+
+// a callout: drag a rectangle on the miniature's exhibit; a double click clears it
+const drag = { start: null, box: null };
+function exhibitBox() {
+  return $("stage").querySelector("[data-role=zoomable]");
+}
+function fraction(event, rect) {
+  const clamp = (v) => Math.min(1, Math.max(0, v));
+  return [clamp((event.clientX - rect.left) / rect.width), clamp((event.clientY - rect.top) / rect.height)];
+}
+$("stage").addEventListener("pointerdown", (event) => {
+  const target = exhibitBox();
+  if (!target || state?.region) return;
+  const rect = target.getBoundingClientRect();
+  drag.start = { rect, at: fraction(event, rect) };
+  drag.box = element("div", undefined, "drag-box");
+  $("stage").append(drag.box);
+  $("stage").setPointerCapture(event.pointerId);
+});
+$("stage").addEventListener("pointermove", (event) => {
+  if (!drag.start) return;
+  const stageRect = $("stage").getBoundingClientRect();
+  const { rect, at } = drag.start;
+  const [x2, y2] = fraction(event, rect);
+  const left = rect.left + Math.min(at[0], x2) * rect.width - stageRect.left;
+  const top = rect.top + Math.min(at[1], y2) * rect.height - stageRect.top;
+  Object.assign(drag.box.style, {
+    left: `${left}px`, top: `${top}px`,
+    width: `${Math.abs(x2 - at[0]) * rect.width}px`, height: `${Math.abs(y2 - at[1]) * rect.height}px`,
+  });
+});
+$("stage").addEventListener("pointerup", (event) => {
+  if (!drag.start) return;
+  const { rect, at } = drag.start;
+  const [x2, y2] = fraction(event, rect);
+  drag.box.remove();
+  drag.start = null;
+  const region = [Math.min(at[0], x2), Math.min(at[1], y2), Math.abs(x2 - at[0]), Math.abs(y2 - at[1])];
+  if (region[2] > 0.02 && region[3] > 0.02) send({ action: "region", region });
+});
+$("stage").addEventListener("dblclick", () => state?.region && send({ action: "region", region: null }));
 
 // the timer: time since the page opened; a click starts it again
 let started = Date.now();

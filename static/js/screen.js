@@ -15,6 +15,7 @@ function screenName() {
 const stage = new Stage(document.getElementById("stage"), {
   lang: data.lang,
   logo: data.title,
+  words: data.verify,
   onApplied: (state) => html.setAttribute("data-seq", String(state.seq)),
 });
 

@@ -47,8 +47,9 @@ function markRanges(elements, spans) {
 }
 
 export class Stage {
-  constructor(element, { lang, logo, muted = true, onApplied = () => {} }) {
+  constructor(element, { lang, logo, words, muted = true, onApplied = () => {} }) {
     this.el = element;
+    this.words = words;
     this.lang = lang;
     this.muted = muted;
     this.onApplied = onApplied;
@@ -60,6 +61,7 @@ export class Stage {
     this.content = this.part("stage-body");
     this.blankEl = this.part("stage-blank");
     this.pointerEl = this.part("stage-pointer");
+    this.verifyEl = this.part("stage-verify");
     const logoEl = document.createElement("div");
     logoEl.className = "logo";
     logoEl.textContent = logo || "";
@@ -95,6 +97,7 @@ export class Stage {
     VIEW_STEPS[section?.dataset.view]?.(section, step, state);
     this.zoom(section, state.region);
     this.point(state.pointer);
+    this.showVerification(state);
     this.play(section, state.media);
     this.el.dataset.item = state.item || "";
     this.el.dataset.step = String(state.step);
@@ -168,6 +171,37 @@ export class Stage {
     }
     const src = image.dataset.crop + region.map((v) => Number(v).toFixed(4)).join(",");
     if (callout.getAttribute("src") !== src) callout.setAttribute("src", src);
+  }
+
+  showVerification(state) {
+    // the live re-hash, shown to the court: algorithm, recorded, computed, match (Art. 62(3))
+    const v = state.verification;
+    const shown = v && v.item === state.item;
+    this.el.dataset.verify = shown ? (v.ok ? "match" : v.confirmed ? "confirmed" : "mismatch") : "";
+    if (!shown) {
+      this.verifyEl.replaceChildren();
+      return;
+    }
+    const words = this.words || {};
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    for (const text of [words.file, words.algorithm, words.recorded, words.computed, ""]) {
+      head.append(Object.assign(document.createElement("th"), { textContent: text || "" }));
+    }
+    const body = table.createTBody();
+    for (const r of v.results) {
+      const row = body.insertRow();
+      for (const text of [r.file, r.algorithm.toUpperCase(), r.recorded, r.computed || "—"]) {
+        row.insertCell().textContent = text;
+      }
+      const mark = row.insertCell();
+      mark.textContent = r.match ? "✓" : "✗";
+      mark.className = r.match ? "match" : "mismatch";
+    }
+    const title = document.createElement("p");
+    title.className = "verdict";
+    title.textContent = v.ok ? words.match : v.confirmed ? words.confirmed : words.mismatch;
+    this.verifyEl.replaceChildren(title, table);
   }
 
   point(pointer) {
