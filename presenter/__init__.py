@@ -20,6 +20,7 @@ def create_app(
     test_config: Mapping[str, Any] | None = None,
     presenter_key: str | None = None,
     screen_key: str | None = None,
+    public_mask: bool = True,
 ) -> Flask:
     """The app factory: one app serves one loaded deck to the presenter and the screens.
 
@@ -40,7 +41,7 @@ def create_app(
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.config.from_mapping(DECK=report.deck)
+    app.config.from_mapping(DECK=report.deck, PUBLIC_MASK=public_mask)
     if test_config:
         app.config.from_mapping(test_config)
     folder = Path(app.instance_path, report.deck.id)
@@ -51,6 +52,7 @@ def create_app(
     court = Court(report, Path(app.instance_path), access)
     app.extensions["shizheng.court"] = court
 
+    app.jinja_env.finalize = screen.finalize
     security.init_app(app)
     auth.init_app(app)
     for blueprint in (pages.bp, presenter.bp, screen.bp, files.bp):

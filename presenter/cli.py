@@ -167,6 +167,11 @@ def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     callback=_key,
     help="Key of the screen link (default: random for each start).",
 )
+@click.option(
+    "--no-public-mask",
+    is_flag=True,
+    help="Show ID, mobile and card numbers whole on the public screen too.",
+)
 @LANG_OPTION
 @INSTANCE_OPTION
 def serve(
@@ -175,6 +180,7 @@ def serve(
     port: int,
     presenter_key: str | None,
     screen_key: str | None,
+    no_public_mask: bool,
     lang: str,
     instance: Path,
 ) -> None:
@@ -194,7 +200,11 @@ def serve(
     if presenter_key and presenter_key == screen_key:
         raise click.BadParameter("the presenter key and the screen key must differ")
     app = create_app(
-        report, instance_path=instance, presenter_key=presenter_key, screen_key=screen_key
+        report,
+        instance_path=instance,
+        presenter_key=presenter_key,
+        screen_key=screen_key,
+        public_mask=not no_public_mask,
     )
     court = app.extensions["shizheng.court"]
     shown = _lan_address() if host in ("0.0.0.0", "::") else host

@@ -178,3 +178,23 @@ def test_a_screen_cookie_cannot_open_the_presenter_page(browser, server):
         assert response.status == 403
     finally:
         screen.context.close()
+
+
+def test_a_public_screen_never_receives_a_full_card_number(pages, server):
+    screen = pages(f"screen?key={SCREEN_KEY}&name=public")
+    bodies: list[str] = []
+    screen.page.on(
+        "response",
+        lambda r: bodies.append(r.text()) if "/screen/exhibit/" in r.url else None,
+    )
+    presenter = pages(f"present?key={PRESENTER_KEY}")
+    wait_until(lambda: screen.seq() >= 0 and presenter_seq(presenter) >= 0, 30)
+    presenter.page.keyboard.press("ArrowRight")
+    presenter.page.keyboard.type("11")
+    presenter.page.keyboard.press("Enter")
+    wait_until(lambda: screen.stage("item") == "E11" and screen.stage("blank") == "", 10)
+    wait_until(lambda: "622200*********0101" in screen.page.locator("#stage").inner_text(), 10)
+    wait_until(lambda: len(bodies) >= 4, 10)  # the panels fetched ahead too
+    assert not any("6222000000000000101" in body for body in bodies)
+    assert "6222000000000000101" not in screen.page.content()
+    assert "6222000000000000101" in presenter.page.locator("#stage").inner_text()

@@ -202,3 +202,10 @@ def test_the_source_panel_shows_hashes_file_attributes_and_exif(client):
     html = client.get("/screen/exhibit/E02/source").get_data(as_text=True)
     assert "files/shot.png" in html and "MD5" in html and "一致" in html
     assert "修改时间" in html and "EXIF" in html
+
+
+def test_a_public_screen_gets_personal_numbers_masked(demo_screen):
+    whole = demo_screen.get("/screen/exhibit/E11/content").get_data(as_text=True)
+    public = demo_screen.get("/screen/exhibit/E11/content?as=public").get_data(as_text=True)
+    assert "6222000000000000101" in whole
+    assert "6222000000000000101" not in public and "622200*********0101" in public

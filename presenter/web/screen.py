@@ -5,7 +5,18 @@ Nothing here may carry presenter-only content: a screen key can fetch all of it.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
 
 from ..live.sockets import COOKIES, live
 from ..live.state import PANELS
@@ -51,6 +62,7 @@ def fragment(item: str, panel: str) -> str:
     if request_kind() != "presenter" and not live_court.presentation.may_show(item):
         abort(403)
     lang = i18n.language(live_court.deck.case.language)
+    g.mask_public = request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]
     html = render_panel(
         panel,
         exhibit,
@@ -62,3 +74,14 @@ def fragment(item: str, panel: str) -> str:
     return render_template(
         "live/fragment.html", exhibit=exhibit, panel=panel, html=html, steps=steps_json(exhibit)
     )
+
+
+def finalize(value: object) -> object:
+    """Jinja's last word on every value it prints: personal numbers masked for a public
+    screen (our own URLs, which start with '/', are left whole)."""
+    if not g.get("mask_public") or not isinstance(value, str) or value.startswith("/"):
+        return value
+    from ..views.masking import mask_text
+
+    masked = mask_text(str(value))
+    return Markup(masked) if isinstance(value, Markup) else masked

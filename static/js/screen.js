@@ -16,6 +16,7 @@ const stage = new Stage(document.getElementById("stage"), {
   lang: data.lang,
   logo: data.title,
   words: data.verify,
+  audience: screenName() === "public" ? "public" : "",
   onApplied: (state) => html.setAttribute("data-seq", String(state.seq)),
 });
 
@@ -44,6 +45,7 @@ function named(value) {
   localStorage.setItem("shizheng.screen-name", name);
   form.hidden = true;
   live.rename(name);
+  stage.setAudience(name === "public" ? "public" : "");
 }
 form.addEventListener("click", (event) => {
   if (event.target.matches("button[value]")) named(event.target.value);

@@ -47,8 +47,9 @@ function markRanges(elements, spans) {
 }
 
 export class Stage {
-  constructor(element, { lang, logo, words, muted = true, onApplied = () => {} }) {
+  constructor(element, { lang, logo, words, audience = "", muted = true, onApplied = () => {} }) {
     this.el = element;
+    this.audience = audience; // "public": personal numbers come masked by the server
     this.words = words;
     this.lang = lang;
     this.muted = muted;
@@ -75,6 +76,13 @@ export class Stage {
     return el;
   }
 
+  setAudience(audience) {
+    if (audience === this.audience) return;
+    this.audience = audience;
+    this.deckChanged(this.version);
+    if (this.last) this.apply(this.last);
+  }
+
   deckChanged(version) {
     this.version = version;
     this.shownKey = null;
@@ -82,6 +90,7 @@ export class Stage {
   }
 
   async apply(state) {
+    this.last = state;
     const ticket = ++this.pending;
     this.el.dataset.blank = state.blank || "";
     const key = state.item ? `${state.item}/${state.panel}@${this.version}` : null;
@@ -124,7 +133,10 @@ export class Stage {
   }
 
   async fetchFragment(item, panel) {
-    const query = this.lang === "en" ? "?lang=en" : "";
+    const params = new URLSearchParams();
+    if (this.lang === "en") params.set("lang", "en");
+    if (this.audience === "public") params.set("as", "public");
+    const query = params.size ? `?${params}` : "";
     try {
       const response = await fetch(`/screen/exhibit/${encodeURIComponent(item)}/${panel}${query}`);
       if (response.ok) return await response.text();
