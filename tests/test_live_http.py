@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from presenter import create_app
@@ -209,3 +211,15 @@ def test_a_public_screen_gets_personal_numbers_masked(demo_screen):
     public = demo_screen.get("/screen/exhibit/E11/content?as=public").get_data(as_text=True)
     assert "6222000000000000101" in whole
     assert "6222000000000000101" not in public and "622200*********0101" in public
+
+
+def test_table_pages_come_from_the_server_and_are_masked_for_the_public(demo_screen):
+    data = demo_screen.get("/tables/E08/rows?start=5").get_json()
+    assert data["total"] == 11 and data["start"] == 5 and len(data["rows"]) == 6
+    assert data["rows"][0][0] == "HX26030006"
+    public = demo_screen.get("/tables/E08/rows?start=0&as=public").get_json()
+    assert "6222000000000000101" in json.dumps(data["rows"], ensure_ascii=False)
+    assert "6222000000000000101" not in json.dumps(public["rows"], ensure_ascii=False)
+    assert demo_screen.get("/tables/E07/rows").status_code == 404
+    html = demo_screen.get("/screen/exhibit/E08/content").get_data(as_text=True)
+    assert "636,000.00" in html and "2026-03-08 10:00 — 2026-03-21 21:04" in html

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from itertools import islice
+from pathlib import Path
 
 from flask import render_template
 from markupsafe import Markup
@@ -69,8 +70,26 @@ def _chat(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
 
 
 def _table(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
-    header, rows = _csv(deck, exhibit, ROWS)
-    return {"header": header, "rows": rows}
+    """The first page of rows, the row count, the amount total and the time range; other
+    pages come from the server as the steps need them."""
+    from flask import current_app, url_for
+
+    from .tabledata import PAGE, TableIndex
+
+    cache = Path(current_app.instance_path, deck.id, "cache", "tables")
+    index = TableIndex.open(deck.root / exhibit.files[0], cache)
+    amount, time = exhibit.column("amount"), exhibit.column("time")
+    summary = index.summary(
+        amount if amount in index.header else None, time if time in index.header else None
+    )
+    return {
+        "header": index.header,
+        "rows": index.page(0, PAGE),
+        "total_rows": index.rows,
+        "page_size": PAGE,
+        "summary": summary,
+        "page_url": url_for("files.table_rows", item=exhibit.id),
+    }
 
 
 def _code(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:

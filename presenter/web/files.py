@@ -113,3 +113,31 @@ def _region(text: str | None) -> tuple[float, ...] | None:
     if not (0 <= x < 1 and 0 <= y < 1 and w > 0 and h > 0 and x + w <= 1 and y + h <= 1):
         abort(400)
     return (round(x, 4), round(y, 4), round(w, 4), round(h, 4))
+
+
+@bp.get("/tables/<item>/rows")
+@requires("screen", "presenter")
+def table_rows(item: str):
+    """A page of a table exhibit's rows, as JSON: `?start=` (0-based), masked for `as=public`."""
+    from flask import jsonify
+
+    from ..views.masking import mask_cells
+    from ..views.tabledata import PAGE, TableError, TableIndex
+
+    exhibit = court().deck.exhibit(item)
+    if exhibit is None or exhibit.view != "table":
+        abort(404)
+    path = _exhibit_path(item, exhibit.files[0])
+    try:
+        start = max(0, int(request.args.get("start", "0")))
+        index = TableIndex.open(
+            path, Path(current_app.instance_path, court().deck.id, "cache", "tables")
+        )
+        rows = index.page(start, PAGE)
+    except ValueError:
+        abort(400)
+    except TableError:
+        abort(415)
+    if request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]:
+        rows = mask_cells(rows)
+    return jsonify({"start": start, "rows": rows, "total": index.rows})

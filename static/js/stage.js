@@ -19,8 +19,33 @@ const VIEW_STEPS = {
     }
     newest?.scrollIntoView({ block: "end" });
   },
-  table(root, step) {
-    markRanges(root.querySelectorAll("tr[data-n]"), step?.rows);
+  async table(root, step, state, stage) {
+    // rows beyond the first page come from the server, a page at a time
+    const frame = root.querySelector(".table-frame");
+    const spans = step?.rows;
+    if (frame && spans?.length) {
+      const size = Number(frame.dataset.pageSize);
+      const page = Math.floor((spans[0][0] - 1) / size);
+      if (String(page) !== frame.dataset.page) {
+        const params = new URLSearchParams({ start: String(page * size) });
+        if (stage.audience === "public") params.set("as", "public");
+        const response = await fetch(`${frame.dataset.pageUrl}?${params}`);
+        if (!response.ok) return;
+        const data = await response.json();
+        const body = frame.querySelector("tbody");
+        body.replaceChildren(
+          ...data.rows.map((cells, i) => {
+            const row = document.createElement("tr");
+            row.dataset.n = String(data.start + i + 1);
+            for (const text of [row.dataset.n, ...cells]) row.insertCell().textContent = text;
+            row.cells[0].className = "n";
+            return row;
+          }),
+        );
+        frame.dataset.page = String(page);
+      }
+    }
+    markRanges(root.querySelectorAll("tr[data-n]"), spans);
   },
   code(root, step) {
     markRanges(root.querySelectorAll(".line[data-n]"), step?.lines);
@@ -103,7 +128,8 @@ export class Stage {
     const section = this.content.querySelector(".stage-content");
     const steps = section ? JSON.parse(section.dataset.steps || "[]") : [];
     const step = state.step > 0 ? steps[state.step - 1] : null;
-    VIEW_STEPS[section?.dataset.view]?.(section, step, state);
+    await VIEW_STEPS[section?.dataset.view]?.(section, step, state, this);
+    if (ticket !== this.pending) return;
     this.zoom(section, state.region);
     this.point(state.pointer);
     this.showVerification(state);

@@ -1,0 +1,84 @@
+"""Tables a page at a time: the row index, pages, the cache, totals and ranges."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from presenter.views.tabledata import TableError, TableIndex, number
+
+ROWS = [
+    ["2024-03-01T10:00:00+08:00", "陈某", "1,234.50", 'a "quoted", cell'],
+    ["2024-03-02 09:00", "刘某", "¥100", "two\nlines"],
+    ["2024-02-28 23:59", "孙某", "", "plain"],
+    ["2024-03-05 08:00", "周某", "n/a", "x,y"],
+] + [[f"2024-04-{1 + i % 28:02d} 12:00", f"p{i}", str(i), "z"] for i in range(250)]
+
+
+def write(path, rows, bom: bool = False) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["time", "name", "amount", "note"])
+    writer.writerows(rows)
+    path.write_text(("\ufeff" if bom else "") + out.getvalue(), encoding="utf-8", newline="")
+
+
+@pytest.fixture
+def table(tmp_path):
+    path = tmp_path / "t.csv"
+    write(path, ROWS, bom=True)
+    TableIndex._open.clear()
+    return TableIndex.open(path, tmp_path / "cache")
+
+
+def test_header_and_rows(table):
+    assert table.header == ["time", "name", "amount", "note"]
+    assert table.rows == len(ROWS)
+
+
+@pytest.mark.parametrize("start", [0, 1, 100, 200, 250, len(ROWS) - 1])
+def test_any_page_matches_the_whole_file(table, start):
+    assert table.page(start, 100) == ROWS[start : start + 100]
+
+
+def test_quoted_cells_with_commas_quotes_and_newlines(table):
+    assert table.page(0, 2) == ROWS[:2]
+
+
+def test_the_index_is_kept_and_reused(table, tmp_path):
+    stored = next((tmp_path / "cache").glob("*.rows"))
+    written = stored.stat().st_mtime_ns
+    TableIndex._open.clear()
+    again = TableIndex.open(table.path, tmp_path / "cache")
+    assert again.rows == table.rows and stored.stat().st_mtime_ns == written
+    write(table.path, ROWS[:3])
+    TableIndex._open.clear()
+    assert TableIndex.open(table.path, tmp_path / "cache").rows == 3
+
+
+def test_totals_and_time_range(table):
+    summary = table.summary("amount", "time")
+    assert summary["total"] == round(1234.5 + 100 + sum(range(250)), 2)
+    assert summary["skipped"] == 1  # "n/a"; the empty cell is not counted at all
+    assert summary["first"] == "2024-02-28 23:59" and summary["last"] == "2024-04-28 12:00"
+    assert table.summary(None, None) == {"rows": len(ROWS)}
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [("1,234.50", 1234.5), ("¥100", 100.0), ("-3", -3.0), ("x", None), ("1.2.3", None)],
+)
+def test_numbers_in_cells(cell, value):
+    assert number(cell) == value
+
+
+def test_a_file_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("name\n陈某\n".encode("gb18030"))
+    TableIndex._open.clear()
+    with pytest.raises(TableError, match="gbk.csv"):
+        TableIndex.open(path, tmp_path / "cache").page(0)
+    with pytest.raises(TableError, match="missing.csv"):
+        TableIndex.open(tmp_path / "missing.csv", tmp_path / "cache")
