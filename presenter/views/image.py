@@ -4,6 +4,7 @@ original with Pillow, and what the file says about itself (EXIF)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps
@@ -46,12 +47,23 @@ def derivative(path: Path, target: Path, region: tuple[float, ...] | None = None
         part.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
         if part.mode not in ("RGB", "RGBA", "L"):
             part = part.convert("RGBA" if "A" in part.getbands() else "RGB")
-        temp = target.with_suffix(f".{os.getpid()}.tmp")
         if kind == "JPEG" and part.mode != "RGBA":
-            part.save(temp, format="JPEG", quality=90)
+            save_atomically(part, target, format="JPEG", quality=90)
         else:
-            part.save(temp, format="PNG")
+            save_atomically(part, target, format="PNG")
+
+
+def save_atomically(image: Image.Image, target: Path, **options) -> None:
+    """Write beside the target under a unique name, then rename: two requests making the
+    same derivative at once each finish with a whole file in place."""
+    fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        image.save(temp, **options)
         os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def exif(path: Path) -> dict[str, str]:

@@ -69,6 +69,7 @@ def exhibit_file(item: str, name: str):
 def document_page(item: str, number: int):
     """A page of a document exhibit rendered to PNG (pdfium), cached in the instance folder."""
     from ..deck.pdf import render_page
+    from ..views.image import save_atomically
 
     exhibit = court().deck.exhibit(item)
     if exhibit is None or exhibit.view != "document":
@@ -76,11 +77,20 @@ def document_page(item: str, number: int):
     path = _exhibit_path(item, exhibit.files[0])
     if not 1 <= number <= court().presentation.page_count(item):
         abort(404)
-    target = cache_path("pages", path, number, PAGE_WIDTH, suffix=".png")
+    region = _region(request.args.get("region"))
+    target = cache_path("pages", path, number, PAGE_WIDTH, region, suffix=".png")
     if not target.exists():
-        temp = target.with_suffix(f".{os.getpid()}.tmp")
-        render_page(path, number, PAGE_WIDTH).save(temp, format="PNG")
-        os.replace(temp, target)
+        if region is None:
+            image = render_page(path, number, PAGE_WIDTH)
+        else:  # a callout: the region rendered as sharp as a whole page would be
+            x, y, w, h = region
+            width = round(PAGE_WIDTH * min(4.0, 1 / w))
+            page = render_page(path, number, width)
+            image = page.crop(
+                (round(x * page.width), round(y * page.height),
+                 round((x + w) * page.width), round((y + h) * page.height))
+            )  # fmt: skip
+        save_atomically(image, target, format="PNG")
     return send_file(target, mimetype="image/png", max_age=3600)
 
 

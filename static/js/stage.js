@@ -56,6 +56,7 @@ const VIEW_STEPS = {
     const page = Math.min(Math.max(1, state.page || 1), Number(img.dataset.pages));
     const src = `${img.dataset.base}/${page}.png`;
     if (!img.src.endsWith(src)) img.src = src;
+    img.dataset.crop = `${src}?region=`;
     root.querySelector(".page-number .current").textContent = String(page);
   },
 };

@@ -1,0 +1,82 @@
+"""Every view of the demo deck on a Chromium screen: it shows, a step changes it, the
+screen's data-seq follows. Screenshots of each go to the test's temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_app, wait_until
+
+STEP_EFFECT = {
+    # exhibit: (a selector inside the screen's stage that the view draws,
+    #           a JS expression on the stage that becomes true once step 1 is applied)
+    "E01": ("table.data", "true"),
+    "E02": ("img.exhibit-image", "!!s.querySelector('img.callout')"),
+    "E03": ("table.data", "s.querySelectorAll('tr.hl').length === 2"),
+    "E04": ("ol.chat", "s.querySelectorAll('.msg.hidden').length === 18"),
+    "E05": ("audio", "true"),
+    "E06": ("video", "true"),
+    "E07": ("pre.code", "s.querySelectorAll('.line.hl').length === 13"),
+    "E08": ("table.data", "s.querySelectorAll('tr.hl').length === 7"),
+    "E09": (".exhibit-body table", None),
+    "E10": ("table.data", "true"),
+    "E11": ("table.data", "true"),
+    "E12": ("img.pdf-page", "!!s.querySelector('.document-page img.callout')"),
+    "E13": ("table.data", "true"),
+}
+
+
+@pytest.fixture(scope="module")
+def court(tmp_path_factory, browser):
+    folder = tmp_path_factory.mktemp("views")
+    deck = shutil.copytree(DEMO_DECK, folder / "decks" / "demo")
+    with serve_app(
+        str(deck), "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
+        "--instance", str(folder / "instance"),
+    ) as served:  # fmt: skip
+        wait_until(served.get, timeout=60)
+        context = browser.new_context(viewport={"width": 1600, "height": 900})
+        screen = context.new_page()
+        presenter = context.new_page()
+        errors: list[str] = []
+        for page in (screen, presenter):
+            page.on("pageerror", lambda e: errors.append(str(e)))
+        screen.goto(f"{served.url}screen?key={SCREEN_KEY}&name=judge")
+        presenter.goto(f"{served.url}present?key={PRESENTER_KEY}")
+        wait_until(lambda: screen.evaluate("document.documentElement.dataset.seq"), 30)
+        wait_until(lambda: presenter.evaluate("document.getElementById('stage').dataset.seq"))
+        presenter.keyboard.press("ArrowRight")
+        yield screen, presenter, errors, folder
+        context.close()
+
+
+def seq(page) -> int:
+    return int(page.evaluate("document.documentElement.dataset.seq") or -1)
+
+
+def stage_is(screen, expression: str) -> bool:
+    return screen.evaluate(
+        f"(() => {{ const s = document.getElementById('stage'); return {expression}; }})()"
+    )  # noqa: E501
+
+
+@pytest.mark.parametrize("item", sorted(STEP_EFFECT))
+def test_each_view_shows_and_follows_its_first_step(court, item):
+    screen, presenter, errors, folder = court
+    number = int(item[1:])
+    presenter.keyboard.type(str(number))
+    presenter.keyboard.press("Enter")
+    wait_until(
+        lambda: stage_is(screen, f"s.dataset.item === '{item}' && s.dataset.step === '0'"), 15
+    )
+    selector, effect = STEP_EFFECT[item]
+    wait_until(lambda: screen.locator(f"#stage {selector}").count() > 0, 15)
+    screen.screenshot(path=str(folder / f"{item}-screen.png"))
+    if effect is not None:
+        before = seq(screen)
+        presenter.keyboard.press("ArrowRight")
+        wait_until(lambda: seq(screen) > before and stage_is(screen, "s.dataset.step === '1'"), 15)
+        wait_until(lambda: stage_is(screen, effect), 15)
+    assert errors == []
