@@ -223,8 +223,10 @@ def test_no_payload_runs_and_nothing_leaves_the_app(browser, hostile_server):
             keyboard.press("ArrowRight")
             keyboard.press("c")
         wait_until(
-            lambda: screen.evaluate("document.documentElement.dataset.seq")
-            == presenter.evaluate("document.getElementById('stage').dataset.seq"),
+            lambda: (
+                screen.evaluate("document.documentElement.dataset.seq")
+                == presenter.evaluate("document.getElementById('stage').dataset.seq")
+            ),
             10,
         )
         for page in (screen, presenter):

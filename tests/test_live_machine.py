@@ -248,3 +248,10 @@ def test_document_pages_turn_within_the_pdf(demo):
     assert ok(live, action="step", step=0).page == 1
     ok(live, action="goto", item="E11")
     assert refused(live, action="page", page=1) == "not_document"
+
+
+def test_sound_comes_from_one_chosen_screen(live):
+    assert live.state.sound is None
+    assert ok(live, action="sound", screen="judge").sound == "judge"
+    assert ok(live, action="sound", screen=None).sound is None
+    assert refused(live, action="sound", screen="  ") == "bad_media"

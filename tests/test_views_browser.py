@@ -80,3 +80,22 @@ def test_each_view_shows_and_follows_its_first_step(court, item):
         wait_until(lambda: seq(screen) > before and stage_is(screen, "s.dataset.step === '1'"), 15)
         wait_until(lambda: stage_is(screen, effect), 15)
     assert errors == []
+
+
+def test_the_screen_video_follows_play_pause_and_seek(court):
+    screen, presenter, errors, _ = court
+    presenter.keyboard.type("6")
+    presenter.keyboard.press("Enter")
+    wait_until(lambda: stage_is(screen, "s.dataset.item === 'E06'"), 15)
+    video = "document.querySelector('#stage video')"
+    wait_until(lambda: screen.evaluate(f"{video}?.readyState >= 1"), 15)
+    presenter.keyboard.press("p")
+    wait_until(lambda: screen.evaluate(f"!{video}.paused && {video}.currentTime > 1"), 15)
+    assert screen.evaluate(f"{video}.muted"), "sound comes from the presenter's machine"
+    presenter.keyboard.press("p")
+    wait_until(lambda: screen.evaluate(f"{video}.paused"), 15)
+    presenter.keyboard.press("l")  # +5 s
+    wait_until(lambda: screen.evaluate(f"{video}.currentTime > 5.5"), 15)
+    paused_at = presenter.evaluate("document.querySelector('#stage video').currentTime")
+    assert abs(screen.evaluate(f"{video}.currentTime") - paused_at) < 0.1
+    assert errors == []

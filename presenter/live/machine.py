@@ -62,7 +62,7 @@ REASONS: dict[str, tuple[str, str]] = {
 
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
-    "handover", "verify",
+    "handover", "verify", "sound",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -322,6 +322,11 @@ class Presentation:
             return state.but(region=_region(command.get("region"))), True, {}
         if action == "pointer":
             return state.but(pointer=_pointer(command)), False, {}
+        if action == "sound":
+            screen = command.get("screen")
+            if screen is not None and (not isinstance(screen, str) or not screen.strip()):
+                raise Refused("bad_media")
+            return state.but(sound=screen.strip()[:60] if screen else None), True, {}
         if action == "media":
             return state.but(media=self._media(command)), True, {}
         raise Refused("unknown_action")

@@ -81,6 +81,10 @@ class LiveNamespace(Namespace):
         if self.court.leave(request.sid) is not None:  # type: ignore[attr-defined]
             self.tell_control()
 
+    def on_clock(self, _: object = None) -> float:
+        """Server time, for a client to learn its clock's offset (media stays in step)."""
+        return time.time()
+
     def on_name(self, name: object) -> None:
         if isinstance(name, str):
             self.court.rename(request.sid, name)  # type: ignore[attr-defined]

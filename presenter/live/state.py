@@ -46,6 +46,8 @@ class LiveState:
     pointer: tuple[float, float] | None = None
     media: Media = field(default_factory=Media)
     controller: Role = "presenter"
+    sound: str | None = None
+    """The screen (by name) whose speakers play audio and video; None: the presenter's."""
     verification: dict[str, Any] | None = None
     """The last live re-hash of the exhibit on screen (Art. 62(3)): item, ok, confirmed, and
     per file and algorithm the recorded and computed values."""
@@ -79,6 +81,7 @@ class LiveState:
                 float(media.get("at", 0.0)),
             ),
             controller=data.get("controller", "presenter"),
+            sound=data.get("sound"),
             verification=data.get("verification"),
         )
         if state.panel not in PANELS or state.blank not in (None, *BLANKS):

@@ -15,7 +15,22 @@ export function connect({ role, name, handlers }) {
   let lastSeq = -1;
   let fresh = true; // the first state after (re)connecting is the snapshot: always taken
 
-  socket.on("connect", () => handlers.connection?.(true));
+  socket.on("connect", async () => {
+    handlers.connection?.(true);
+    // the server's clock against ours, from the fastest of a few round trips
+    let best = null;
+    for (let i = 0; i < 5; i++) {
+      const sent = Date.now() / 1000;
+      try {
+        const server = await socket.timeout(2000).emitWithAck("clock");
+        const back = Date.now() / 1000;
+        if (!best || back - sent < best.rtt) best = { rtt: back - sent, offset: server - (sent + back) / 2 };
+      } catch {
+        break;
+      }
+    }
+    if (best) handlers.clock?.(best.offset);
+  });
   socket.on("disconnect", () => {
     fresh = true;
     handlers.connection?.(false);

@@ -26,6 +26,7 @@ const live = connect({
       stage.apply(next);
       render();
     },
+    clock: (offset) => (stage.offset = offset),
     deck: async (message) => {
       stage.deckChanged(message.version);
       await loadDeck();
@@ -123,6 +124,8 @@ function render() {
   const next = deck.exhibits.slice(index + 1).find((e) => !e.excluded);
   $("next-exhibit").textContent = next ? `${next.id} ${next.title}` : ui.end;
   $("pages").hidden = !(exhibit && exhibit.pages > 1);
+  $("media-controls").hidden = !(exhibit && (exhibit.view === "video" || exhibit.view === "audio"));
+  $("sound").value = state.sound || "";
   for (const button of document.querySelectorAll("#panels button")) {
     button.classList.toggle("on", button.dataset.panel === state.panel);
   }
@@ -198,6 +201,9 @@ function renderChallenges(exhibit) {
 }
 
 function renderScreens(clients) {
+  const names = [...new Set(clients.filter((c) => c.role === "screen").map((c) => c.name))];
+  $("sound").replaceChildren($("sound").options[0], ...names.map((n) => new Option(n, n)));
+  $("sound").value = state?.sound || "";
   const items = clients.map((c) => element("li", `${ui[`role_${c.role}`] || c.role} · ${c.name}`));
   $("screens").replaceChildren(...(items.length ? items : [element("li", ui.no_screens)]));
 }
@@ -235,9 +241,21 @@ const KEYS = {
   w: () => send({ action: "blank", mode: state?.blank === "white" ? null : "white" }),
   c: () => ($("challenges").hidden = !$("challenges").hidden),
   v: () => send({ action: "verify" }),
+  p: () => media("toggle"),
+  j: () => media("back"),
+  l: () => media("forward"),
   "[": () => turn(-1),
   "]": () => turn(1),
 };
+
+function media(what) {
+  const exhibit = current();
+  if (!state || !exhibit || (exhibit.view !== "video" && exhibit.view !== "audio")) return;
+  const m = state.media;
+  const now = m.position + (m.playing ? Date.now() / 1000 + stage.offset - m.at : 0);
+  if (what === "toggle") send({ action: "media", op: m.playing ? "pause" : "play", position: now });
+  else send({ action: "media", op: "seek", position: Math.max(0, now + (what === "back" ? -5 : 5)) });
+}
 
 function turn(by) {
   const exhibit = current();
@@ -290,6 +308,11 @@ $("blanks").addEventListener("click", (event) => {
   if (button) KEYS[button.dataset.blank === "black" ? "b" : "w"]();
 });
 $("verify").addEventListener("click", () => KEYS.v());
+$("media-controls").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-media]");
+  if (button) media(button.dataset.media);
+});
+$("sound").addEventListener("change", () => send({ action: "sound", screen: $("sound").value || null }));
 $("pages").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-turn]");
   if (button) turn(Number(button.dataset.turn));

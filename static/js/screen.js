@@ -17,6 +17,7 @@ const stage = new Stage(document.getElementById("stage"), {
   logo: data.title,
   words: data.verify,
   audience: screenName() === "public" ? "public" : "",
+  name: screenName() || "screen",
   onApplied: (state) => html.setAttribute("data-seq", String(state.seq)),
 });
 
@@ -26,6 +27,7 @@ const live = connect({
   handlers: {
     state: (state) => stage.apply(state),
     deck: (message) => stage.deckChanged(message.version),
+    clock: (offset) => (stage.offset = offset),
     connection: (online) => {
       document.getElementById("connection").hidden = online;
     },
@@ -45,6 +47,7 @@ function named(value) {
   localStorage.setItem("shizheng.screen-name", name);
   form.hidden = true;
   live.rename(name);
+  stage.name = name;
   stage.setAudience(name === "public" ? "public" : "");
 }
 form.addEventListener("click", (event) => {

@@ -73,12 +73,13 @@ function markRanges(elements, spans) {
 }
 
 export class Stage {
-  constructor(element, { lang, logo, words, audience = "", muted = true, onApplied = () => {} }) {
+  constructor(element, { lang, logo, words, audience = "", name = null, onApplied = () => {} }) {
     this.el = element;
+    this.name = name; // a screen's name; null for the presenter's miniature
+    this.offset = 0; // server clock minus ours, in seconds
     this.audience = audience; // "public": personal numbers come masked by the server
     this.words = words;
     this.lang = lang;
-    this.muted = muted;
     this.onApplied = onApplied;
     this.version = 0;
     this.shownKey = null;
@@ -134,7 +135,8 @@ export class Stage {
     this.zoom(section, state.region);
     this.point(state.pointer);
     this.showVerification(state);
-    this.play(section, state.media);
+    this.play(section, state.media, state.sound);
+    this.watchClip(section, state);
     this.el.dataset.item = state.item || "";
     this.el.dataset.step = String(state.step);
     this.onApplied(state);
@@ -243,6 +245,22 @@ export class Stage {
     this.verifyEl.replaceChildren(title, table);
   }
 
+  watchClip(section, state) {
+    // a clip step plays exactly its range, then stops
+    const el = section?.querySelector("[data-role=media]");
+    const steps = section ? JSON.parse(section.dataset.steps || "[]") : [];
+    const clip = state.step > 0 ? steps[state.step - 1]?.clip : null;
+    if (!el) return;
+    el.ontimeupdate = clip
+      ? () => {
+          if (el.currentTime >= clip[1]) {
+            el.pause();
+            el.currentTime = clip[1];
+          }
+        }
+      : null;
+  }
+
   point(pointer) {
     this.pointerEl.hidden = !pointer;
     if (pointer) {
@@ -251,12 +269,14 @@ export class Stage {
     }
   }
 
-  play(section, media) {
+  play(section, media, sound) {
+    // sound from one place only: the screen named in `sound`, or else the presenter's
     const el = section?.querySelector("[data-role=media]");
     if (!el || !media) return;
-    el.muted = this.muted;
-    const position = media.position + (media.playing ? Date.now() / 1000 - media.at : 0);
-    if (Math.abs(el.currentTime - position) > 0.25) el.currentTime = Math.max(0, position);
+    el.muted = sound ? this.name !== sound : this.name !== null;
+    const now = Date.now() / 1000 + this.offset;
+    const position = media.position + (media.playing ? now - media.at : 0);
+    if (Math.abs(el.currentTime - position) > 0.08) el.currentTime = Math.max(0, position);
     if (media.playing && el.paused) el.play().catch(() => {});
     if (!media.playing && !el.paused) el.pause();
   }
