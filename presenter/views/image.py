@@ -38,8 +38,10 @@ def derivative(path: Path, target: Path, region: tuple[float, ...] | None = None
     crop_w, crop_h = max(1, round(w * width)), max(1, round(h * height))
     scale = min(1.0, LONG_SIDE / max(crop_w, crop_h))
     need = (max(1, round(width * scale)), max(1, round(height * scale)))
-    with _open_for(path, need) as opened:
-        image = ImageOps.exif_transpose(opened)  # regions are fractions of the upright image
+    with _open_for(path, need) as image:
+        # regions are fractions of the upright image; turned in place: no second copy of a
+        # 100-megapixel picture in memory
+        ImageOps.exif_transpose(image, in_place=True)
         full_w, full_h = image.size
         box = (round(x * full_w), round(y * full_h),
                round((x + w) * full_w), round((y + h) * full_h))  # fmt: skip

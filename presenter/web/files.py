@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_file
@@ -29,6 +30,9 @@ def plotly(version: str):
     return send_file(plotly_js(), mimetype="text/javascript", max_age=31536000)
 
 
+MAKING = threading.Lock()
+"""One derivative made at a time: a 100-megapixel decode is ~300 MB; two at once would
+double the server's peak, and two requests for the same one would make it twice."""
 PAGE_WIDTH = 1600
 """Pixels across a rendered PDF page: sharp on a 1080p court screen, zoomable to a region."""
 
@@ -67,10 +71,8 @@ def exhibit_file(item: str, name: str):
 @bp.get("/pages/<item>/<int:number>.png")
 @requires("screen", "presenter")
 def document_page(item: str, number: int):
-    """A page of a document exhibit rendered to PNG (pdfium), cached in the instance folder."""
-    from ..deck.pdf import render_page
-    from ..views.image import save_atomically
-
+    """A page of a document exhibit rendered to PNG (pdfium), cached in the instance folder;
+    with `?region=`, that region of it as a callout."""
     exhibit = court().deck.exhibit(item)
     if exhibit is None or exhibit.view != "document":
         abort(404)
@@ -79,19 +81,26 @@ def document_page(item: str, number: int):
         abort(404)
     region = _region(request.args.get("region"))
     target = cache_path("pages", path, number, PAGE_WIDTH, region, suffix=".png")
-    if not target.exists():
-        if region is None:
-            image = render_page(path, number, PAGE_WIDTH)
-        else:  # a callout: the region rendered as sharp as a whole page would be
-            x, y, w, h = region
-            width = round(PAGE_WIDTH * min(4.0, 1 / w))
-            page = render_page(path, number, width)
-            image = page.crop(
-                (round(x * page.width), round(y * page.height),
-                 round((x + w) * page.width), round((y + h) * page.height))
-            )  # fmt: skip
-        save_atomically(image, target, format="PNG")
+    with MAKING:
+        if not target.exists():
+            _render_page(path, number, region, target)
     return send_file(target, mimetype="image/png", max_age=3600)
+
+
+def _render_page(path: Path, number: int, region, target: Path) -> None:
+    from ..deck.pdf import render_page
+    from ..views.image import save_atomically
+
+    if region is None:
+        image = render_page(path, number, PAGE_WIDTH)
+    else:  # a callout: the region rendered as sharp as a whole page would be
+        x, y, w, h = region
+        page = render_page(path, number, round(PAGE_WIDTH * min(4.0, 1 / w)))
+        image = page.crop(
+            (round(x * page.width), round(y * page.height),
+             round((x + w) * page.width), round((y + h) * page.height))
+        )  # fmt: skip
+    save_atomically(image, target, format="PNG")
 
 
 @bp.get("/images/<item>/<path:name>")
@@ -105,11 +114,12 @@ def image(item: str, name: str):
     region = _region(request.args.get("region"))
     suffix = ".jpg" if path.suffix.lower() in (".jpg", ".jpeg") else ".png"
     target = cache_path("images", path, region, suffix=suffix)
-    if not target.exists():
-        try:
-            derivative(path, target, region)
-        except OSError:
-            abort(415)
+    with MAKING:
+        if not target.exists():
+            try:
+                derivative(path, target, region)
+            except OSError:
+                abort(415)
     return send_file(target, max_age=3600)
 
 
