@@ -29,6 +29,8 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/sync_latency.py
 	$(BIN)/python bench/screens_browser.py
 	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/large_image.py
+	$(BIN)/python bench/large_table.py
 
 # Regenerate decks/demo/ (needs ffmpeg and fonts-noto-cjk); commit the result.
 demo: $(VENV)/.stamp-run
