@@ -134,6 +134,17 @@ PRESENTER_KEY = "presenter-key-for-tests-0001"
 SCREEN_KEY = "screen-key-for-tests-000002"
 
 
+@contextlib.contextmanager
+def serve_deck(deck: Path, instance: Path, port: int | None = None) -> Iterator[Served]:
+    """Serve a deck with the tests' keys, and wait until it answers."""
+    with serve_app(
+        str(deck), "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
+        "--instance", str(instance), port=port,
+    ) as served:  # fmt: skip
+        wait_until(served.get, timeout=60)
+        yield served
+
+
 @pytest.fixture
 def app(deck_dir: Path, instance: Path):
     report = load_deck(deck_dir)

@@ -16,7 +16,7 @@ from PIL import Image
 
 from presenter.integrity import hash_bytes
 
-from .conftest import PRESENTER_KEY, SCREEN_KEY, serve_app, wait_until
+from .conftest import PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_until
 
 PAYLOADS = [
     "<script>window.__xss=1;alert(1)</script>",
@@ -186,12 +186,7 @@ def on_screen(page, what: str) -> str | None:
 @pytest.fixture
 def hostile_server(tmp_path):
     deck = hostile_deck(tmp_path / "hostile")
-    with serve_app(
-        str(deck),
-        "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
-        "--instance", str(tmp_path / "instance"),
-    ) as served:  # fmt: skip
-        wait_until(served.get, timeout=60)
+    with serve_deck(deck, tmp_path / "instance") as served:
         yield served
 
 

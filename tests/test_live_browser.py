@@ -10,15 +10,7 @@ import pytest
 
 from presenter.deck import load_deck
 
-from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_app, wait_until
-
-
-def _serve(deck, instance, port=None):
-    return serve_app(
-        str(deck),
-        "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
-        "--instance", str(instance), port=port,
-    )  # fmt: skip
+from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_until
 
 
 @pytest.fixture
@@ -28,8 +20,7 @@ def deck_copy(tmp_path):
 
 @pytest.fixture
 def server(deck_copy, tmp_path):
-    with _serve(deck_copy, tmp_path / "instance") as served:
-        wait_until(served.get, timeout=60)
+    with serve_deck(deck_copy, tmp_path / "instance") as served:
         yield served
 
 
@@ -118,8 +109,7 @@ def test_typing_a_number_then_enter_jumps_to_that_exhibit(pages):
 
 def test_a_screen_page_survives_a_server_restart(browser, deck_copy, tmp_path):
     instance = tmp_path / "instance"
-    with _serve(deck_copy, instance) as first:
-        wait_until(first.get, timeout=60)
+    with serve_deck(deck_copy, instance) as first:
         screen = Watched(browser, first.url + f"screen?key={SCREEN_KEY}&name=judge")
         wait_until(lambda: screen.seq() >= 0, 30)
         os.kill(first.process.pid, signal.SIGKILL)
@@ -127,8 +117,7 @@ def test_a_screen_page_survives_a_server_restart(browser, deck_copy, tmp_path):
         wait_until(lambda: screen.page.locator("#connection").is_visible(), 20)
         port = int(first.url.rsplit(":", 1)[1].strip("/"))
     try:
-        with _serve(deck_copy, instance, port) as second:
-            wait_until(second.get, timeout=60)
+        with serve_deck(deck_copy, instance, port) as second:
             wait_until(lambda: not screen.page.locator("#connection").is_visible(), 30)
             presenter = Watched(browser, second.url + f"present?key={PRESENTER_KEY}")
             wait_until(lambda: presenter_seq(presenter) >= 0, 30)

@@ -79,6 +79,21 @@ def test_pages_have_no_inline_script(client, screen_client):
             assert "src=" in head or 'type="application/json"' in head, head
 
 
+def test_hashed_static_urls_are_kept_and_module_imports_are_always_revalidated(screen_client):
+    import re
+
+    html = screen_client.get("/screen").get_data(as_text=True)
+    hashed = re.search(r'src="(/static/js/screen\.js\?v=[0-9a-f]{12})"', html).group(1)
+    kept = screen_client.get(hashed)
+    assert "immutable" in kept.headers["Cache-Control"]
+    kept.close()
+    # stage.js is imported by screen.js as "./stage.js": no hash, so no stale copy may be used
+    imported = screen_client.get("/static/js/stage.js")
+    assert imported.headers["Cache-Control"] == "no-cache"
+    assert imported.headers.get("ETag") or imported.headers.get("Last-Modified")
+    imported.close()
+
+
 def fetch(client, url: str, **headers: str) -> tuple[int, bytes]:
     """Status and body of a GET, with the response (an open file, maybe) closed."""
     response = client.get(url, headers=headers)

@@ -17,7 +17,7 @@ import socketio
 
 from presenter.deck import load_deck
 
-from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_app, wait_until
+from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_until
 
 
 class Follower:
@@ -67,22 +67,9 @@ def deck_copy(tmp_path):
     return shutil.copytree(DEMO_DECK, tmp_path / "decks" / "demo")
 
 
-def start(deck, instance):
-    return serve_app(
-        str(deck),
-        "--presenter-key",
-        PRESENTER_KEY,
-        "--screen-key",
-        SCREEN_KEY,
-        "--instance",
-        str(instance),
-    )
-
-
 @pytest.fixture
 def server(deck_copy, tmp_path):
-    with start(deck_copy, tmp_path / "instance") as served:
-        wait_until(served.get, timeout=60)
+    with serve_deck(deck_copy, tmp_path / "instance") as served:
         yield served
 
 
@@ -210,8 +197,7 @@ def test_pairing_lets_a_screen_without_a_key_in(server, clients):
 
 def test_kill_and_restart_resumes_where_it_was(deck_copy, tmp_path):
     instance = tmp_path / "instance"
-    with start(deck_copy, instance) as first:
-        wait_until(first.get, timeout=60)
+    with serve_deck(deck_copy, instance) as first:
         judge = Follower(first.url, key=SCREEN_KEY, role="screen", name="judge").connect()
         boss = Follower(first.url, key=PRESENTER_KEY, role="presenter").connect()
         boss.send(action="blank", mode=None)
@@ -223,12 +209,7 @@ def test_kill_and_restart_resumes_where_it_was(deck_copy, tmp_path):
         wait_until(lambda: not judge.sio.connected)
         url = first.url
     port = int(url.rsplit(":", 1)[1].strip("/"))
-    with serve_app(
-        str(deck_copy),
-        "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
-        "--instance", str(instance), port=port,
-    ) as second:  # fmt: skip
-        wait_until(second.get, timeout=60)
+    with serve_deck(deck_copy, instance, port=port) as second:
         wait_until(lambda: judge.sio.connected and judge.last["seq"] > answer["seq"] - 1, 30)
         state = judge.last
         assert (state["item"], state["step"], state["blank"]) == ("E04", 2, None)

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_app, wait_until
+from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_until
 
 STEP_EFFECT = {
     # exhibit: (a selector inside the screen's stage that the view draws,
@@ -32,11 +32,7 @@ STEP_EFFECT = {
 def court(tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("views")
     deck = shutil.copytree(DEMO_DECK, folder / "decks" / "demo")
-    with serve_app(
-        str(deck), "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
-        "--instance", str(folder / "instance"),
-    ) as served:  # fmt: skip
-        wait_until(served.get, timeout=60)
+    with serve_deck(deck, folder / "instance") as served:
         context = browser.new_context(viewport={"width": 1600, "height": 900})
         screen = context.new_page()
         presenter = context.new_page()

@@ -3,11 +3,19 @@ line ranges; the text is never executed and never taken as HTML."""
 
 from __future__ import annotations
 
+from itertools import islice
+
 from markupsafe import Markup, escape
 from pygments import lex
 from pygments.lexers import TextLexer, get_lexer_by_name, get_lexer_for_filename
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
+
+from ..deck import Deck, Exhibit
+from .files import FileUrl
+
+LINES = 5000
+"""Lines shown of a source file: the evidence is the file, the screen shows its start."""
 
 
 def _lexer(filename: str, language: str | None):
@@ -39,3 +47,9 @@ def highlighted_lines(text: str, filename: str, language: str | None = None) -> 
     if lines and not lines[-1] and text.endswith("\n"):
         lines.pop()
     return [Markup("".join(parts)) for parts in lines]
+
+
+def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
+    with open(deck.root / exhibit.files[0], encoding="utf-8", errors="replace") as stream:
+        text = "".join(islice(stream, LINES))
+    return {"lines": highlighted_lines(text, exhibit.files[0], exhibit.language)}

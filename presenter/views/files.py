@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+from ..deck import Exhibit
+
+FileUrl = Callable[[str], str]
+"""The URL of one of an exhibit's files, by its name in the deck."""
+
+
+def csv_name(exhibit: Exhibit) -> str:
+    """The exhibit's CSV file: a table's rows, a chat's messages, a chart's data."""
+    return next(f for f in exhibit.files if f.lower().endswith(".csv"))
 
 
 def _time(ns: int) -> str:

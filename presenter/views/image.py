@@ -9,6 +9,9 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps
 
+from ..deck import Deck, Exhibit
+from .files import FileUrl
+
 Image.MAX_IMAGE_PIXELS = 400_000_000
 """Evidence photos and scans can be huge; they are our own files, not uploads."""
 LONG_SIDE = 2560
@@ -94,3 +97,11 @@ def _degrees(value, ref) -> str:
         return str(value)
     sign = -1 if ref in ("S", "W") else 1
     return f"{sign * (d + m / 60 + s / 3600):.6f}"
+
+
+def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
+    """A derivative for the screen; callouts are cut from the original by `?region=`."""
+    from flask import url_for
+
+    url = url_for("files.image", item=exhibit.id, name=exhibit.files[0])
+    return {"src": url, "crop": url + "?region="}

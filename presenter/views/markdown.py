@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
+
+from ..deck import Deck, Exhibit
+from .files import FileUrl
 
 TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
@@ -19,11 +24,44 @@ ATTRIBUTES = {
 }
 
 
-def _remote_images_as_text(element: str, attribute: str, value: str) -> str | None:
-    """Keep only relative image sources: a remote image would leave the app (and track)."""
-    if element == "img" and attribute == "src" and ("://" in value or value.startswith("//")):
-        return None
-    return value
+def _remote(src: str) -> bool:
+    return "://" in src or src.startswith("//")
+
+
+class _RemoteImages(HTMLParser):
+    """Finds the `<img>` tags of sanitised HTML whose source is remote, with where they are."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[tuple[int, int], str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "img" and _remote(values.get("src", "")):
+            raw = self.get_starttag_text() or ""
+            self.found.append((self.getpos(), raw, values.get("alt", ""), values["src"]))
+
+    handle_startendtag = handle_starttag
+
+
+def _remote_images_as_text(html: str) -> str:
+    """A remote image would leave the app (and tell its server who looks): it becomes the
+    plain text of its description and address, which the court can still read."""
+    finder = _RemoteImages()
+    finder.feed(html)
+    finder.close()
+    if not finder.found:
+        return html
+    starts = [0]
+    for line in html.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    out, done = [], 0
+    for (line, column), raw, alt, src in finder.found:
+        at = starts[line - 1] + column
+        text = f"[{alt}] {src}" if alt else src
+        out += [html[done:at], str(Markup('<span class="remote-image">{}</span>').format(text))]
+        done = at + len(raw)
+    return "".join(out) + html[done:]
 
 
 def safe_markdown(text: str) -> Markup:
@@ -31,13 +69,16 @@ def safe_markdown(text: str) -> Markup:
     if not text.strip():
         return Markup("")
     html = markdown_lib.markdown(text, extensions=["tables"])
-    return Markup(
-        nh3.clean(
-            html,
-            tags=TAGS,
-            attributes=ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
-            attribute_filter=_remote_images_as_text,
-            link_rel="noopener noreferrer nofollow",
-        )
+    clean = nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
     )
+    return Markup(_remote_images_as_text(clean))
+
+
+def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
+    """A markdown exhibit is its body, which every exhibit shows below its view."""
+    return {}

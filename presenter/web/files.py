@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 
+from ..deck import Exhibit
 from .auth import court, request_kind, requires
 
 bp = Blueprint("files", __name__)
@@ -135,29 +137,62 @@ def _region(text: str | None) -> tuple[float, ...] | None:
     return (round(x, 4), round(y, 4), round(w, 4), round(h, 4))
 
 
-@bp.get("/tables/<item>/rows")
-@requires("screen", "presenter")
-def table_rows(item: str):
-    """A page of a table exhibit's rows, as JSON: `?start=` (0-based), masked for `as=public`."""
-    from flask import jsonify
-
-    from ..views.masking import mask_cells
-    from ..views.tabledata import PAGE, TableError, TableIndex
+def _window(item: str, view: str, read: Callable[[Exhibit, int], dict]):
+    """A window of a table or chat exhibit as JSON, from `?start=` (0-based): 404 for
+    another view, 403 when the screens may not have it, 400 for a bad start."""
+    from ..views.tabledata import TableError
 
     exhibit = court().deck.exhibit(item)
-    if exhibit is None or exhibit.view != "table":
+    if exhibit is None or exhibit.view != view:
         abort(404)
-    path = _exhibit_path(item, exhibit.files[0])
+    _exhibit_path(item, exhibit.files[0])  # the same access as the files themselves
     try:
         start = max(0, int(request.args.get("start", "0")))
-        index = TableIndex.open(
-            path, Path(current_app.instance_path, court().deck.id, "cache", "tables")
-        )
-        rows = index.page(start, PAGE)
+        return jsonify({"start": start, **read(exhibit, start)})
     except ValueError:
         abort(400)
     except TableError:
         abort(415)
-    if request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]:
-        rows = mask_cells(rows)
-    return jsonify({"start": start, "rows": rows, "total": index.rows})
+
+
+def _public() -> bool:
+    return request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]
+
+
+@bp.get("/tables/<item>/rows")
+@requires("screen", "presenter")
+def table_rows(item: str):
+    """A page of a table exhibit's rows, masked for `as=public`."""
+    from ..views.masking import mask_cells
+    from ..views.table import table_index
+    from ..views.tabledata import PAGE
+
+    def read(exhibit: Exhibit, start: int) -> dict:
+        index = table_index(exhibit, court().deck)
+        rows = index.page(start, PAGE)
+        return {"rows": mask_cells(rows) if _public() else rows, "total": index.rows}
+
+    return _window(item, "table", read)
+
+
+@bp.get("/chats/<item>/messages")
+@requires("screen", "presenter")
+def chat_messages(item: str):
+    """A window of a chat's messages, masked for `as=public`."""
+    from ..views.chat import messages as window
+    from ..views.masking import mask_text
+
+    def read(exhibit: Exhibit, start: int) -> dict:
+        messages, total = window(
+            exhibit,
+            court().deck,
+            lambda name: url_for("files.exhibit_file", item=item, name=name),
+            start,
+        )
+        if _public():
+            for message in messages:
+                message["text"] = mask_text(message["text"])
+                message["sender"] = mask_text(message["sender"])
+        return {"messages": messages, "total": total}
+
+    return _window(item, "chat", read)

@@ -6,9 +6,9 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from . import i18n
+from .. import i18n
 from .auth import court, land_with_key, request_kind
 
 bp = Blueprint("pages", __name__)
@@ -23,6 +23,19 @@ def static_url(filename: str) -> str:
     """A static URL that carries the file's content hash, so screens never run stale files."""
     path = Path(current_app.static_folder or "", filename)
     return url_for("static", filename=filename, v=_digest(path, path.stat().st_mtime_ns))
+
+
+@bp.after_app_request
+def _static_caching(response: Response) -> Response:
+    # a hashed URL never changes; a module imported by a relative URL carries no hash, so
+    # the browser must ask again each time (a 304 when unchanged) or it may run stale code
+    if request.endpoint == "static":
+        if request.args.get("v"):
+            response.cache_control.max_age = 31536000
+            response.cache_control.immutable = True
+        else:
+            response.cache_control.no_cache = True
+    return response
 
 
 @bp.app_context_processor

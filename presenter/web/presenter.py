@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template
 
+from .. import i18n
 from ..deck import Deck, Exhibit
 from ..live.machine import REASONS
-from . import i18n
 from .auth import court, land_with_key, requires
 
 bp = Blueprint("presenter", __name__, url_prefix="/present")

@@ -18,9 +18,9 @@ from flask import (
 )
 from markupsafe import Markup
 
+from .. import i18n
 from ..live.sockets import COOKIES, live
 from ..live.state import PANELS
-from . import i18n
 from .auth import access, court, land_with_key, request_kind, requires, set_cookie
 from .steps import steps_json
 

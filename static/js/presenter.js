@@ -252,7 +252,7 @@ function media(what) {
   const exhibit = current();
   if (!state || !exhibit || (exhibit.view !== "video" && exhibit.view !== "audio")) return;
   const m = state.media;
-  const now = m.position + (m.playing ? Date.now() / 1000 + stage.offset - m.at : 0);
+  const now = m.position + (m.playing ? stage.now() - m.at : 0);
   if (what === "toggle") send({ action: "media", op: m.playing ? "pause" : "play", position: now });
   else send({ action: "media", op: "seek", position: Math.max(0, now + (what === "back" ? -5 : 5)) });
 }

@@ -3,74 +3,9 @@
 // rendered for court (escaped and sanitised); steps, zoom, pointer, blank and media are
 // applied here. One function per concern, one hook per view.
 
+import { VIEW_STEPS } from "./views/index.js";
+
 const UNAVAILABLE = '<p class="unavailable">';
-
-const VIEW_STEPS = {
-  chat(root, step) {
-    const messages = root.querySelectorAll(".msg[data-n]");
-    const spans = step?.messages || [];
-    const last = spans.length ? Math.max(...spans.map((s) => s[1])) : Infinity;
-    let newest = null;
-    for (const el of messages) {
-      const n = Number(el.dataset.n);
-      el.classList.toggle("hidden", n > last);
-      el.classList.toggle("hl", n === last);
-      if (n === last) newest = el;
-    }
-    newest?.scrollIntoView({ block: "end" });
-  },
-  async table(root, step, state, stage) {
-    // rows beyond the first page come from the server, a page at a time
-    const frame = root.querySelector(".table-frame");
-    const spans = step?.rows;
-    if (frame && spans?.length) {
-      const size = Number(frame.dataset.pageSize);
-      const page = Math.floor((spans[0][0] - 1) / size);
-      if (String(page) !== frame.dataset.page) {
-        const params = new URLSearchParams({ start: String(page * size) });
-        if (stage.audience === "public") params.set("as", "public");
-        const response = await fetch(`${frame.dataset.pageUrl}?${params}`);
-        if (!response.ok) return;
-        const data = await response.json();
-        const body = frame.querySelector("tbody");
-        body.replaceChildren(
-          ...data.rows.map((cells, i) => {
-            const row = document.createElement("tr");
-            row.dataset.n = String(data.start + i + 1);
-            for (const text of [row.dataset.n, ...cells]) row.insertCell().textContent = text;
-            row.cells[0].className = "n";
-            return row;
-          }),
-        );
-        frame.dataset.page = String(page);
-      }
-    }
-    markRanges(root.querySelectorAll("tr[data-n]"), spans);
-  },
-  code(root, step) {
-    markRanges(root.querySelectorAll(".line[data-n]"), step?.lines);
-  },
-  document(root, step, state) {
-    const img = root.querySelector("img.pdf-page");
-    if (!img) return;
-    const page = Math.min(Math.max(1, state.page || 1), Number(img.dataset.pages));
-    const src = `${img.dataset.base}/${page}.png`;
-    if (!img.src.endsWith(src)) img.src = src;
-    img.dataset.crop = `${src}?region=`;
-    root.querySelector(".page-number .current").textContent = String(page);
-  },
-};
-
-function markRanges(elements, spans) {
-  let first = null;
-  for (const el of elements) {
-    const n = Number(el.dataset.n);
-    const on = !!spans && spans.some(([a, b]) => a <= n && n <= b);
-    el.classList.toggle("hl", on);
-    if (on && !first) first = el;
-  }
-  first?.scrollIntoView({ block: "center" });
-}
 
 export class Stage {
   constructor(element, { lang, logo, words, audience = "", name = null, onApplied = () => {} }) {
@@ -135,8 +70,6 @@ export class Stage {
     this.zoom(section, state.region);
     this.point(state.pointer);
     this.showVerification(state);
-    this.play(section, state.media, state.sound);
-    this.watchClip(section, state);
     this.el.dataset.item = state.item || "";
     this.el.dataset.step = String(state.step);
     this.onApplied(state);
@@ -245,22 +178,6 @@ export class Stage {
     this.verifyEl.replaceChildren(title, table);
   }
 
-  watchClip(section, state) {
-    // a clip step plays exactly its range, then stops
-    const el = section?.querySelector("[data-role=media]");
-    const steps = section ? JSON.parse(section.dataset.steps || "[]") : [];
-    const clip = state.step > 0 ? steps[state.step - 1]?.clip : null;
-    if (!el) return;
-    el.ontimeupdate = clip
-      ? () => {
-          if (el.currentTime >= clip[1]) {
-            el.pause();
-            el.currentTime = clip[1];
-          }
-        }
-      : null;
-  }
-
   point(pointer) {
     this.pointerEl.hidden = !pointer;
     if (pointer) {
@@ -269,15 +186,16 @@ export class Stage {
     }
   }
 
-  play(section, media, sound) {
-    // sound from one place only: the screen named in `sound`, or else the presenter's
-    const el = section?.querySelector("[data-role=media]");
-    if (!el || !media) return;
-    el.muted = sound ? this.name !== sound : this.name !== null;
-    const now = Date.now() / 1000 + this.offset;
-    const position = media.position + (media.playing ? now - media.at : 0);
-    if (Math.abs(el.currentTime - position) > 0.08) el.currentTime = Math.max(0, position);
-    if (media.playing && el.paused) el.play().catch(() => {});
-    if (!media.playing && !el.paused) el.pause();
+  async window(url, start) {
+    // a window of a long table or chat, masked by the server for a public screen
+    const params = new URLSearchParams({ start: String(start) });
+    if (this.audience === "public") params.set("as", "public");
+    const response = await fetch(`${url}?${params}`);
+    return response.ok ? response.json() : null;
+  }
+
+  now() {
+    // the server's clock, in seconds
+    return Date.now() / 1000 + this.offset;
   }
 }

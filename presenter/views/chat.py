@@ -1,0 +1,56 @@
+"""Chats: a conversation as bubbles, per sender, with names, times and attachments. A thread
+of 10,000 messages is sent and drawn a window at a time, from the same row index as tables."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from ..deck import Deck, Exhibit
+from .files import FileUrl
+from .table import table_index
+
+WINDOW = 60
+"""Messages on a screen at a time."""
+ROLES = ("time", "sender", "text", "attachment")
+
+
+def messages(
+    exhibit: Exhibit, deck: Deck, file_url: FileUrl, start: int, count: int = WINDOW
+) -> tuple[list[dict], int]:
+    """Messages start+1 .. start+count (1-based `n`), and how many the thread has. The
+    thread's first sender is on the left in every window, as on the phone it came from."""
+    index = table_index(exhibit, deck)
+    header = index.header
+    at = {
+        role: header.index(exhibit.column(role)) for role in ROLES if exhibit.column(role) in header
+    }
+
+    def cell(row: list[str], role: str) -> str:
+        i = at.get(role)
+        return row[i] if i is not None and i < len(row) else ""
+
+    first = next((cell(row, "sender") for row in index.page(0, 1)), "")
+    window = []
+    for n, row in enumerate(index.page(start, count), start + 1):
+        attachment = cell(row, "attachment")
+        window.append(
+            {
+                "n": n,
+                "time": cell(row, "time"),
+                "sender": cell(row, "sender"),
+                "text": cell(row, "text"),
+                "side": "left" if cell(row, "sender") == first else "right",
+                "attachment": file_url(attachment) if attachment in exhibit.files else None,
+            }
+        )
+    return window, index.rows
+
+
+def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
+    first, total = messages(exhibit, deck, file_url, 0)
+    return {
+        "messages": first,
+        "total": total,
+        "window": WINDOW,
+        "url": url_for("files.chat_messages", item=exhibit.id),
+    }
