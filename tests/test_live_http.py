@@ -238,3 +238,23 @@ def test_table_pages_come_from_the_server_and_are_masked_for_the_public(demo_scr
     assert demo_screen.get("/tables/E07/rows").status_code == 404
     html = demo_screen.get("/screen/exhibit/E08/content").get_data(as_text=True)
     assert "636,000.00" in html and "2026-03-08 10:00 — 2026-03-21 21:04" in html
+
+
+def test_table_rows_follow_the_presenters_sort_and_filter_and_keep_their_numbers(demo_screen):
+    court = demo_screen.application.extensions["shizheng.court"]
+    court.presentation.command({"action": "goto", "item": "E08"}, "presenter")
+    court.presentation.command({"action": "table", "sort": 4, "desc": True}, "presenter")
+    data = demo_screen.get("/tables/E08/rows").get_json()
+    amounts = [float(row[4]) for row in data["rows"]]
+    assert amounts == sorted(amounts, reverse=True) and data["total"] == 11
+    assert data["arranged"]["sort"] == "金额（元）" and data["arranged"]["desc"] is True
+    assert sorted(data["numbers"]) == list(range(1, 12)), "each row keeps its number in the file"
+    court.presentation.command(
+        {"action": "table", "filter": "6222000000000000101"}, "presenter"
+    )  # fmt: skip
+    whole = demo_screen.get("/tables/E08/rows").get_json()
+    public = demo_screen.get("/tables/E08/rows?as=public").get_json()
+    assert whole["total"] == public["total"] == whole["arranged"]["rows"] > 0
+    assert all("6222000000000000101" in row[6] for row in whole["rows"])
+    assert "6222000000000000101" not in json.dumps(public, ensure_ascii=False)
+    assert whole["arranged"]["total"] == sum(float(row[4]) for row in whole["rows"])

@@ -255,3 +255,22 @@ def test_sound_comes_from_one_chosen_screen(live):
     assert ok(live, action="sound", screen="judge").sound == "judge"
     assert ok(live, action="sound", screen=None).sound is None
     assert refused(live, action="sound", screen="  ") == "bad_media"
+
+
+def test_the_presenter_sorts_filters_and_pages_a_table_until_the_next_step(demo):
+    live = Presentation(demo, clock=Clock(), columns={"E08": 8})
+    ok(live, action="goto", item="E08")
+    state = ok(live, action="table", sort=4, desc=True, filter=" 陈某 ", start=100)
+    assert state.table is not None
+    assert (state.table.sort, state.table.desc, state.table.filter, state.table.start) == (
+        4, True, "陈某", 100,
+    )  # fmt: skip
+    assert LiveState.from_json(json.loads(json.dumps(state.to_json()))) == state
+    assert refused(live, action="table", sort=8) == "bad_table"
+    assert refused(live, action="table", filter="x" * 101) == "bad_table"
+    assert refused(live, action="table", start=-1) == "bad_table"
+    assert ok(live, action="table").table is None, "nothing chosen: the file's order"
+    ok(live, action="table", filter="陈某")
+    assert ok(live, action="step", step=1).table is None, "a step shows its rows in file order"
+    ok(live, action="goto", item="E07")
+    assert refused(live, action="table", sort=0) == "not_table"

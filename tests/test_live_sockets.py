@@ -266,3 +266,20 @@ def test_a_live_verification_that_fails_flags_the_exhibit_until_confirmed(
     verdicts = [e["details"]["ok"] for e in entries if e["event"] == "verify"]
     assert verdicts == [True, False]
     assert entries[-1]["details"] == {"confirmed": "unverified"}
+
+
+def test_a_public_screen_gets_the_table_filter_masked_and_others_get_it_whole(clients):
+    judge, public = screen(clients), screen(clients, "public")
+    boss = presenter(clients)
+    boss.send(action="goto", item="E08")
+    answer = boss.send(action="table", filter="6222000000000000101", sort=4)
+    assert answer["ok"], answer
+    for follower in (judge, public, boss):
+        wait_until(lambda f=follower: f.last["seq"] == answer["seq"])
+    assert judge.last["table"]["filter"] == boss.last["table"]["filter"] == "6222000000000000101"
+    assert public.last["table"]["filter"] == "622200*********0101"
+    everything = json.dumps([data for _, data in public.events], ensure_ascii=False)
+    assert "6222000000000000101" not in everything
+    judge.sio.emit("name", "public", namespace="/live")  # renamed: from now on masked
+    wait_until(lambda: len(judge.states) >= 2 and judge.last["table"]["filter"].count("*"))
+    assert judge.last["table"]["sort"] == 4

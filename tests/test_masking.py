@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from presenter.views.masking import mask_cells, mask_text
+from presenter.masking import mask_cells, mask_text
 
 
 @pytest.mark.parametrize(

@@ -82,3 +82,33 @@ def test_a_file_that_is_not_utf8_is_named(tmp_path):
         TableIndex.open(path, tmp_path / "cache").page(0)
     with pytest.raises(TableError, match="missing.csv"):
         TableIndex.open(tmp_path / "missing.csv", tmp_path / "cache")
+
+
+def test_a_filter_keeps_the_rows_holding_the_text_in_any_cell(table):
+    arranged = table.arranged(None, False, "QUOTED", "amount")
+    assert list(arranged.rows) == [0]
+    assert arranged.total == 1234.5
+    assert table.rows_at(arranged.rows) == [ROWS[0]]
+    lines = table.arranged(None, False, "lines", None)
+    assert table.rows_at(lines.rows) == [ROWS[1]] and lines.total is None
+
+
+def test_a_numeric_column_sorts_as_numbers_with_empty_cells_last(tmp_path):
+    path = tmp_path / "n.csv"
+    write(
+        path,
+        [["t", "a", "10", ""], ["t", "b", "9", ""], ["t", "c", "", ""], ["t", "d", "1,000", ""]],
+    )
+    index = TableIndex.open(path, tmp_path / "cache")
+    up = index.arranged(2, False, "", "amount")
+    assert [r[1] for r in index.rows_at(up.rows)] == ["b", "a", "d", "c"]
+    down = index.arranged(2, True, "", "amount")
+    assert [r[1] for r in index.rows_at(down.rows)] == ["d", "a", "b", "c"]
+    assert down.total == 1019.0
+
+
+def test_a_text_column_sorts_as_text_and_sort_and_filter_combine(table):
+    arranged = table.arranged(1, True, "p1", None)
+    names = [row[1] for row in table.rows_at(arranged.rows)]
+    assert names == sorted((f"p{i}" for i in range(250) if "p1" in f"p{i}"), reverse=True)
+    assert table.arranged(1, True, "p1", None) is arranged  # kept for the next page

@@ -95,3 +95,26 @@ def test_the_screen_video_follows_play_pause_and_seek(court):
     paused_at = presenter.evaluate("document.querySelector('#stage video').currentTime")
     assert abs(screen.evaluate(f"{video}.currentTime") - paused_at) < 0.1
     assert errors == []
+
+
+def test_the_screen_follows_the_presenters_sort_and_filter_of_a_table(court):
+    screen, presenter, errors, folder = court
+    presenter.keyboard.type("8")
+    presenter.keyboard.press("Enter")
+    wait_until(lambda: stage_is(screen, "s.dataset.item === 'E08'"), 15)
+    presenter.locator("#stage th[data-col='4']").click()  # 金额（元）, ascending
+    sorted_by = "#stage th[data-col='4']"
+    wait_until(lambda: screen.locator(sorted_by).get_attribute("data-sort") == "asc", 15)
+    amounts = screen.locator("#stage tbody tr td:nth-child(6)").all_inner_texts()
+    assert [float(a) for a in amounts] == sorted(float(a) for a in amounts)
+    presenter.locator("#table-filter").fill("陈某")
+    presenter.locator("#table-filter").press("Enter")
+    arranged = "#stage .table-arranged"
+    wait_until(lambda: "陈某" in (screen.locator(arranged).text_content() or ""), 15)
+    rows = screen.locator("#stage tbody tr").all_inner_texts()
+    assert rows and all("陈某" in row for row in rows)
+    screen.screenshot(path=str(folder / "E08-arranged-screen.png"))
+    presenter.locator("#table-clear").click()
+    wait_until(lambda: screen.locator(arranged).is_hidden(), 15)
+    assert screen.locator(sorted_by).get_attribute("data-sort") == ""
+    assert errors == []

@@ -28,6 +28,21 @@ def document_pages(deck: Deck) -> dict[str, int]:
     return {e.id: page_count(deck.root / e.files[0]) for e in deck.exhibits if e.view == "document"}
 
 
+def table_columns(deck: Deck) -> dict[str, int]:
+    """The column count of each table exhibit: what the presenter may sort by."""
+    import csv
+
+    columns = {}
+    for exhibit in deck.exhibits:
+        if exhibit.view == "table":
+            try:
+                with open(deck.root / exhibit.files[0], encoding="utf-8-sig", newline="") as f:
+                    columns[exhibit.id] = len(next(csv.reader(f), []))
+            except (OSError, UnicodeDecodeError):
+                columns[exhibit.id] = 0  # the check has named the file already
+    return columns
+
+
 @dataclass(frozen=True)
 class Client:
     """A connected browser or program: its role and, for a screen, its name."""
@@ -52,6 +67,7 @@ class Court:
             unverified=report.unverified,
             state=self.store.load(deck.id),
             pages=document_pages(deck),
+            columns=table_columns(deck),
         )
         self.record = Record.start(
             self.folder / "records", deck.id, title=deck.case.title, seq=self.state.seq
@@ -157,7 +173,10 @@ class Court:
             return False
         self.deck_problems = []
         self.deck_version += 1
-        self.presentation.replace_deck(report.deck, report.unverified, document_pages(report.deck))
+        deck = report.deck
+        self.presentation.replace_deck(
+            deck, report.unverified, document_pages(deck), table_columns(deck)
+        )
         return True
 
     # --- clients ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..deck import Deck, Exhibit
-from .state import BLANKS, DRIVERS, PANELS, LiveState, Media
+from .state import BLANKS, DRIVERS, PANELS, LiveState, Media, TableView
 
 REASONS: dict[str, tuple[str, str]] = {
     "screen_cannot_command": (
@@ -50,6 +50,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_media": ("当前证据不是音视频", "the current exhibit is not audio or video"),
     "not_document": ("当前证据不是文档", "the current exhibit is not a document"),
     "page_out_of_range": ("没有这一页", "no such page"),
+    "not_table": ("当前证据不是表格", "the current exhibit is not a table"),
+    "bad_table": (
+        "排序列或筛选条件无效",
+        "sort by an existing column, filter by at most 100 characters, start at row 0 or later",
+    ),
     "at_start": ("已是第一个", "already at the start"),
     "at_end": ("已是最后一个", "already at the end"),
     "no_exhibit": ("尚未选择证据", "no exhibit is shown"),
@@ -62,7 +67,7 @@ REASONS: dict[str, tuple[str, str]] = {
 
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
-    "handover", "verify", "sound",
+    "handover", "verify", "sound", "table",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -115,6 +120,7 @@ class Presentation:
         state: LiveState | None = None,
         clock: Callable[[], float] = time.time,
         pages: Mapping[str, int] | None = None,
+        columns: Mapping[str, int] | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._clock = clock
@@ -122,6 +128,7 @@ class Presentation:
         self._deck = deck
         self._unverified = frozenset(unverified)
         self._pages = dict(pages or {})
+        self._columns = dict(columns or {})
         self._confirmed: str | None = None
         self._state = self._restored(state) if state else self._opening()
 
@@ -173,12 +180,14 @@ class Presentation:
         deck: Deck,
         unverified: frozenset[str] = frozenset(),
         pages: Mapping[str, int] | None = None,
+        columns: Mapping[str, int] | None = None,
     ) -> Outcome:
         """A new version of the deck (edited on disk): keep the exhibit by id, clamp the step."""
         with self._lock:
             self._deck = deck
             self._unverified = frozenset(unverified)
             self._pages = dict(pages or {})
+            self._columns = dict(columns or {})
             exhibit = deck.exhibit(self._state.item or "")
             if exhibit is None:
                 new = self._opening().but(blank=self._state.blank)
@@ -329,6 +338,8 @@ class Presentation:
             return state.but(sound=screen.strip()[:60] if screen else None), True, {}
         if action == "media":
             return state.but(media=self._media(command)), True, {}
+        if action == "table":
+            return state.but(table=self._table(command)), True, {}
         raise Refused("unknown_action")
 
     def _handover(self, to: object, role: str) -> LiveState:
@@ -409,7 +420,23 @@ class Presentation:
             media = Media(True, prepared.clip.start, self._clock())
         if prepared is not None and prepared.page is not None:
             page = prepared.page
-        return state.but(step=step, page=page, region=region, pointer=None, media=media)
+        return state.but(step=step, page=page, region=region, pointer=None, media=media, table=None)
+
+    def _table(self, command: Mapping[str, Any]) -> TableView | None:
+        exhibit = self._current()
+        if exhibit.view != "table":
+            raise Refused("not_table")
+        sort, text, start = command.get("sort"), command.get("filter") or "", command.get("start")
+        columns = self._columns.get(exhibit.id, 0)
+        if sort is not None and (not _is_int(sort) or not 0 <= sort < columns):
+            raise Refused("bad_table")
+        if not isinstance(text, str) or len(text) > 100:
+            raise Refused("bad_table")
+        if start is not None and (not _is_int(start) or start < 0):
+            raise Refused("bad_table")
+        desc = command.get("desc") is True and sort is not None
+        view = TableView(sort, desc, text.strip(), start or 0)
+        return None if view == TableView() else view
 
     def _media(self, command: Mapping[str, Any]) -> Media:
         if self._current().view not in ("video", "audio"):

@@ -10,15 +10,19 @@ import time
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import Namespace, SocketIO, emit, join_room
+from flask_socketio import Namespace, SocketIO, emit, join_room, leave_room
 
+from ..masking import mask_text
 from .court import Court
 from .machine import Outcome, Refused
-from .state import DRIVERS
+from .state import DRIVERS, LiveState
 
 NAMESPACE = "/live"
 CONTROL = "control"
 """The room of presenters and experts: screen lists, pairings, deck problems."""
+PUBLIC, WHOLE = "public", "whole"
+"""Every client is in one of these: screens named `public` get states with personal numbers
+masked (a table's filter text), all others get them whole."""
 COOKIES = {"presenter": "shizheng_presenter", "screen": "shizheng_screen", "pair": "shizheng_pair"}
 
 
@@ -38,16 +42,29 @@ def credential(auth: dict[str, Any], role: str, cookies: dict[str, str]) -> str 
 class LiveNamespace(Namespace):
     """Presenter, expert and screens on one presentation."""
 
-    def __init__(self, court: Court, socketio: SocketIO) -> None:
+    def __init__(self, court: Court, socketio: SocketIO, public_mask: bool = True) -> None:
         super().__init__(NAMESPACE)
         self.court = court
         self.io = socketio
+        self.public_mask = public_mask
         court.on_change(self._broadcast)
 
     def _broadcast(self, outcome: Outcome) -> None:
         if outcome.event == "reload":
             self.io.emit("deck", self._deck_message(), namespace=NAMESPACE)
-        self.io.emit("state", outcome.state.to_json(), namespace=NAMESPACE)
+        for room in (WHOLE, PUBLIC):
+            self.io.emit("state", self._state(outcome.state, room), namespace=NAMESPACE, to=room)
+
+    @staticmethod
+    def _state(state: LiveState, room: str) -> dict[str, Any]:
+        message = state.to_json()
+        if room == PUBLIC and message["table"]:
+            message["table"]["filter"] = mask_text(message["table"]["filter"])
+        return message
+
+    def _audience(self, role: str, name: str) -> str:
+        public = self.public_mask and role == "screen" and name.strip() == "public"
+        return PUBLIC if public else WHOLE
 
     def _deck_message(self) -> dict[str, Any]:
         return {"deck": self.court.deck.id, "version": self.court.deck_version}
@@ -70,11 +87,13 @@ class LiveNamespace(Namespace):
             raise ConnectionRefusedError("unknown_key")
         if role not in allowed:
             raise ConnectionRefusedError("role_not_allowed")
-        self.court.join(request.sid, role, str(auth.get("name") or ""))  # type: ignore[attr-defined]
+        client = self.court.join(request.sid, role, str(auth.get("name") or ""))  # type: ignore[attr-defined]
         if role in DRIVERS:
             join_room(CONTROL)
+        audience = self._audience(role, client.name)
+        join_room(audience)
         emit("deck", self._deck_message())
-        emit("state", self.court.state.to_json())
+        emit("state", self._state(self.court.state, audience))
         self.tell_control()
 
     def on_disconnect(self, reason: object = None) -> None:
@@ -86,8 +105,17 @@ class LiveNamespace(Namespace):
         return time.time()
 
     def on_name(self, name: object) -> None:
-        if isinstance(name, str):
-            self.court.rename(request.sid, name)  # type: ignore[attr-defined]
+        client = self.court.client(request.sid)  # type: ignore[attr-defined]
+        if isinstance(name, str) and client is not None:
+            self.court.rename(client.sid, name)
+            before, after = (
+                self._audience(client.role, client.name),
+                self._audience(client.role, name),
+            )
+            if before != after:
+                leave_room(before)
+                join_room(after)
+                emit("state", self._state(self.court.state, after))
             self.tell_control()
 
     def on_command(self, command: object) -> dict[str, Any]:
@@ -127,7 +155,7 @@ class LiveNamespace(Namespace):
 def init_app(app, court: Court) -> SocketIO:
     """Socket.IO on the app, threading mode with real WebSockets (simple-websocket)."""
     socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=None)
-    namespace = LiveNamespace(court, socketio)
+    namespace = LiveNamespace(court, socketio, app.config.get("PUBLIC_MASK", True))
     socketio.on_namespace(namespace)
     app.extensions["shizheng.live"] = namespace
     return socketio

@@ -32,6 +32,33 @@ class Media:
 
 
 @dataclass(frozen=True)
+class TableView:
+    """How the presenter arranged a table on screen: sorted by a column (0-based), in
+    descending order or not, filtered to rows containing a text (case-insensitive), and
+    scrolled to the page starting at row `start` (0-based) of that arrangement."""
+
+    sort: int | None = None
+    desc: bool = False
+    filter: str = ""
+    start: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> TableView | None:
+        if not data:
+            return None
+        sort = data.get("sort")
+        return cls(
+            None if sort is None else int(sort),
+            bool(data.get("desc")),
+            str(data.get("filter", "")),
+            max(0, int(data.get("start", 0))),
+        )
+
+
+@dataclass(frozen=True)
 class LiveState:
     """What is on the court screens (现场示证状态). `seq` grows by one with every change."""
 
@@ -48,6 +75,8 @@ class LiveState:
     controller: Role = "presenter"
     sound: str | None = None
     """The screen (by name) whose speakers play audio and video; None: the presenter's."""
+    table: TableView | None = None
+    """A table exhibit's sort and filter, chosen by the presenter; a step puts it back."""
     verification: dict[str, Any] | None = None
     """The last live re-hash of the exhibit on screen (Art. 62(3)): item, ok, confirmed, and
     per file and algorithm the recorded and computed values."""
@@ -57,6 +86,7 @@ class LiveState:
         data = asdict(self)
         data["region"] = list(self.region) if self.region else None
         data["pointer"] = {"x": self.pointer[0], "y": self.pointer[1]} if self.pointer else None
+        data["table"] = self.table.to_json() if self.table else None
         return data
 
     @classmethod
@@ -82,6 +112,7 @@ class LiveState:
             ),
             controller=data.get("controller", "presenter"),
             sound=data.get("sound"),
+            table=TableView.from_json(data.get("table")),
             verification=data.get("verification"),
         )
         if state.panel not in PANELS or state.blank not in (None, *BLANKS):

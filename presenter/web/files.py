@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 
 from ..deck import Exhibit
+from ..live.state import TableView
 from .auth import court, request_kind, requires
 
 bp = Blueprint("files", __name__)
@@ -162,15 +163,17 @@ def _public() -> bool:
 @bp.get("/tables/<item>/rows")
 @requires("screen", "presenter")
 def table_rows(item: str):
-    """A page of a table exhibit's rows, masked for `as=public`."""
-    from ..views.masking import mask_cells
-    from ..views.table import table_index
-    from ..views.tabledata import PAGE
+    """A page of a table exhibit's rows, as the presenter sorted and filtered it on the
+    screens now; masked for `as=public`."""
+    from ..views.table import window
 
     def read(exhibit: Exhibit, start: int) -> dict:
-        index = table_index(exhibit, court().deck)
-        rows = index.page(start, PAGE)
-        return {"rows": mask_cells(rows) if _public() else rows, "total": index.rows}
+        state = court().state
+        view = state.table if state.item == item and state.table else TableView()
+        return window(
+            exhibit, court().deck, start,
+            sort=view.sort, desc=view.desc, text=view.filter, public=_public(),
+        )  # fmt: skip
 
     return _window(item, "table", read)
 
@@ -179,8 +182,8 @@ def table_rows(item: str):
 @requires("screen", "presenter")
 def chat_messages(item: str):
     """A window of a chat's messages, masked for `as=public`."""
+    from ..masking import mask_text
     from ..views.chat import messages as window
-    from ..views.masking import mask_text
 
     def read(exhibit: Exhibit, start: int) -> dict:
         messages, total = window(

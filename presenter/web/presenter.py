@@ -29,6 +29,8 @@ def view() -> str:
 @requires("presenter")
 def deck_data():
     """Everything the presenter view shows beside the miniature: notes and challenges too."""
+    from ..views.table import table_index
+
     live = court()
     deck = live.deck
     lang = i18n.language(deck.case.language)
@@ -42,6 +44,7 @@ def deck_data():
                 {
                     **_exhibit(deck, e, e.id in live.presentation.unverified),
                     "pages": live.presentation.page_count(e.id),
+                    "columns": table_index(e, deck).header if e.view == "table" else [],
                 }
                 for e in deck.exhibits
             ],

@@ -81,7 +81,7 @@ def finalize(value: object) -> object:
     screen (our own URLs, which start with '/', are left whole)."""
     if not g.get("mask_public") or not isinstance(value, str) or value.startswith("/"):
         return value
-    from ..views.masking import mask_text
+    from ..masking import mask_text
 
     masked = mask_text(str(value))
     return Markup(masked) if isinstance(value, Markup) else masked

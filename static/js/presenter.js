@@ -126,6 +126,7 @@ function render() {
   $("pages").hidden = !(exhibit && exhibit.pages > 1);
   $("media-controls").hidden = !(exhibit && (exhibit.view === "video" || exhibit.view === "audio"));
   $("sound").value = state.sound || "";
+  renderTableControls(exhibit);
   for (const button of document.querySelectorAll("#panels button")) {
     button.classList.toggle("on", button.dataset.panel === state.panel);
   }
@@ -143,6 +144,27 @@ function render() {
   } else {
     handover.textContent = state.controller === "expert" ? ui.take_back : ui.hand_to_expert;
   }
+}
+
+function renderTableControls(exhibit) {
+  const box = $("table-controls");
+  box.hidden = !(exhibit && exhibit.view === "table");
+  if (box.hidden) return;
+  const select = $("table-sort");
+  if (select.dataset.item !== exhibit.id) {
+    select.replaceChildren(select.options[0], ...exhibit.columns.map((name, i) => new Option(name, String(i))));
+    select.dataset.item = exhibit.id;
+  }
+  const view = state.table || {};
+  select.value = view.sort === null || view.sort === undefined ? "" : String(view.sort);
+  $("table-desc").checked = !!view.desc;
+  if (document.activeElement !== $("table-filter")) $("table-filter").value = view.filter || "";
+}
+
+function arrange(changes) {
+  // the presenter's sort, filter and page of a table: the screens follow
+  const view = { sort: null, desc: false, filter: "", start: 0, ...(state?.table || {}), ...changes };
+  send({ action: "table", ...view });
 }
 
 function renderList() {
@@ -316,6 +338,32 @@ $("sound").addEventListener("change", () => send({ action: "sound", screen: $("s
 $("pages").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-turn]");
   if (button) turn(Number(button.dataset.turn));
+});
+$("table-sort").addEventListener("change", () => {
+  const value = $("table-sort").value;
+  arrange({ sort: value === "" ? null : Number(value), start: 0 });
+});
+$("table-desc").addEventListener("change", () => arrange({ desc: $("table-desc").checked, start: 0 }));
+$("table-filter").addEventListener("change", () => arrange({ filter: $("table-filter").value, start: 0 }));
+$("table-clear").addEventListener("click", () => send({ action: "table" }));
+$("table-controls").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-rows]");
+  const frame = $("stage").querySelector(".table-frame");
+  if (!button || !frame) return;
+  const size = Number(frame.dataset.pageSize);
+  const shown = Number(frame.dataset.shown || frame.dataset.total);
+  const start = (state.table?.start || 0) + Number(button.dataset.rows) * size;
+  if (start >= 0 && start < shown) arrange({ start });
+});
+$("stage").addEventListener("click", (event) => {
+  // a click on a column's header in the miniature: ascending, descending, back to file order
+  const th = event.target.closest(".table-frame th[data-col]");
+  if (!th) return;
+  const col = Number(th.dataset.col);
+  const view = state?.table || {};
+  if (view.sort !== col) arrange({ sort: col, desc: false, start: 0 });
+  else if (!view.desc) arrange({ desc: true, start: 0 });
+  else arrange({ sort: null, desc: false, start: 0 });
 });
 $("handover").addEventListener("click", () => {
   if (role === "expert") send({ action: "handover", to: "presenter" });

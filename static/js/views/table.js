@@ -1,4 +1,6 @@
-// Tables: `rows` steps mark rows; a page beyond the first comes from the server.
+// Tables: `rows` steps mark rows; the presenter's sort, filter and page (the state's
+// `table`) are followed. Any window beyond the first comes from the server, which also sorts
+// and filters; each row keeps its number in the file, so steps keep their meaning.
 import { markRanges } from "./marks.js";
 
 function row(cells, n) {
@@ -9,20 +11,43 @@ function row(cells, n) {
   return tr;
 }
 
+function caption(arranged, words) {
+  // e.g. 筛选「张某」 · 共计行数 12 · 合计 1,234.00 · 排序「金额」降序
+  const parts = [];
+  if (arranged.filter) parts.push(`${words.filter}「${arranged.filter}」`);
+  parts.push(`${words.rows} ${arranged.rows.toLocaleString("en")}`);
+  if (arranged.total !== null && arranged.total !== undefined) {
+    const total = arranged.total.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    parts.push(`${words.total} ${total}`);
+  }
+  if (arranged.sort !== null) parts.push(`${words.sorted}「${arranged.sort}」${arranged.desc ? words.desc : words.asc}`);
+  return parts.join(" · ");
+}
+
 export async function table(root, step, state, stage) {
   const frame = root.querySelector(".table-frame");
+  if (!frame) return;
   const spans = step?.rows;
-  if (frame && spans?.length) {
-    const size = Number(frame.dataset.pageSize);
-    const page = Math.floor((spans[0][0] - 1) / size);
-    if (String(page) !== frame.dataset.page) {
-      const data = await stage.window(frame.dataset.pageUrl, page * size);
-      if (!data) return;
-      frame.querySelector("tbody").replaceChildren(
-        ...data.rows.map((cells, i) => row(cells, data.start + i + 1)),
-      );
-      frame.dataset.page = String(page);
+  const size = Number(frame.dataset.pageSize);
+  const view = state.table || null;
+  let start = 0;
+  if (view) start = Math.floor(view.start / size) * size;
+  else if (spans?.length) start = Math.floor((spans[0][0] - 1) / size) * size;
+  const key = `${JSON.stringify(view && { ...view, start: 0 })}@${start}`;
+  if (key !== frame.dataset.window) {
+    const data = await stage.window(frame.dataset.pageUrl, start);
+    if (!data) return;
+    frame.querySelector("tbody").replaceChildren(...data.rows.map((cells, i) => row(cells, data.numbers[i])));
+    frame.querySelector(".table-scroll").scrollTop = 0;
+    frame.dataset.shown = String(data.total); // rows in this arrangement, for the presenter's paging
+    const note = frame.querySelector(".table-arranged");
+    note.hidden = !data.arranged;
+    note.textContent = data.arranged ? caption(data.arranged, JSON.parse(frame.dataset.words)) : "";
+    for (const th of frame.querySelectorAll("th[data-col]")) {
+      const on = !!view && view.sort === Number(th.dataset.col);
+      th.dataset.sort = on ? (view.desc ? "desc" : "asc") : "";
     }
+    frame.dataset.window = key;
   }
   markRanges(root.querySelectorAll("tr[data-n]"), spans);
 }
