@@ -37,6 +37,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kind.other": ("其他证据", "other evidence"),
     "electronic": ("电子数据", "electronic data"),
     "cited_by": ("印证本证据", "corroborates this exhibit"),
+    "this_exhibit": ("本证据", "This exhibit"),
     # the source panel
     "source.collected_at": ("收集提取时间", "Collected at"),
     "source.collectors": ("收集提取人", "Collected by"),

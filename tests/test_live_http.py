@@ -213,6 +213,30 @@ def test_images_are_sent_as_derivatives_and_callouts_are_cut_from_the_original(a
     assert crop.size == (1500, 1000), "full resolution of the region, not the derivative"
     assert crop.getpixel((10, 10)) == (255, 0, 0) and crop.getpixel((1490, 990)) == (255, 0, 0)
     assert fetch(presenter, "/images/E02/files/shot.png?region=0.9,0,0.5,1")[0] == 400
+    status, png = fetch(presenter, "/images/E02/files/shot.png?thumb=1")
+    assert status == 200 and Image.open(io.BytesIO(png)).size == (480, 320)
+
+
+def test_corroboration_sets_each_point_beside_its_piece_with_a_thumbnail(demo_screen):
+    e11 = demo_screen.get("/screen/exhibit/E11/corroboration").get_data(as_text=True)
+    assert e11.count('<li class="pair') == 3
+    assert '<img class="thumb" src="/pages/E12/1.png" alt="">' in e11
+    assert "赵某《收U对账单》记载的兑换" in e11 and "E12 赵某笔记本电脑中的《收U对账单》" in e11
+    e12 = demo_screen.get("/screen/exhibit/E12/corroboration").get_data(as_text=True)
+    assert 'class="pair cited-by"' in e12 and "E11 被害人资金流向" in e12, "both directions"
+    assert "<img" not in e12, "a chart has no thumbnail"
+
+
+def test_chat_attachments_are_thumbnails_made_on_the_server(demo_screen):
+    import io
+
+    from PIL import Image
+
+    html = demo_screen.get("/screen/exhibit/E04/content").get_data(as_text=True)
+    thumb = "/images/E04/files/chat/profit-screenshot.png?thumb=1"
+    assert f'<img class="attachment" src="{thumb}" alt="profit-screenshot.png">' in html
+    status, png = fetch(demo_screen, thumb)
+    assert status == 200 and max(Image.open(io.BytesIO(png)).size) <= 480
 
 
 def test_the_source_panel_shows_hashes_file_attributes_and_exif(client):

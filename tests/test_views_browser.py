@@ -118,3 +118,22 @@ def test_the_screen_follows_the_presenters_sort_and_filter_of_a_table(court):
     wait_until(lambda: screen.locator(arranged).is_hidden(), 15)
     assert screen.locator(sorted_by).get_attribute("data-sort") == ""
     assert errors == []
+
+
+IMAGES_LOADED = "[...document.querySelectorAll('#stage img')].every(i => i.complete)"
+
+
+@pytest.mark.parametrize("item", ["E02", "E11"])
+def test_the_three_article_47_panels_show_on_the_screen(court, item):
+    screen, presenter, errors, folder = court
+    presenter.keyboard.type(item[1:].lstrip("0"))
+    presenter.keyboard.press("Enter")
+    wait_until(lambda: stage_is(screen, f"s.dataset.item === '{item}'"), 15)
+    for panel in ("source", "facts", "corroboration"):
+        presenter.locator(f"#panels button[data-panel='{panel}']").click()
+        wait_until(lambda p=panel: screen.locator(f"#stage article.panel-{p}").count() == 1, 15)
+        wait_until(lambda: screen.evaluate(IMAGES_LOADED), 15)
+        screen.screenshot(path=str(folder / f"{item}-{panel}-screen.png"))
+    presenter.locator("#panels button[data-panel='content']").click()
+    wait_until(lambda: screen.locator("#stage article.panel").count() == 0, 15)
+    assert errors == []

@@ -50,6 +50,18 @@ def render_content(exhibit: Exhibit, deck: Deck, *, lang: str, file_url: FileUrl
     )
 
 
+def thumbnail(exhibit: Exhibit) -> str | None:
+    """A small picture of an exhibit, for the panels that name it: an image or a document's
+    first page; None for the other views."""
+    from flask import url_for
+
+    if exhibit.view == "image":
+        return url_for("files.image", item=exhibit.id, name=exhibit.files[0], thumb=1)
+    if exhibit.view == "document":
+        return url_for("files.document_page", item=exhibit.id, number=1)
+    return None
+
+
 def render_panel(
     panel: str,
     exhibit: Exhibit,
@@ -58,9 +70,11 @@ def render_panel(
     lang: str,
     file_url: FileUrl,
     unverified: bool = False,
+    may_show: Callable[[str], bool] = lambda item: True,
 ) -> Markup:
     """Content, or one of the three Art. 47 panels: source, facts, corroboration.
-    `unverified`: the exhibit's files failed their recorded hash at the last check."""
+    `unverified`: the exhibit's files failed their recorded hash at the last check;
+    `may_show`: whether the screens may have another exhibit (for its thumbnail)."""
     if panel == "content":
         return render_content(exhibit, deck, lang=lang, file_url=file_url)
     facts = {f.id: f for f in deck.facts}
@@ -80,6 +94,11 @@ def render_panel(
             others=others,
             exhibits=exhibits,
             cited_by=cited_by,
+            thumbs={
+                e.id: thumbnail(e) for e in deck.exhibits if e.id != exhibit.id and may_show(e.id)
+            }
+            if panel == "corroboration"
+            else {},
             procedure=safe_markdown(exhibit.source.procedure),
             unverified=unverified,
             files=[

@@ -14,6 +14,19 @@ WINDOW = 60
 ROLES = ("time", "sender", "text", "attachment")
 
 
+PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+
+
+def _attachment(exhibit: Exhibit, name: str, file_url: FileUrl) -> dict | None:
+    """A picture as a thumbnail made on the server; any other file by its name."""
+    if name not in exhibit.files:
+        return None
+    label = name.rsplit("/", 1)[-1]
+    if name.lower().endswith(PICTURES):
+        return {"thumb": url_for("files.image", item=exhibit.id, name=name, thumb=1), "name": label}
+    return {"thumb": None, "name": label, "url": file_url(name)}
+
+
 def messages(
     exhibit: Exhibit, deck: Deck, file_url: FileUrl, start: int, count: int = WINDOW
 ) -> tuple[list[dict], int]:
@@ -40,7 +53,7 @@ def messages(
                 "sender": cell(row, "sender"),
                 "text": cell(row, "text"),
                 "side": "left" if cell(row, "sender") == first else "right",
-                "attachment": file_url(attachment) if attachment in exhibit.files else None,
+                "attachment": _attachment(exhibit, attachment, file_url),
             }
         )
     return window, index.rows

@@ -16,6 +16,8 @@ Image.MAX_IMAGE_PIXELS = 400_000_000
 """Evidence photos and scans can be huge; they are our own files, not uploads."""
 LONG_SIDE = 2560
 """Pixels on the long side of what a screen is sent: a 4K screen's width, no more."""
+THUMB = 480
+"""Pixels on the long side of a thumbnail (a chat's attachment)."""
 
 EXIF_TAGS = ("Make", "Model", "Software", "DateTime", "DateTimeOriginal", "Artist")
 
@@ -27,8 +29,10 @@ def _open_for(path: Path, box: tuple[int, int] | None) -> Image.Image:
     return image
 
 
-def derivative(path: Path, target: Path, region: tuple[float, ...] | None = None) -> None:
-    """Write to `target` the image, or the `region` [x, y, w, h] of it, at most LONG_SIDE
+def derivative(
+    path: Path, target: Path, region: tuple[float, ...] | None = None, side: int = LONG_SIDE
+) -> None:
+    """Write to `target` the image, or the `region` [x, y, w, h] of it, at most `side`
     pixels on its long side, cropped from the original (a JPEG is decoded only as finely as
     the result needs)."""
     with Image.open(path) as probe:
@@ -39,7 +43,7 @@ def derivative(path: Path, target: Path, region: tuple[float, ...] | None = None
     else:
         x, y, w, h = region
     crop_w, crop_h = max(1, round(w * width)), max(1, round(h * height))
-    scale = min(1.0, LONG_SIDE / max(crop_w, crop_h))
+    scale = min(1.0, side / max(crop_w, crop_h))
     need = (max(1, round(width * scale)), max(1, round(height * scale)))
     with _open_for(path, need) as image:
         # regions are fractions of the upright image; turned in place: no second copy of a
@@ -49,7 +53,7 @@ def derivative(path: Path, target: Path, region: tuple[float, ...] | None = None
         box = (round(x * full_w), round(y * full_h),
                round((x + w) * full_w), round((y + h) * full_h))  # fmt: skip
         part = image.crop(box) if region is not None else image
-        part.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+        part.thumbnail((side, side), Image.Resampling.LANCZOS)
         if part.mode not in ("RGB", "RGBA", "L"):
             part = part.convert("RGBA" if "A" in part.getbands() else "RGB")
         if kind == "JPEG" and part.mode != "RGBA":

@@ -109,18 +109,20 @@ def _render_page(path: Path, number: int, region, target: Path) -> None:
 @bp.get("/images/<item>/<path:name>")
 @requires("screen", "presenter")
 def image(item: str, name: str):
-    """An image exhibit for the screens: the display derivative, or with `?region=x,y,w,h` a
-    callout cropped from the full-resolution original; both cached in the instance folder."""
-    from ..views.image import derivative
+    """An image exhibit for the screens: the display derivative, with `?region=x,y,w,h` a
+    callout cropped from the full-resolution original, with `?thumb=1` a thumbnail; all
+    cached in the instance folder."""
+    from ..views.image import LONG_SIDE, THUMB, derivative
 
     path = _exhibit_path(item, name)
     region = _region(request.args.get("region"))
+    side = THUMB if request.args.get("thumb") == "1" else LONG_SIDE
     suffix = ".jpg" if path.suffix.lower() in (".jpg", ".jpeg") else ".png"
-    target = cache_path("images", path, region, suffix=suffix)
+    target = cache_path("images", path, region, side, suffix=suffix)
     with MAKING:
         if not target.exists():
             try:
-                derivative(path, target, region)
+                derivative(path, target, region, side)
             except OSError:
                 abort(415)
     return send_file(target, max_age=3600)
@@ -196,6 +198,8 @@ def chat_messages(item: str):
             for message in messages:
                 message["text"] = mask_text(message["text"])
                 message["sender"] = mask_text(message["sender"])
+                if message["attachment"]:
+                    message["attachment"]["name"] = mask_text(message["attachment"]["name"])
         return {"messages": messages, "total": total}
 
     return _window(item, "chat", read)

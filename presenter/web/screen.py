@@ -70,6 +70,7 @@ def fragment(item: str, panel: str) -> str:
         lang=lang,
         file_url=lambda name: url_for("files.exhibit_file", item=exhibit.id, name=name),
         unverified=item in live_court.presentation.unverified,
+        may_show=live_court.presentation.may_show,
     )
     return render_template(
         "live/fragment.html", exhibit=exhibit, panel=panel, html=html, steps=steps_json(exhibit)

@@ -14,11 +14,16 @@ function bubble(message) {
   meta.append(sender, " ", time);
   const body = make("div", "bubble");
   body.textContent = message.text;
-  if (message.attachment) {
+  const attachment = message.attachment;
+  if (attachment?.thumb) {
     const img = make("img", "attachment");
-    img.alt = "";
-    img.src = message.attachment;
+    img.alt = attachment.name;
+    img.src = attachment.thumb;
     body.append(img);
+  } else if (attachment) {
+    const file = make("span", "attachment-file");
+    file.textContent = attachment.name;
+    body.append(file);
   }
   li.append(meta, body);
   return li;
