@@ -28,6 +28,7 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/hashing.py
 	$(BIN)/python bench/sync_latency.py
 	$(BIN)/python bench/screens_browser.py
+	$(BIN)/python bench/media_drift.py
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/large_image.py
 	$(BIN)/python bench/large_table.py
