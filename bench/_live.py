@@ -194,6 +194,24 @@ def latencies(sent: dict[int, float], results: list[dict]) -> list[float]:
     return out
 
 
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--autoplay-policy=no-user-gesture-required",
+]  # fmt: skip
+
+
+def open_screens(browser, url: str, count: int) -> list:
+    """`count` Chromium screen pages on the screen link, each showing its first state."""
+    pages = []
+    for i in range(count):
+        page = browser.new_context(viewport={"width": 1600, "height": 900}).new_page()
+        page.goto(f"{url}screen?key={SCREEN_KEY}&name=bench-{i}")
+        page.wait_for_function("() => document.documentElement.dataset.seq !== undefined")
+        pages.append(page)
+    return pages
+
+
 def summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
 

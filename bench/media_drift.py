@@ -19,13 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _live import SCREEN_KEY, Presenter, shizheng, summary  # noqa: E402
+from _live import CHROMIUM, FLAGS, Presenter, open_screens, shizheng, summary  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--autoplay-policy=no-user-gesture-required",
-]  # fmt: skip
 READ = """() => {
   const v = document.querySelector('#stage video');
   return v ? [v.currentTime, (performance.timeOrigin + performance.now()) / 1000, v.paused] : null;
@@ -42,12 +37,7 @@ def main() -> None:
     drifts: list[float] = []
     with shizheng() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        pages = []
-        for i in range(args.screens):
-            page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            page.goto(f"{url}screen?key={SCREEN_KEY}&name=bench-{i}")
-            page.wait_for_function("() => document.documentElement.dataset.seq !== undefined")
-            pages.append(page)
+        pages = open_screens(browser, url, args.screens)
         presenter = Presenter(url)
 
         def command(**body) -> dict:

@@ -18,10 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _live import SCREEN_KEY, Presenter, shizheng, summary  # noqa: E402
+from _live import CHROMIUM, FLAGS, Presenter, open_screens, shizheng, summary  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WATCH = """() => {
   window.__painted = [];
   new MutationObserver(() => {
@@ -54,13 +52,9 @@ def main() -> None:
     args = parser.parse_args()
     with shizheng() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        pages = []
-        for i in range(args.screens):
-            page = browser.new_context(viewport={"width": 1600, "height": 900}).new_page()
-            page.goto(f"{url}screen?key={SCREEN_KEY}&name=bench-{i}")
-            page.wait_for_function("() => document.documentElement.dataset.seq !== undefined")
+        pages = open_screens(browser, url, args.screens)
+        for page in pages:
             page.evaluate(WATCH)
-            pages.append(page)
         presenter = Presenter(url)
         presenter.client.call("command", {"action": "blank", "mode": None}, namespace="/live")
         presenter.client.call("command", {"action": "goto", "item": "E04"}, namespace="/live")
