@@ -55,3 +55,14 @@ def mask_text(text: str) -> str:
 
 def mask_cells(rows: list[list[str]]) -> list[list[str]]:
     return [[mask_text(cell) for cell in row] for row in rows]
+
+
+def mask_value(value: object) -> object:
+    """Every string inside lists and dicts masked (a chart's labels, texts and hovers)."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list | tuple):
+        return [mask_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask_value(v) for k, v in value.items()}
+    return value

@@ -246,8 +246,8 @@ def test_the_source_panel_shows_hashes_file_attributes_and_exif(client):
 
 
 def test_a_public_screen_gets_personal_numbers_masked(demo_screen):
-    whole = demo_screen.get("/screen/exhibit/E11/content").get_data(as_text=True)
-    public = demo_screen.get("/screen/exhibit/E11/content?as=public").get_data(as_text=True)
+    whole = demo_screen.get("/charts/E11/figure").get_data(as_text=True)
+    public = demo_screen.get("/charts/E11/figure?as=public").get_data(as_text=True)
     assert "6222000000000000101" in whole
     assert "6222000000000000101" not in public and "622200*********0101" in public
 

@@ -274,3 +274,17 @@ def test_the_presenter_sorts_filters_and_pages_a_table_until_the_next_step(demo)
     assert ok(live, action="step", step=1).table is None, "a step shows its rows in file order"
     ok(live, action="goto", item="E07")
     assert refused(live, action="table", sort=0) == "not_table"
+
+
+def test_chart_steps_and_the_presenters_focus_become_the_state(demo):
+    live = Presentation(demo, clock=Clock())
+    ok(live, action="goto", item="E11")
+    first = ok(live, action="step", step=1)
+    assert first.chart is not None and first.chart.until.startswith("2026-03-08T12:00")
+    focused = ok(live, action="chart", focus=["孙某 6222000000000000101"], fold=10)
+    assert focused.chart is not None and focused.chart.fold == 10
+    assert LiveState.from_json(json.loads(json.dumps(focused.to_json()))) == focused
+    assert refused(live, action="chart", until="yesterday") == "bad_chart"
+    assert refused(live, action="chart", fold=1) == "bad_chart"
+    ok(live, action="goto", item="E08")
+    assert refused(live, action="chart", focus=[]) == "not_chart"

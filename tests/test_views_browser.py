@@ -12,7 +12,10 @@ from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_unt
 STEP_EFFECT = {
     # exhibit: (a selector inside the screen's stage that the view draws,
     #           a JS expression on the stage that becomes true once step 1 is applied)
-    "E01": ("table.data", "true"),
+    "E01": (
+        ".chart-frame .main-svg",
+        "s.querySelector('[data-role=chart]').dataset.key !== 'null'",
+    ),
     "E02": ("img.exhibit-image", "!!s.querySelector('img.callout')"),
     "E03": ("table.data", "s.querySelectorAll('tr.hl').length === 2"),
     "E04": ("ol.chat", "s.querySelectorAll('.msg.hidden').length === 18"),
@@ -21,10 +24,19 @@ STEP_EFFECT = {
     "E07": ("pre.code", "s.querySelectorAll('.line.hl').length === 13"),
     "E08": ("table.data", "s.querySelectorAll('tr.hl').length === 7"),
     "E09": (".exhibit-body table", None),
-    "E10": ("table.data", "true"),
-    "E11": ("table.data", "true"),
+    "E10": (
+        ".chart-frame .main-svg",
+        "s.querySelector('[data-role=chart]').dataset.key !== 'null'",
+    ),
+    "E11": (
+        ".chart-frame .main-svg",
+        "s.querySelector('[data-role=chart]').dataset.key !== 'null'",
+    ),
     "E12": ("img.pdf-page", "!!s.querySelector('.document-page img.callout')"),
-    "E13": ("table.data", "true"),
+    "E13": (
+        ".chart-frame .main-svg",
+        "s.querySelector('[data-role=chart]').dataset.key !== 'null'",
+    ),
 }
 
 

@@ -8,6 +8,7 @@ the states in `seq` order.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import threading
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..deck import Deck, Exhibit
-from .state import BLANKS, DRIVERS, PANELS, LiveState, Media, TableView
+from .state import BLANKS, DRIVERS, PANELS, ChartView, LiveState, Media, TableView
 
 REASONS: dict[str, tuple[str, str]] = {
     "screen_cannot_command": (
@@ -51,6 +52,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_document": ("当前证据不是文档", "the current exhibit is not a document"),
     "page_out_of_range": ("没有这一页", "no such page"),
     "not_table": ("当前证据不是表格", "the current exhibit is not a table"),
+    "not_chart": ("当前证据不是图表", "the current exhibit is not a chart"),
+    "bad_chart": (
+        "图表条件无效",
+        "until is an ISO 8601 time, focus a list of names, fold a number from 2 to 500",
+    ),
     "bad_table": (
         "排序列或筛选条件无效",
         "sort by an existing column, filter by at most 100 characters, start at row 0 or later",
@@ -67,7 +73,7 @@ REASONS: dict[str, tuple[str, str]] = {
 
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
-    "handover", "verify", "sound", "table",
+    "handover", "verify", "sound", "table", "chart",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -340,6 +346,8 @@ class Presentation:
             return state.but(media=self._media(command)), True, {}
         if action == "table":
             return state.but(table=self._table(command)), True, {}
+        if action == "chart":
+            return state.but(chart=self._chart(command)), True, {}
         raise Refused("unknown_action")
 
     def _handover(self, to: object, role: str) -> LiveState:
@@ -420,7 +428,13 @@ class Presentation:
             media = Media(True, prepared.clip.start, self._clock())
         if prepared is not None and prepared.page is not None:
             page = prepared.page
-        return state.but(step=step, page=page, region=region, pointer=None, media=media, table=None)
+        chart = None
+        if prepared is not None and (prepared.until is not None or prepared.focus):
+            until = prepared.until.isoformat() if prepared.until is not None else None
+            chart = ChartView(until, tuple(prepared.focus or ()))
+        return state.but(
+            step=step, page=page, region=region, pointer=None, media=media, table=None, chart=chart
+        )
 
     def _table(self, command: Mapping[str, Any]) -> TableView | None:
         exhibit = self._current()
@@ -437,6 +451,22 @@ class Presentation:
         desc = command.get("desc") is True and sort is not None
         view = TableView(sort, desc, text.strip(), start or 0)
         return None if view == TableView() else view
+
+    def _chart(self, command: Mapping[str, Any]) -> ChartView | None:
+        if self._current().view != "chart":
+            raise Refused("not_chart")
+        until, focus, fold = command.get("until"), command.get("focus") or [], command.get("fold")
+        try:
+            if until is not None:
+                dt.datetime.fromisoformat(str(until))
+        except ValueError:
+            raise Refused("bad_chart") from None
+        if not isinstance(focus, list) or not all(isinstance(f, str) for f in focus):
+            raise Refused("bad_chart")
+        if fold is not None and (not _is_int(fold) or not 2 <= fold <= 500):
+            raise Refused("bad_chart")
+        view = ChartView(None if until is None else str(until), tuple(focus[:20]), fold)
+        return None if view == ChartView() else view
 
     def _media(self, command: Mapping[str, Any]) -> Media:
         if self._current().view not in ("video", "audio"):

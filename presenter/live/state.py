@@ -59,6 +59,30 @@ class TableView:
 
 
 @dataclass(frozen=True)
+class ChartView:
+    """What a chart shows now: data up to `until` (ISO 8601), the `focus` accounts or people
+    highlighted, and for fund flows the number of accounts named before the rest fold."""
+
+    until: str | None = None
+    focus: tuple[str, ...] = ()
+    fold: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"until": self.until, "focus": list(self.focus), "fold": self.fold}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ChartView | None:
+        if not data:
+            return None
+        fold = data.get("fold")
+        return cls(
+            data.get("until"),
+            tuple(str(f) for f in data.get("focus") or ()),
+            None if fold is None else int(fold),
+        )
+
+
+@dataclass(frozen=True)
 class LiveState:
     """What is on the court screens (现场示证状态). `seq` grows by one with every change."""
 
@@ -77,6 +101,8 @@ class LiveState:
     """The screen (by name) whose speakers play audio and video; None: the presenter's."""
     table: TableView | None = None
     """A table exhibit's sort and filter, chosen by the presenter; a step puts it back."""
+    chart: ChartView | None = None
+    """A table exhibit's sort and filter, chosen by the presenter; a step puts it back."""
     verification: dict[str, Any] | None = None
     """The last live re-hash of the exhibit on screen (Art. 62(3)): item, ok, confirmed, and
     per file and algorithm the recorded and computed values."""
@@ -87,6 +113,7 @@ class LiveState:
         data["region"] = list(self.region) if self.region else None
         data["pointer"] = {"x": self.pointer[0], "y": self.pointer[1]} if self.pointer else None
         data["table"] = self.table.to_json() if self.table else None
+        data["chart"] = self.chart.to_json() if self.chart else None
         return data
 
     @classmethod
@@ -113,6 +140,7 @@ class LiveState:
             controller=data.get("controller", "presenter"),
             sound=data.get("sound"),
             table=TableView.from_json(data.get("table")),
+            chart=ChartView.from_json(data.get("chart")),
             verification=data.get("verification"),
         )
         if state.panel not in PANELS or state.blank not in (None, *BLANKS):

@@ -1,17 +1,13 @@
-"""Charts: until the figure builders draw them, the first rows of their data."""
+"""Charts: a Plotly figure built on the server (presenter/charts) for the state's `until`,
+`focus` and `fold`, fetched and drawn by the screen with the locally served plotly.js."""
 
 from __future__ import annotations
 
-import csv
-from itertools import islice
+from flask import url_for
 
 from ..deck import Deck, Exhibit
-from .files import FileUrl, csv_name
-
-PREVIEW = 20
+from .files import FileUrl
 
 
 def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
-    with open(deck.root / csv_name(exhibit), encoding="utf-8-sig", newline="") as stream:
-        reader = csv.reader(stream)
-        return {"header": next(reader, []), "rows": list(islice(reader, PREVIEW))}
+    return {"url": url_for("files.chart_figure", item=exhibit.id)}

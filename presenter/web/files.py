@@ -203,3 +203,28 @@ def chat_messages(item: str):
         return {"messages": messages, "total": total}
 
     return _window(item, "chat", read)
+
+
+@bp.get("/charts/<item>/figure")
+@requires("screen", "presenter")
+def chart_figure(item: str):
+    """A chart exhibit's Plotly figure as the live state has it now (until, focus, fold);
+    personal numbers masked for `as=public`."""
+    import datetime as dt
+
+    from ..charts import FOLD, ChartView, build
+    from ..masking import mask_value
+
+    exhibit = court().deck.exhibit(item)
+    if exhibit is None or exhibit.view != "chart":
+        abort(404)
+    _exhibit_path(item, exhibit.files[0])  # the same access as the file itself
+    state = court().state
+    live = state.chart if state.item == item and state.chart else None
+    view = ChartView(
+        until=dt.datetime.fromisoformat(live.until) if live and live.until else None,
+        focus=live.focus if live else (),
+        fold=live.fold if live and live.fold else FOLD,
+    )
+    figure = build(exhibit, court().deck, view)
+    return jsonify(mask_value(figure) if _public() else figure)

@@ -25,6 +25,13 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_digest(path, path.stat().st_mtime_ns))
 
 
+def plotly_url() -> str:
+    """plotly.js from the installed plotly package, its version in the URL."""
+    import plotly
+
+    return url_for("files.plotly", version=plotly.__version__)
+
+
 @bp.after_app_request
 def _static_caching(response: Response) -> Response:
     # a hashed URL never changes; a module imported by a relative URL carries no hash, so
@@ -42,7 +49,13 @@ def _static_caching(response: Response) -> Response:
 def _helpers() -> dict:
     deck = court().deck
     lang = i18n.language(deck.case.language)
-    return {"deck": deck, "lang": lang, "t": i18n.translator(lang), "static_url": static_url}
+    return {
+        "deck": deck,
+        "lang": lang,
+        "t": i18n.translator(lang),
+        "static_url": static_url,
+        "plotly_url": plotly_url,
+    }
 
 
 @bp.before_request

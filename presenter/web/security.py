@@ -11,6 +11,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
+        # plotly.js positions its SVG with style attributes; attributes cannot run code, and
+        # no evidence text can carry one (nh3 drops them, Jinja escapes them)
+        "style-src-attr 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "media-src 'self' blob:",
         "font-src 'self'",

@@ -186,12 +186,17 @@ export class Stage {
     }
   }
 
-  async window(url, start) {
-    // a window of a long table or chat, masked by the server for a public screen
-    const params = new URLSearchParams({ start: String(start) });
+  async json(url, fields = {}) {
+    // data for a view (a window of a table or chat, a chart's figure), masked by the server
+    // for a public screen; null when refused
+    const params = new URLSearchParams(fields);
     if (this.audience === "public") params.set("as", "public");
-    const response = await fetch(`${url}?${params}`);
+    const response = await fetch(params.size ? `${url}?${params}` : url);
     return response.ok ? response.json() : null;
+  }
+
+  window(url, start) {
+    return this.json(url, { start: String(start) });
   }
 
   now() {

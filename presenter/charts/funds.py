@@ -1,0 +1,158 @@
+"""Fund flows (资金流向): a Sankey of account-to-account totals, in tiers from the victims to
+the exits; small accounts fold into 其他; a focus lights every path through an account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import polars as pl
+
+from .data import moments, read, until_filter
+from .style import DIM, layout, plain, yuan
+
+if TYPE_CHECKING:
+    from . import ChartView
+
+OTHER = "其他"
+HOVER_NODE = "%{label}<br>流入 %{customdata[0]}<br>流出 %{customdata[1]}<extra></extra>"
+VICTIM, MIDDLE, EXIT = "#b22222", "#13294b", "#c77700"
+
+
+def flows(path: Path, roles: dict[str, str], view: ChartView) -> pl.DataFrame:
+    """Totals and counts per (from, to), up to `view.until`."""
+    frame = read(path, roles)
+    frame = frame.with_columns(
+        moments(frame["time"]).alias("time"),
+        pl.col("amount").str.replace_all(r"[,¥￥\s]", "").cast(pl.Float64, strict=False),
+    )
+    frame = until_filter(frame, "time", view.until)
+    return (
+        frame.drop_nulls("amount")
+        .group_by("from", "to")
+        .agg(pl.col("amount").sum(), pl.len().alias("count"))
+        .sort("from", "to")
+    )
+
+
+def _fold(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> pl.DataFrame:
+    """Accounts beyond the `keep` largest by money through them become one 其他."""
+    through = (
+        pl.concat(
+            [
+                totals.select(pl.col("from").alias("account"), "amount"),
+                totals.select(pl.col("to").alias("account"), "amount"),
+            ]
+        )
+        .group_by("account")
+        .agg(pl.col("amount").sum())
+    )
+    largest = through.sort(["amount", "account"], descending=[True, False]).head(keep)
+    kept = set(largest["account"].to_list()) | set(focus)
+    if len(kept) >= through.height:
+        return totals
+    mapped = totals.with_columns(
+        pl.when(pl.col("from").is_in(kept)).then("from").otherwise(pl.lit(OTHER)).alias("from"),
+        pl.when(pl.col("to").is_in(kept)).then("to").otherwise(pl.lit(OTHER)).alias("to"),
+    )
+    return (
+        mapped.filter(pl.col("from") != pl.col("to"))
+        .group_by("from", "to")
+        .agg(pl.col("amount").sum(), pl.col("count").sum())
+        .sort("from", "to")
+    )
+
+
+def tiers(graph: nx.DiGraph) -> dict[str, int]:
+    """Victims (no money in) at 0, each account one tier after the nearest account paying
+    it, and the exits (no money out) in the last tier."""
+    sources = [n for n in graph if graph.in_degree(n) == 0] or sorted(graph)[:1]
+    distance = nx.multi_source_dijkstra_path_length(graph, sources, weight=lambda u, v, d: 1)
+    tier = {n: int(distance.get(n, 1)) for n in graph}
+    last = max(tier.values(), default=0)
+    for n in graph:
+        if graph.out_degree(n) == 0 and graph.in_degree(n) > 0:
+            tier[n] = max(last, 1)
+    return tier
+
+
+def lit(graph: nx.DiGraph, focus: tuple[str, ...]) -> tuple[set[str], set[tuple[str, str]]]:
+    """The accounts and flows on some path through a focused account."""
+    nodes: set[str] = set()
+    links: set[tuple[str, str]] = set()
+    for f in (f for f in focus if f in graph):
+        up, down = nx.ancestors(graph, f) | {f}, nx.descendants(graph, f) | {f}
+        nodes |= up | down
+        links |= {
+            (u, v) for u, v in graph.edges if (u in up and v in up) or (u in down and v in down)
+        }
+    return nodes, links
+
+
+def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> dict:
+    totals = _fold(flows(path, roles, view), view.fold, view.focus)
+    graph = nx.DiGraph()
+    for source, target, amount, count in totals.iter_rows():
+        graph.add_edge(source, target, amount=amount, count=count)
+    names = sorted(graph, key=lambda n: (n == OTHER, n))
+    index = {n: i for i, n in enumerate(names)}
+    tier = tiers(graph)
+    last = max(tier.values(), default=1) or 1
+    column: dict[int, list[str]] = {}
+    for n in names:
+        column.setdefault(tier[n], []).append(n)
+    x = [0.001 + 0.998 * tier[n] / last for n in names]
+    y = [0.001 + 0.998 * (column[tier[n]].index(n) + 0.5) / len(column[tier[n]]) for n in names]
+    on_nodes, on_links = lit(graph, view.focus) if view.focus else (set(graph), set(graph.edges))
+    colour = {n: VICTIM if tier[n] == 0 else EXIT if tier[n] == last else MIDDLE for n in names}
+    inflow = {n: sum(d["amount"] for *_, d in graph.in_edges(n, data=True)) for n in names}
+    outflow = {n: sum(d["amount"] for *_, d in graph.out_edges(n, data=True)) for n in names}
+    edges = list(graph.edges(data=True))
+    total = sum(
+        d["amount"] for n in names if tier[n] == 0 for *_, d in graph.out_edges(n, data=True)
+    )
+    trace = {
+        "type": "sankey",
+        "arrangement": "fixed",
+        "valueformat": ",.2f",
+        "valuesuffix": " 元",
+        "node": {
+            "label": [plain(n) for n in names],
+            "x": x,
+            "y": y,
+            "pad": 18,
+            "thickness": 22,
+            "color": [colour[n] if n in on_nodes else DIM for n in names],
+            "customdata": [[yuan(inflow[n]), yuan(outflow[n])] for n in names],
+            "hovertemplate": HOVER_NODE,
+        },
+        "link": {
+            "source": [index[u] for u, _, _ in edges],
+            "target": [index[v] for _, v, _ in edges],
+            "value": [d["amount"] for *_, d in edges],
+            "color": [
+                _alpha(colour[u], 0.45) if (u, v) in on_links else "rgba(160,160,160,0.10)"
+                for u, v, _ in edges
+            ],
+            "customdata": [[yuan(d["amount"]), d["count"]] for *_, d in edges],
+            "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata[0]}，"
+            "%{customdata[1]} 笔<extra></extra>",
+        },
+    }
+    subtitle = f"被害人转出合计 {yuan(total)}"
+    return {
+        "data": [trace],
+        "layout": layout(f"{plain(title)}<br><sup>{subtitle}</sup>"),
+        "meta": {
+            "nodes": names,
+            "links": [[u, v, round(d["amount"], 2), d["count"]] for u, v, d in edges],
+            "lit": sorted(on_nodes) if view.focus else [],
+            "total": round(total, 2),
+        },
+    }
+
+
+def _alpha(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

@@ -1,0 +1,60 @@
+"""Behaviour trajectories (行为轨迹): places in time order joined by a path on a map drawn
+from the vendored topojson (no request leaves the app); `until` draws the path so far, on a
+map framed for the whole trajectory so it never jumps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .data import CST, moments, read, until_filter
+from .style import PALETTE, layout, plain
+
+if TYPE_CHECKING:
+    from . import ChartView
+
+
+def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> dict:
+    frame = read(path, roles)
+    frame = (
+        frame.with_columns(
+            moments(frame["time"]).alias("time"),
+            pl.col("lat").cast(pl.Float64, strict=False),
+            pl.col("lon").cast(pl.Float64, strict=False),
+        )
+        .drop_nulls(["time", "lat", "lon"])
+        .sort("time")
+    )
+    lats, lons = frame["lat"].to_list(), frame["lon"].to_list()
+    shown = until_filter(frame, "time", view.until)
+    labels = [
+        " ".join(plain(v) for v in (row.get("place"), row.get("label")) if v)
+        for row in shown.iter_rows(named=True)
+    ]
+    times = [t.astimezone(CST).strftime("%m-%d %H:%M") for t in shown["time"].to_list()]
+    margin = 0.02 + 0.15 * max(
+        max(lats, default=0) - min(lats, default=0), max(lons, default=0) - min(lons, default=0)
+    )
+    trace = {
+        "type": "scattergeo", "mode": "lines+markers+text",
+        "lat": shown["lat"].to_list(), "lon": shown["lon"].to_list(),
+        "text": [str(i + 1) for i in range(shown.height)], "textposition": "top right",
+        "customdata": [[t, label] for t, label in zip(times, labels, strict=True)],
+        "hovertemplate": "%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        "line": {"width": 3, "color": PALETTE[1]},
+        "marker": {"size": 12, "color": PALETTE[0]},
+        "textfont": {"size": 16},
+    }  # fmt: skip
+    geo = {
+        "scope": "asia", "resolution": 50, "projection": {"type": "mercator"},
+        "showland": True, "landcolor": "#f3f1ea", "showcountries": True,
+        "lataxis": {"range": [min(lats, default=0) - margin, max(lats, default=0) + margin]},
+        "lonaxis": {"range": [min(lons, default=0) - margin, max(lons, default=0) + margin]},
+    }  # fmt: skip
+    return {
+        "data": [trace],
+        "layout": layout(plain(title), geo=geo, showlegend=False),
+        "meta": {"points": shown.height, "places": labels},
+    }

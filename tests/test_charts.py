@@ -1,0 +1,80 @@
+"""The figure builders from small CSVs: nodes, links, totals, `until`, `focus`, layouts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from presenter.charts import ChartView, funds, network, timeline
+
+CST = dt.timezone(dt.timedelta(hours=8))
+FUNDS = {"time": "time", "from": "from", "to": "to", "amount": "amount"}
+LEDGER = """time,from,to,amount
+2024-03-02T10:00:00+08:00,陈某,账户A,"50,000"
+2024-03-02T11:00:00+08:00,账户A,账户B,49000
+2024-03-03 09:00,刘某,账户C,20000
+2024-03-03T10:00:00+08:00,账户C,账户B,20000
+2024-03-04T10:00:00+08:00,账户B,<b>出口</b>,69000
+"""
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    path = tmp_path / "funds.csv"
+    path.write_text(LEDGER, encoding="utf-8")
+    return path
+
+
+def test_fund_flows_are_totalled_in_tiers_from_victims_to_exits(ledger):
+    figure = funds.figure(ledger, FUNDS, "资金流向", ChartView())
+    meta = figure["meta"]
+    assert meta["total"] == 70000.0, "what the victims paid out"
+    assert ["陈某", "账户A", 50000.0, 1] in meta["links"]
+    sankey = figure["data"][0]
+    x = dict(zip(meta["nodes"], sankey["node"]["x"], strict=True))
+    assert x["陈某"] == x["刘某"] < x["账户A"] == x["账户C"] < x["账户B"] < x["<b>出口</b>"]
+    assert "&lt;b&gt;出口&lt;/b&gt;" in sankey["node"]["label"], "deck text is never markup"
+
+
+def test_until_keeps_exactly_the_flows_up_to_that_time(ledger):
+    until = dt.datetime(2024, 3, 3, 9, 0, tzinfo=CST)
+    meta = funds.figure(ledger, FUNDS, "t", ChartView(until=until))["meta"]
+    assert sorted(link[:2] for link in meta["links"]) == [
+        ["刘某", "账户C"], ["账户A", "账户B"], ["陈某", "账户A"],
+    ]  # fmt: skip
+
+
+def test_focus_lights_every_path_through_an_account_and_dims_the_rest(ledger):
+    figure = funds.figure(ledger, FUNDS, "t", ChartView(focus=("账户A",)))
+    assert figure["meta"]["lit"] == sorted(["陈某", "账户A", "账户B", "<b>出口</b>"])
+    colours = dict(zip(figure["meta"]["nodes"], figure["data"][0]["node"]["color"], strict=True))
+    assert "160, 160, 160" in colours["刘某"] and "160, 160, 160" not in colours["账户B"]
+
+
+def test_small_accounts_fold_into_other(ledger):
+    meta = funds.figure(ledger, FUNDS, "t", ChartView(fold=3))["meta"]
+    assert "其他" in meta["nodes"] and len(meta["nodes"]) == 4
+
+
+def test_the_network_is_laid_out_the_same_every_time(tmp_path):
+    path = tmp_path / "net.csv"
+    path.write_text("source,target,relation\n李某,张某,招募\n李某,王某,委托\n张某,陈某,诈骗\n")
+    roles = {"source": "source", "target": "target", "relation": "relation"}
+    first = network.figure(path, roles, "关系", ChartView())
+    again = network.figure(path, roles, "关系", ChartView())
+    assert first["meta"]["positions"] == again["meta"]["positions"]
+    assert first["meta"]["degree"]["李某"] == 2
+    focused = network.figure(path, roles, "关系", ChartView(focus=("张某",)))
+    assert focused["meta"]["lit"] == ["张某", "李某", "陈某"]
+
+
+def test_the_timeline_reveals_events_until_a_time(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "start,end,actor,event\n2026-01-05,,李某,广告\n2026-01-10,2026-02-28,王某,搭建平台\n"
+    )
+    roles = {"start": "start", "end": "end", "actor": "actor", "event": "event"}
+    until = dt.datetime(2026, 1, 6, tzinfo=CST)
+    meta = timeline.figure(path, roles, "时间线", ChartView(until=until))["meta"]
+    assert meta["events"] == [["李某", "广告"]] and meta["actors"] == ["李某", "王某"]
