@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -45,6 +46,12 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> object
 def deck_dir(tmp_path: Path) -> Path:
     """A valid, warning-free deck in a fresh folder named `case-1`."""
     return write_deck(tmp_path / "case-1")
+
+
+@pytest.fixture
+def deck_copy(tmp_path: Path) -> Path:
+    """The demo deck in a folder of its own, free to be edited by a test."""
+    return Path(shutil.copytree(DEMO_DECK, tmp_path / "decks" / "demo"))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from presenter.charts import ChartView, funds, network, timeline
+from presenter.charts import ChartView, funds, network, timeline, trajectory
 
 CST = dt.timezone(dt.timedelta(hours=8))
 FUNDS = {"time": "time", "from": "from", "to": "to", "amount": "amount"}
@@ -27,7 +27,7 @@ def ledger(tmp_path):
 
 
 def test_fund_flows_are_totalled_in_tiers_from_victims_to_exits(ledger):
-    figure = funds.figure(ledger, FUNDS, "资金流向", ChartView())
+    figure = funds.figure(ledger, FUNDS, ChartView())
     meta = figure["meta"]
     assert meta["total"] == 70000.0, "what the victims paid out"
     assert ["陈某", "账户A", 50000.0, 1] in meta["links"]
@@ -39,21 +39,21 @@ def test_fund_flows_are_totalled_in_tiers_from_victims_to_exits(ledger):
 
 def test_until_keeps_exactly_the_flows_up_to_that_time(ledger):
     until = dt.datetime(2024, 3, 3, 9, 0, tzinfo=CST)
-    meta = funds.figure(ledger, FUNDS, "t", ChartView(until=until))["meta"]
+    meta = funds.figure(ledger, FUNDS, ChartView(until=until))["meta"]
     assert sorted(link[:2] for link in meta["links"]) == [
         ["刘某", "账户C"], ["账户A", "账户B"], ["陈某", "账户A"],
     ]  # fmt: skip
 
 
 def test_focus_lights_every_path_through_an_account_and_dims_the_rest(ledger):
-    figure = funds.figure(ledger, FUNDS, "t", ChartView(focus=("账户A",)))
+    figure = funds.figure(ledger, FUNDS, ChartView(focus=("账户A",)))
     assert figure["meta"]["lit"] == sorted(["陈某", "账户A", "账户B", "<b>出口</b>"])
     colours = dict(zip(figure["meta"]["nodes"], figure["data"][0]["node"]["color"], strict=True))
     assert "160, 160, 160" in colours["刘某"] and "160, 160, 160" not in colours["账户B"]
 
 
 def test_small_accounts_fold_into_other(ledger):
-    meta = funds.figure(ledger, FUNDS, "t", ChartView(fold=3))["meta"]
+    meta = funds.figure(ledger, FUNDS, ChartView(fold=3))["meta"]
     assert "其他" in meta["nodes"] and len(meta["nodes"]) == 4
 
 
@@ -61,11 +61,11 @@ def test_the_network_is_laid_out_the_same_every_time(tmp_path):
     path = tmp_path / "net.csv"
     path.write_text("source,target,relation\n李某,张某,招募\n李某,王某,委托\n张某,陈某,诈骗\n")
     roles = {"source": "source", "target": "target", "relation": "relation"}
-    first = network.figure(path, roles, "关系", ChartView())
-    again = network.figure(path, roles, "关系", ChartView())
+    first = network.figure(path, roles, ChartView())
+    again = network.figure(path, roles, ChartView())
     assert first["meta"]["positions"] == again["meta"]["positions"]
     assert first["meta"]["degree"]["李某"] == 2
-    focused = network.figure(path, roles, "关系", ChartView(focus=("张某",)))
+    focused = network.figure(path, roles, ChartView(focus=("张某",)))
     assert focused["meta"]["lit"] == ["张某", "李某", "陈某"]
 
 
@@ -76,5 +76,22 @@ def test_the_timeline_reveals_events_until_a_time(tmp_path):
     )
     roles = {"start": "start", "end": "end", "actor": "actor", "event": "event"}
     until = dt.datetime(2026, 1, 6, tzinfo=CST)
-    meta = timeline.figure(path, roles, "时间线", ChartView(until=until))["meta"]
+    meta = timeline.figure(path, roles, ChartView(until=until))["meta"]
     assert meta["events"] == [["李某", "广告"]] and meta["actors"] == ["李某", "王某"]
+
+
+def test_the_trajectory_numbers_visits_in_time_order_and_names_each_place_once(tmp_path):
+    path = tmp_path / "tr.csv"
+    path.write_text(
+        "time,lat,lon,place\n"
+        "2026-03-08T14:20:00+08:00,30.55,114.31,网吧\n"
+        "2026-03-08T09:40:00+08:00,30.54,114.30,住处\n"
+        "2026-03-09T09:00:00+08:00,30.54,114.30,住处\n"
+    )
+    roles = {"time": "time", "lat": "lat", "lon": "lon", "place": "place"}
+    figure = trajectory.figure(path, roles, ChartView())
+    assert figure["data"][0]["text"] == ["1、3 住处", "2 网吧", ""]
+    until = dt.datetime(2026, 3, 8, 12, 0, tzinfo=CST)
+    early = trajectory.figure(path, roles, ChartView(until=until))
+    assert early["meta"]["points"] == 1
+    assert early["layout"]["title"]["text"] == "1 / 3 个位置点 · 截至 2026-03-08 12:00"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 
 import pytest
@@ -11,11 +10,6 @@ import pytest
 from presenter.deck import load_deck
 
 from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_until
-
-
-@pytest.fixture
-def deck_copy(tmp_path):
-    return shutil.copytree(DEMO_DECK, tmp_path / "decks" / "demo")
 
 
 @pytest.fixture

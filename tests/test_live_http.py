@@ -180,6 +180,19 @@ def demo_screen(instance):
     app.extensions["shizheng.court"].record.close()
 
 
+def test_the_pages_name_what_the_installed_plotly_js_looks_for(screen_client):
+    """plotly.js injects no <style> (forbidden by the CSP) only when it finds these ids; both
+    belong to one plotly.js version, so upgrading plotly must update the template."""
+    from presenter.web.files import plotly_js
+
+    script = plotly_js().read_text(encoding="utf-8")
+    html = screen_client.get("/screen").get_data(as_text=True)
+    assert "plotly.js v4.1.1" in script[:200] and "css/plotly-4.1.1.css" in html
+    assert 'id="plotly.js-style-global" class="no-inline-styles"' in html
+    maplibre = "9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53"
+    assert f'getElementById("{maplibre}")' in script and f'id="{maplibre}"' in html
+
+
 def test_document_pages_render_to_png_once_and_are_cached(demo_screen, instance):
     import io
 

@@ -6,7 +6,6 @@ import http.cookiejar
 import json
 import os
 import re
-import shutil
 import signal
 import threading
 import urllib.request
@@ -59,12 +58,6 @@ class Follower:
 
     def close(self) -> None:
         self.sio.disconnect()
-
-
-@pytest.fixture
-def deck_copy(tmp_path):
-    """The demo deck in a folder of its own, free to be edited by a test."""
-    return shutil.copytree(DEMO_DECK, tmp_path / "decks" / "demo")
 
 
 @pytest.fixture

@@ -51,6 +51,7 @@ def court(tmp_path_factory, browser):
         errors: list[str] = []
         for page in (screen, presenter):
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         screen.goto(f"{served.url}screen?key={SCREEN_KEY}&name=judge")
         presenter.goto(f"{served.url}present?key={PRESENTER_KEY}")
         wait_until(lambda: screen.evaluate("document.documentElement.dataset.seq"), 30)
@@ -70,15 +71,20 @@ def stage_is(screen, expression: str) -> bool:
     )  # noqa: E501
 
 
-@pytest.mark.parametrize("item", sorted(STEP_EFFECT))
-def test_each_view_shows_and_follows_its_first_step(court, item):
-    screen, presenter, errors, folder = court
-    number = int(item[1:])
-    presenter.keyboard.type(str(number))
+def show(presenter, screen, item: str) -> None:
+    """Type the exhibit's number and Enter on the presenter, as a trial technician does; wait
+    until the screen has it at step 0."""
+    presenter.keyboard.type(str(int(item[1:])))
     presenter.keyboard.press("Enter")
     wait_until(
         lambda: stage_is(screen, f"s.dataset.item === '{item}' && s.dataset.step === '0'"), 15
     )
+
+
+@pytest.mark.parametrize("item", sorted(STEP_EFFECT))
+def test_each_view_shows_and_follows_its_first_step(court, item):
+    screen, presenter, errors, folder = court
+    show(presenter, screen, item)
     selector, effect = STEP_EFFECT[item]
     wait_until(lambda: screen.locator(f"#stage {selector}").count() > 0, 15)
     screen.screenshot(path=str(folder / f"{item}-screen.png"))
@@ -87,14 +93,14 @@ def test_each_view_shows_and_follows_its_first_step(court, item):
         presenter.keyboard.press("ArrowRight")
         wait_until(lambda: seq(screen) > before and stage_is(screen, "s.dataset.step === '1'"), 15)
         wait_until(lambda: stage_is(screen, effect), 15)
+        screen.screenshot(path=str(folder / f"{item}-step1-screen.png"))
+    assert errors == []
     assert errors == []
 
 
 def test_the_screen_video_follows_play_pause_and_seek(court):
     screen, presenter, errors, _ = court
-    presenter.keyboard.type("6")
-    presenter.keyboard.press("Enter")
-    wait_until(lambda: stage_is(screen, "s.dataset.item === 'E06'"), 15)
+    show(presenter, screen, "E06")
     video = "document.querySelector('#stage video')"
     wait_until(lambda: screen.evaluate(f"{video}?.readyState >= 1"), 15)
     presenter.keyboard.press("p")
@@ -111,9 +117,7 @@ def test_the_screen_video_follows_play_pause_and_seek(court):
 
 def test_the_screen_follows_the_presenters_sort_and_filter_of_a_table(court):
     screen, presenter, errors, folder = court
-    presenter.keyboard.type("8")
-    presenter.keyboard.press("Enter")
-    wait_until(lambda: stage_is(screen, "s.dataset.item === 'E08'"), 15)
+    show(presenter, screen, "E08")
     presenter.locator("#stage th[data-col='4']").click()  # 金额（元）, ascending
     sorted_by = "#stage th[data-col='4']"
     wait_until(lambda: screen.locator(sorted_by).get_attribute("data-sort") == "asc", 15)
@@ -138,9 +142,7 @@ IMAGES_LOADED = "[...document.querySelectorAll('#stage img')].every(i => i.compl
 @pytest.mark.parametrize("item", ["E02", "E11"])
 def test_the_three_article_47_panels_show_on_the_screen(court, item):
     screen, presenter, errors, folder = court
-    presenter.keyboard.type(item[1:].lstrip("0"))
-    presenter.keyboard.press("Enter")
-    wait_until(lambda: stage_is(screen, f"s.dataset.item === '{item}'"), 15)
+    show(presenter, screen, item)
     for panel in ("source", "facts", "corroboration"):
         presenter.locator(f"#panels button[data-panel='{panel}']").click()
         wait_until(lambda p=panel: screen.locator(f"#stage article.panel-{p}").count() == 1, 15)

@@ -28,7 +28,7 @@ class ChartView:
     fold: int = FOLD
 
 
-Builder = Callable[[Path, dict[str, str], str, ChartView], dict]
+Builder = Callable[[Path, dict[str, str], ChartView], dict]
 BUILDERS: dict[str, Builder] = {
     "funds": funds.figure,
     "network": network.figure,
@@ -52,13 +52,13 @@ def build(exhibit: Exhibit, deck: Deck, view: ChartView = ChartView()) -> dict:
     """The figure of a chart exhibit as it should look for `view`."""
     path = deck.root / exhibit.files[0]
     stat = os.stat(path)
-    key = (str(path), stat.st_size, stat.st_mtime_ns, exhibit.chart, exhibit.title, view)
+    key = (str(path), stat.st_size, stat.st_mtime_ns, exhibit.chart, view)
     with _lock:
         if key in _cache:
             return _cache[key]
     kind = exhibit.chart or ""
     roles = {role: exhibit.column(role) for role in ROLES[kind]}
-    figure = {**BUILDERS[kind](path, roles, exhibit.title, view), "config": CONFIG}
+    figure = {**BUILDERS[kind](path, roles, view), "config": CONFIG}
     with _lock:
         if len(_cache) >= KEEP:
             _cache.pop(next(iter(_cache)))

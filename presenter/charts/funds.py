@@ -10,7 +10,7 @@ import networkx as nx
 import polars as pl
 
 from .data import moments, read, until_filter
-from .style import DIM, layout, plain, yuan
+from .style import DIM, layout, plain, so_far, yuan
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -90,7 +90,7 @@ def lit(graph: nx.DiGraph, focus: tuple[str, ...]) -> tuple[set[str], set[tuple[
     return nodes, links
 
 
-def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> dict:
+def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     totals = _fold(flows(path, roles, view), view.fold, view.focus)
     graph = nx.DiGraph()
     for source, target, amount, count in totals.iter_rows():
@@ -140,10 +140,10 @@ def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> di
             "%{customdata[1]} 笔<extra></extra>",
         },
     }
-    subtitle = f"被害人转出合计 {yuan(total)}"
+    caption = f"被害人转出合计 {yuan(total)}{so_far(view)}"
     return {
         "data": [trace],
-        "layout": layout(f"{plain(title)}<br><sup>{subtitle}</sup>"),
+        "layout": layout(caption),
         "meta": {
             "nodes": names,
             "links": [[u, v, round(d["amount"], 2), d["count"]] for u, v, d in edges],

@@ -34,7 +34,7 @@ def _colour(name: str, focus: set[str], near: set[str]) -> str:
     return PALETTE[1] if name in focus else PALETTE[0] if name in near else DIM
 
 
-def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> dict:
+def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     g = graph(path, roles)
     names = sorted(g)
     position = nx.spring_layout(g, seed=SEED, k=1.2 / max(1, len(g)) ** 0.5)
@@ -42,25 +42,24 @@ def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> di
     top = max(degree.values(), default=1)
     focus = {f for f in view.focus if f in g}
     near = focus | {n for f in focus for n in g.neighbors(f)} if focus else set(g)
-    edge_on = {tuple(sorted(e)) for e in g.edges if not focus or focus & set(e)}
+    edges = sorted(tuple(sorted(e)) for e in g.edges)
+    lit = [e for e in edges if not focus or focus & set(e)]
     traces: list[dict] = []
     for on in (False, True):  # dimmed edges first, so the lit ones are drawn over them
         xs: list[float | None] = []
         ys: list[float | None] = []
-        for u, v in sorted(tuple(sorted(e)) for e in g.edges):
-            if (tuple(sorted((u, v))) in edge_on) == on:
-                xs += [position[u][0], position[v][0], None]
-                ys += [position[u][1], position[v][1], None]
+        for u, v in (e for e in edges if (e in lit) == on):
+            xs += [position[u][0], position[v][0], None]
+            ys += [position[u][1], position[v][1], None]
         traces.append({
             "type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
             "line": {"width": 2.5 if on else 1.5, "color": PALETTE[0] if on else DIM},
         })  # fmt: skip
-    labelled = [tuple(sorted(e)) for e in g.edges if tuple(sorted(e)) in edge_on]
     traces.append({
         "type": "scatter", "mode": "text", "hoverinfo": "skip",
-        "x": [(position[u][0] + position[v][0]) / 2 for u, v in labelled],
-        "y": [(position[u][1] + position[v][1]) / 2 for u, v in labelled],
-        "text": [plain(g.edges[u, v]["relation"]) for u, v in labelled],
+        "x": [(position[u][0] + position[v][0]) / 2 for u, v in lit],
+        "y": [(position[u][1] + position[v][1]) / 2 for u, v in lit],
+        "text": [plain(g.edges[u, v]["relation"]) for u, v in lit],
         "textfont": {"size": 15, "color": "#555555"},
     })  # fmt: skip
     traces.append({
@@ -80,7 +79,10 @@ def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> di
     return {
         "data": traces,
         "layout": layout(
-            plain(title), showlegend=False, xaxis=axis, yaxis={**axis, "scaleanchor": "x"}
+            f"{len(g)} 人 · {g.number_of_edges()} 条关系",
+            showlegend=False,
+            xaxis=axis,
+            yaxis={**axis, "scaleanchor": "x"},
         ),
         "meta": {
             "nodes": names,

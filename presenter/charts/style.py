@@ -3,6 +3,13 @@ survives a projector (strong, distinct hues on white), and no toolbar."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import ChartView
+
+from .data import CST
+
 PALETTE = ["#13294b", "#b22222", "#1f7a3a", "#c77700", "#5b2c83", "#00798c", "#8a5a00", "#444444"]
 """Dark, saturated colours that keep apart on a washed-out projector."""
 DIM = "rgba(160, 160, 160, 0.18)"
@@ -11,10 +18,11 @@ CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 """Plotly's config for every chart: the screens need neither the toolbar nor a mouse."""
 
 
-def layout(title: str, **more: object) -> dict:
-    """The common layout: the exhibit's title on top, large type, white paper."""
+def layout(caption: str, **more: object) -> dict:
+    """The common layout: large type, white paper, and on top a caption saying what the
+    chart shows now (the exhibit's own title stands above it on the screen already)."""
     return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 24}},
+        "title": {"text": caption, "x": 0.01, "xanchor": "left", "font": {"size": 22}},
         "font": FONT,
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -22,6 +30,14 @@ def layout(title: str, **more: object) -> dict:
         "hoverlabel": {"font": {"size": 18}},
         **more,
     }
+
+
+def so_far(view: ChartView) -> str:
+    """` · 截至 2026-03-08 12:00` when the chart shows data up to a time, else nothing."""
+    if view.until is None:
+        return ""
+    moment = view.until if view.until.tzinfo else view.until.replace(tzinfo=CST)
+    return f" · 截至 {moment.astimezone(CST):%Y-%m-%d %H:%M}"
 
 
 def yuan(amount: float) -> str:

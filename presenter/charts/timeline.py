@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .data import CST, moments, read
-from .style import PALETTE, layout, plain
+from .style import PALETTE, layout, plain, so_far
 
 if TYPE_CHECKING:
     from . import ChartView
 
 
-def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> dict:
+def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     frame = read(path, roles)
     starts = moments(frame["start"]).to_list()
     ends = moments(frame["end"]).to_list() if "end" in frame.columns else [None] * frame.height
@@ -44,7 +44,8 @@ def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> di
             "line": {"width": 14, "color": colour}, "showlegend": False,
         })  # fmt: skip
         traces.append({
-            "type": "scatter", "mode": "markers", "name": plain(actor),
+            "type": "scatter", "mode": "markers+text", "name": plain(actor),
+            "textposition": "top right", "textfont": {"size": 15, "color": "#333333"},
             "x": [_local(s) for _, s, _, _ in mine], "y": [actor] * len(mine),
             "text": [plain(t) for *_, t in mine],
             "hovertemplate": "%{x|%Y-%m-%d}<br>%{text}<extra>%{y}</extra>",
@@ -55,7 +56,7 @@ def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> di
     return {
         "data": traces,
         "layout": layout(
-            plain(title),
+            f"{len(events)} / {frame.height} 个事件{so_far(view)}",
             xaxis={
                 "type": "date",
                 "range": axis_range,

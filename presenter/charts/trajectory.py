@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .data import CST, moments, read, until_filter
-from .style import PALETTE, layout, plain
+from .style import PALETTE, layout, plain, so_far
 
 if TYPE_CHECKING:
     from . import ChartView
 
 
-def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> dict:
+def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     frame = read(path, roles)
     frame = (
         frame.with_columns(
@@ -40,7 +40,7 @@ def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> di
     trace = {
         "type": "scattergeo", "mode": "lines+markers+text",
         "lat": shown["lat"].to_list(), "lon": shown["lon"].to_list(),
-        "text": [str(i + 1) for i in range(shown.height)], "textposition": "top right",
+        "text": _numbered(shown), "textposition": "top right",
         "customdata": [[t, label] for t, label in zip(times, labels, strict=True)],
         "hovertemplate": "%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
         "line": {"width": 3, "color": PALETTE[1]},
@@ -55,6 +55,22 @@ def figure(path: Path, roles: dict[str, str], title: str, view: ChartView) -> di
     }  # fmt: skip
     return {
         "data": [trace],
-        "layout": layout(plain(title), geo=geo, showlegend=False),
+        "layout": layout(
+            f"{shown.height} / {frame.height} 个位置点{so_far(view)}", geo=geo, showlegend=False
+        ),
         "meta": {"points": shown.height, "places": labels},
     }
+
+
+def _numbered(points: pl.DataFrame) -> list[str]:
+    """Each place once, with the numbers of the visits in time order and its name:
+    "1、2、7 某小区3栋"; a place visited again gets no second label over the first."""
+    visits: dict[tuple[float, float], list[int]] = {}
+    for n, (lat, lon) in enumerate(zip(points["lat"], points["lon"], strict=True), 1):
+        visits.setdefault((lat, lon), []).append(n)
+    places = points["place"].to_list() if "place" in points.columns else [""] * points.height
+    texts = [""] * points.height
+    for numbers in visits.values():
+        first = numbers[0] - 1
+        texts[first] = " ".join(["、".join(map(str, numbers)), plain(places[first] or "")]).strip()
+    return texts

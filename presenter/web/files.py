@@ -140,15 +140,22 @@ def _region(text: str | None) -> tuple[float, ...] | None:
     return (round(x, 4), round(y, 4), round(w, 4), round(h, 4))
 
 
+def _exhibit_of(item: str, view: str) -> Exhibit:
+    """The exhibit if it has this view (else 404) and this request may have its files
+    (else 403, as for the files themselves)."""
+    exhibit = court().deck.exhibit(item)
+    if exhibit is None or exhibit.view != view:
+        abort(404)
+    _exhibit_path(item, exhibit.files[0])
+    return exhibit
+
+
 def _window(item: str, view: str, read: Callable[[Exhibit, int], dict]):
     """A window of a table or chat exhibit as JSON, from `?start=` (0-based): 404 for
     another view, 403 when the screens may not have it, 400 for a bad start."""
     from ..views.tabledata import TableError
 
-    exhibit = court().deck.exhibit(item)
-    if exhibit is None or exhibit.view != view:
-        abort(404)
-    _exhibit_path(item, exhibit.files[0])  # the same access as the files themselves
+    exhibit = _exhibit_of(item, view)
     try:
         start = max(0, int(request.args.get("start", "0")))
         return jsonify({"start": start, **read(exhibit, start)})
@@ -215,10 +222,7 @@ def chart_figure(item: str):
     from ..charts import FOLD, ChartView, build
     from ..masking import mask_value
 
-    exhibit = court().deck.exhibit(item)
-    if exhibit is None or exhibit.view != "chart":
-        abort(404)
-    _exhibit_path(item, exhibit.files[0])  # the same access as the file itself
+    exhibit = _exhibit_of(item, "chart")
     state = court().state
     live = state.chart if state.item == item and state.chart else None
     view = ChartView(
