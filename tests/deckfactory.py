@@ -9,6 +9,12 @@ from PIL import Image
 
 from presenter.integrity import hash_bytes
 
+CHAT_MD = "items/e01-chat.md"
+SHOT_MD = "items/e02-shot.md"
+CODE_MD = "items/e03-code.md"
+FUNDS_MD = "items/e04-funds.md"
+"""The factory deck's items, relative to the deck folder."""
+
 CHAT_CSV = (
     "时间,发送人,内容\n"
     "2024-03-01 10:00,阳光总在风雨后,你好\n"

@@ -13,11 +13,10 @@ from presenter.integrity import hash_bytes
 
 from .conftest import run_app
 from .deckfactory import CHAT_CSV, edit
-
-CHAT = "items/e01-chat.md"
-SHOT = "items/e02-shot.md"
-CODE = "items/e03-code.md"
-FUNDS = "items/e04-funds.md"
+from .deckfactory import CHAT_MD as CHAT
+from .deckfactory import CODE_MD as CODE
+from .deckfactory import FUNDS_MD as FUNDS
+from .deckfactory import SHOT_MD as SHOT
 
 
 def replace(relative: str, old: str, new: str) -> Callable[[Path], None]:

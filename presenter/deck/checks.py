@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..integrity import HashCache, Progress, hash_file
+from . import chain
 from .loader import DeckToml, ItemFile, Located
 from .model import DIGEST_LENGTH, STEP_KEYS, DeckFile, Exhibit
 from .problems import Problem
@@ -450,24 +451,29 @@ def _check_hashes(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[s
 
 
 def check_facts(ctx: Context) -> None:
-    """Warnings on the case as a whole: facts no item shows, and uncorroborated ones (孤证)."""
+    """Warnings on the case as a whole: facts nothing shows, and 孤证 (the evidence chain's
+    own verdict, the one the case matrix shows)."""
     where = ctx.toml.where
     if ctx.deck is None or any(i.exhibit is None for i in ctx.items):
         return  # an item that could not be read may show any fact: no guessing
     exhibits = [i.exhibit for i in ctx.items if i.exhibit is not None]
-    for i, fact in enumerate(ctx.deck.facts):
-        showing = [e for e in exhibits if any(s.fact == fact.id for s in e.shows)]
-        if not showing:
+    supports = chain.analyse(ctx.deck.facts, ctx.deck.evidence, exhibits)
+    for i, support in enumerate(supports):
+        fact = support.fact
+        if not support.shown:
             ctx.problems.append(where.warning("fact_unshown", "fact", i, "id", id=fact.id))
-        elif len(showing) == 1 and not _corroborated(fact.id, showing[0], exhibits):
+        elif support.confession_only:
+            ctx.problems.append(
+                where.warning("fact_confession_only", "fact", i, "id", id=fact.id)
+            )
+        elif support.lone:
             ctx.problems.append(
                 where.warning(
-                    "fact_uncorroborated", "fact", i, "id", id=fact.id, item=showing[0].id
+                    "fact_uncorroborated",
+                    "fact",
+                    i,
+                    "id",
+                    id=fact.id,
+                    item="、".join((*support.items, *support.evidence)),
                 )
             )
-
-
-def _corroborated(fact_id: str, only: Exhibit, exhibits: Iterable[Exhibit]) -> bool:
-    if any(link.fact is None for link in only.corroborates):
-        return True
-    return any(link.fact == fact_id for e in exhibits for link in e.corroborates)

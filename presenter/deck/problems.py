@@ -139,8 +139,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "fact_unshown": ("没有任何证据项证明待证事实“{id}”", "no item shows the fact '{id}'"),
     "fact_uncorroborated": (
-        "孤证：待证事实“{id}”仅由 {item} 证明，且无任何印证",
-        "孤证: the fact '{id}' is shown only by {item} and corroborated by nothing",
+        "孤证：待证事实“{id}”仅有一个独立来源（{item}），无其他来源印证",
+        "孤证: the fact '{id}' rests on one independent origin ({item}) and nothing else",
+    ),
+    "fact_confession_only": (
+        "孤证：待证事实“{id}”仅有被告人供述，没有其他证据",
+        "孤证: the fact '{id}' rests on a confession alone, with no other evidence",
     ),
     "no_hash": (
         "证据项有文件但没有记录完整性校验值",
