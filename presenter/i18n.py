@@ -206,6 +206,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "element.conduct": ("客观行为", "conduct"),
     "element.intent": ("主观明知", "intent"),
     "element.consequence": ("危害后果", "consequence"),
+    # the case's fact–evidence matrix
+    "case.matrix": ("证据链：待证事实与证据", "The evidence chain: facts and evidence"),
+    "case.button": ("证据链", "Evidence chain"),
+    "case.fact": ("待证事实", "Fact to prove"),
+    "case.origins": ("独立来源", "Independent origins"),
+    "case.lone": ("孤证", "孤证: one origin"),
+    "case.lone_confession": ("孤证：仅有供述", "孤证: confession alone"),
+    "case.unshown": ("无证据", "no evidence"),
+    "case.shared": ("同一", "same "),
+    "case.shared_serial": ("原始存储介质", "medium"),
+    "case.shared_holder": ("持有人", "holder"),
+    "case.show": ("在法庭屏幕显示", "Show on court screens"),
+    "case.hide": ("法庭屏幕回到证据", "Back to the exhibit on screens"),
+    "case.close": ("关闭", "Close"),
+    "case.on_screens": ("法庭屏幕正在显示证据链", "The court screens show the evidence chain"),
 }
 
 

@@ -295,3 +295,32 @@ def test_table_rows_follow_the_presenters_sort_and_filter_and_keep_their_numbers
     assert all("6222000000000000101" in row[6] for row in whole["rows"])
     assert "6222000000000000101" not in json.dumps(public, ensure_ascii=False)
     assert whole["arranged"]["total"] == sum(float(row[4]) for row in whole["rows"])
+
+
+def test_the_case_matrix_shows_origins_and_孤证_to_the_presenter_only(deck_dir, instance):
+    """F3 (shown by E04 alone) is 孤证; E03 is excluded: the screens see neither."""
+    from .deckfactory import CODE_MD, FUNDS_MD, edit
+
+    fact = '\n[[fact]]\nid = "F3"\ntext = "张某使用电话13812345678联系"\nelement = "intent"\n'
+    edit(deck_dir / "deck.toml", "[[evidence]]", fact + "\n[[evidence]]")
+    edit(deck_dir / FUNDS_MD, "[[step]]", '[[shows]]\nfact = "F3"\naspect = "funds"\n\n[[step]]')
+    edit(deck_dir / CODE_MD, 'view = "code"', 'view = "code"\nexcluded = true')
+    app = create_app(
+        load_deck(deck_dir),
+        instance_path=instance,
+        presenter_key=PRESENTER_KEY,
+        screen_key=SCREEN_KEY,
+    )
+    presenter, screen = keyed_client(app, PRESENTER_KEY), keyed_client(app, SCREEN_KEY)
+    mine = presenter.get("/present/case").get_data(as_text=True)
+    assert 'data-fact="F3" class="lone"' in mine and "孤证" in mine and "独立来源" in mine
+    assert 'data-column="E03"' in mine and 'data-item="E04" data-panel="facts"' in mine
+    assert 'data-item="E01" data-panel="corroboration"' in mine, "C1's cell goes to E01"
+    assert screen.get("/present/case").status_code == 403
+    court = screen.get("/screen/case").get_data(as_text=True)
+    for presenter_only in ("孤证", "独立来源", 'data-column="E03"', "<button", "lone"):
+        assert presenter_only not in court, presenter_only
+    assert 'data-fact="F3"' in court and "↔ E01" in court and "13812345678" in court
+    public = screen.get("/screen/case?as=public").get_data(as_text=True)
+    assert "13812345678" not in public and "138****5678" in public
+    app.extensions["shizheng.court"].record.close()

@@ -288,3 +288,39 @@ def test_chart_steps_and_the_presenters_focus_become_the_state(demo):
     assert refused(live, action="chart", fold=1) == "bad_chart"
     ok(live, action="goto", item="E08")
     assert refused(live, action="chart", focus=[]) == "not_chart"
+
+
+def test_the_case_matrix_goes_on_the_screens_until_an_exhibit_comes_back(live):
+    ok(live, action="next")
+    shown = ok(live, action="case", show=True)
+    assert shown.case and shown.item == "E01"
+    assert refused(live, action="case", show="yes") == "bad_case"
+    # next's first press only brings the exhibit back, where it was
+    back = ok(live, action="next")
+    assert not back.case and (back.item, back.step) == ("E01", 0)
+    for command in (
+        {"action": "goto", "item": "E01"},
+        {"action": "goto", "item": "E04"},
+        {"action": "step", "step": 1},
+        {"action": "panel", "panel": "source"},
+    ):
+        ok(live, action="case", show=True)
+        assert not ok(live, **command).case, command
+    # blanking keeps it for when the screens come back
+    ok(live, action="case", show=True)
+    assert ok(live, action="blank", mode="black").case
+    assert ok(live, action="case", show=False).case is False
+
+
+def test_a_matrix_cell_goes_to_an_exhibits_panel_in_one_change(live):
+    seq = live.state.seq
+    state = ok(live, action="goto", item="E04", panel="facts")
+    assert (state.item, state.panel, state.seq) == ("E04", "facts", seq + 1)
+    assert ok(live, action="goto", item="E04", panel="corroboration").panel == "corroboration"
+    assert ok(live, action="goto", item="E04").panel == "corroboration"  # no panel: kept
+    assert refused(live, action="goto", item="E05", panel="notes") == "unknown_panel"
+
+
+def test_the_case_flag_survives_a_round_trip(live):
+    state = ok(live, action="case", show=True)
+    assert LiveState.from_json(json.loads(json.dumps(state.to_json()))) == state

@@ -151,3 +151,35 @@ def test_the_three_article_47_panels_show_on_the_screen(court, item):
     presenter.locator("#panels button[data-panel='content']").click()
     wait_until(lambda: screen.locator("#stage article.panel").count() == 0, 15)
     assert errors == []
+
+
+def test_the_case_matrix_on_the_presenter_and_the_screens(court):
+    """M opens the matrix with origins; shown on the screens without them; a cell goes to
+    that exhibit's facts; the next arrow brings the exhibit back."""
+    screen, presenter, errors, folder = court
+    show(presenter, screen, "E04")
+    presenter.keyboard.press("m")
+    matrix = "#case table.matrix"
+    wait_until(lambda: presenter.locator(matrix).count() == 1, 15)
+    assert presenter.locator(f"{matrix} td.origins").count() == 7  # the demo's seven facts
+    presenter.screenshot(path=str(folder / "case-presenter.png"))
+    presenter.locator("#case-show").click()
+    wait_until(lambda: stage_is(screen, "s.dataset.case === '1'"), 15)
+    wait_until(lambda: screen.locator("#stage table.matrix").count() == 1, 15)
+    court_html = screen.locator("#stage").inner_html()
+    assert 'td class="origins' not in court_html and "孤证" not in court_html
+    assert screen.locator("#stage table.matrix tbody tr").count() == 7
+    screen.screenshot(path=str(folder / "case-screen.png"))
+    presenter.locator(f"{matrix} tr[data-fact='F3'] td[data-column='E07'] button").click()
+    wait_until(lambda: screen.locator("#stage article.panel-facts").count() == 1, 15)
+    assert stage_is(screen, "s.dataset.item === 'E07' && s.dataset.case === ''")
+    assert presenter.locator("#case").is_hidden()
+    presenter.keyboard.press("m")
+    presenter.locator("#case-show").click()
+    wait_until(lambda: stage_is(screen, "s.dataset.case === '1'"), 15)
+    presenter.keyboard.press("Escape")
+    presenter.locator("#case-close").click()
+    presenter.keyboard.press("ArrowRight")
+    wait_until(lambda: screen.locator("#stage article.panel-facts").count() == 1, 15)
+    assert stage_is(screen, "s.dataset.item === 'E07' && s.dataset.case === ''")
+    assert errors == []

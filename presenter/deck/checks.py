@@ -463,9 +463,7 @@ def check_facts(ctx: Context) -> None:
         if not support.shown:
             ctx.problems.append(where.warning("fact_unshown", "fact", i, "id", id=fact.id))
         elif support.confession_only:
-            ctx.problems.append(
-                where.warning("fact_confession_only", "fact", i, "id", id=fact.id)
-            )
+            ctx.problems.append(where.warning("fact_confession_only", "fact", i, "id", id=fact.id))
         elif support.lone:
             ctx.problems.append(
                 where.warning(

@@ -61,6 +61,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "排序列或筛选条件无效",
         "sort by an existing column, filter by at most 100 characters, start at row 0 or later",
     ),
+    "bad_case": ("证据链显示指令无效", "case takes show: true or false"),
     "at_start": ("已是第一个", "already at the start"),
     "at_end": ("已是最后一个", "already at the end"),
     "no_exhibit": ("尚未选择证据", "no exhibit is shown"),
@@ -73,7 +74,7 @@ REASONS: dict[str, tuple[str, str]] = {
 
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
-    "handover", "verify", "sound", "table", "chart",
+    "handover", "verify", "sound", "table", "chart", "case",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -303,7 +304,13 @@ class Presentation:
             raise Refused("not_in_control")
         confirm = command.get("confirm") is True
         if action == "goto":
-            return self._goto(command.get("item"), confirm)
+            panel = command.get("panel")
+            if panel is not None and panel not in PANELS:
+                raise Refused("unknown_panel")
+            new, recorded, details = self._goto(command.get("item"), confirm)
+            if panel is not None and panel != new.panel:
+                new = new.but(panel=panel, region=None, pointer=None)
+            return new, recorded, details
         if action == "next":
             return self._walk(+1, confirm)
         if action == "prev":
@@ -313,7 +320,11 @@ class Presentation:
             exhibit = self._current()
             if not _is_int(step) or not 0 <= step <= len(exhibit.steps):
                 raise Refused("step_out_of_range")
-            return self._with_step(state, exhibit, step), True, {}
+            return self._with_step(state.but(case=False), exhibit, step), True, {}
+        if action == "case":
+            if not isinstance(command.get("show"), bool):
+                raise Refused("bad_case")
+            return state.but(case=command["show"], region=None, pointer=None), True, {}
         if action == "page":
             page = command.get("page")
             exhibit = self._current()
@@ -327,7 +338,8 @@ class Presentation:
         if action == "panel":
             if command.get("panel") not in PANELS:
                 raise Refused("unknown_panel")
-            return state.but(panel=command["panel"], region=None, pointer=None), True, {}
+            changes = {"panel": command["panel"], "region": None, "pointer": None, "case": False}
+            return state.but(**changes), True, {}
         if action == "blank":
             mode = command.get("mode")
             if mode is not None and mode not in BLANKS:
@@ -369,7 +381,7 @@ class Presentation:
                 self._confirmed = exhibit.id
                 verification = {**(self._state.verification or {}), "confirmed": True}
                 return self._state.but(verification=verification), True, {"confirmed": blocked}
-            return self._state, True, {}
+            return self._state.but(case=False), True, {}
         return self._enter(exhibit, 0, confirm)
 
     def _enter(
@@ -380,6 +392,7 @@ class Presentation:
             raise Refused(blocked, item=exhibit.id)
         self._confirmed = exhibit.id if blocked else None
         fresh = self._state.but(
+            case=False,
             item=exhibit.id,
             panel="content",
             page=1,
@@ -394,12 +407,14 @@ class Presentation:
     def _walk(self, direction: int, confirm: bool) -> tuple[LiveState, bool, dict[str, Any]]:
         """Next or previous: the steps of the exhibit first, then the neighbouring exhibit.
 
-        While the screens are blank, the first press only brings them back (as PowerPoint
-        does), so nothing moves unseen.
+        While the screens are blank, or show the case matrix, the first press only brings
+        the exhibit back (as PowerPoint does), so nothing moves unseen.
         """
         state = self._state
         if state.blank is not None:
             return state.but(blank=None), True, {}
+        if state.case:
+            return state.but(case=False), True, {}
         exhibits = self._deck.exhibits
         current = self._deck.exhibit(state.item or "")
         if current is not None:

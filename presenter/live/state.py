@@ -102,7 +102,9 @@ class LiveState:
     table: TableView | None = None
     """A table exhibit's sort and filter, chosen by the presenter; a step puts it back."""
     chart: ChartView | None = None
-    """A table exhibit's sort and filter, chosen by the presenter; a step puts it back."""
+    """A chart exhibit's time, focus and fold, from a step or the presenter."""
+    case: bool = False
+    """The screens show the case's fact–evidence matrix instead of the exhibit."""
     verification: dict[str, Any] | None = None
     """The last live re-hash of the exhibit on screen (Art. 62(3)): item, ok, confirmed, and
     per file and algorithm the recorded and computed values."""
@@ -141,6 +143,7 @@ class LiveState:
             sound=data.get("sound"),
             table=TableView.from_json(data.get("table")),
             chart=ChartView.from_json(data.get("chart")),
+            case=data.get("case", False) is True,
             verification=data.get("verification"),
         )
         if state.panel not in PANELS or state.blank not in (None, *BLANKS):

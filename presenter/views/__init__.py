@@ -50,6 +50,16 @@ def render_content(exhibit: Exhibit, deck: Deck, *, lang: str, file_url: FileUrl
     )
 
 
+def render_matrix(
+    deck: Deck, *, lang: str, presenter: bool, may_show: Callable[[str], bool]
+) -> Markup:
+    """The case's fact–evidence matrix: for court, or with origins and 孤证 for the presenter."""
+    from .matrix import matrix
+
+    context = matrix(deck, presenter=presenter, may_show=may_show)
+    return Markup(render_template("case/matrix.html", t=i18n.translator(lang), **context))
+
+
 def thumbnail(exhibit: Exhibit) -> str | None:
     """A small picture of an exhibit, for the panels that name it: an image or a document's
     first page; None for the other views."""

@@ -53,6 +53,18 @@ def deck_data():
     )
 
 
+@bp.get("/case")
+@requires("presenter")
+def case_matrix() -> str:
+    """The matrix for the presenter: every item, each fact's origins and 孤证; cells go to
+    the exhibit."""
+    from ..views import render_matrix
+
+    live = court()
+    lang = i18n.language(live.deck.case.language)
+    return render_matrix(live.deck, lang=lang, presenter=True, may_show=lambda item: True)
+
+
 def _exhibit(deck: Deck, exhibit: Exhibit, unverified: bool) -> dict[str, Any]:
     from ..views.markdown import safe_markdown
 

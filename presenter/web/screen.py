@@ -77,6 +77,23 @@ def fragment(item: str, panel: str) -> str:
     )
 
 
+@bp.get("/case")
+@requires("screen", "presenter")
+def case_matrix() -> str:
+    """The case's fact–evidence matrix as the court sees it: no origins, no 孤证, only the
+    items the screens may have."""
+    from ..views import render_matrix
+
+    live_court = court()
+    g.mask_public = request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]
+    return render_matrix(
+        live_court.deck,
+        lang=i18n.language(live_court.deck.case.language),
+        presenter=False,
+        may_show=live_court.presentation.may_show,
+    )
+
+
 def finalize(value: object) -> object:
     """Jinja's last word on every value it prints: personal numbers masked for a public
     screen (our own URLs, which start with '/', are left whole)."""

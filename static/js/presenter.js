@@ -30,6 +30,7 @@ const live = connect({
     deck: async (message) => {
       stage.deckChanged(message.version);
       await loadDeck();
+      if (!$("case").hidden) loadMatrix();
       if (state) stage.apply(state);
     },
     connection: (online) => {
@@ -127,6 +128,9 @@ function render() {
   $("media-controls").hidden = !(exhibit && (exhibit.view === "video" || exhibit.view === "audio"));
   $("sound").value = state.sound || "";
   renderTableControls(exhibit);
+  $("case-show").textContent = state.case ? ui.case_hide : ui.case_show;
+  $("case-state").textContent = state.case ? ui.case_on_screens : "";
+  $("case-open").classList.toggle("on", state.case);
   for (const button of document.querySelectorAll("#panels button")) {
     button.classList.toggle("on", button.dataset.panel === state.panel);
   }
@@ -262,6 +266,7 @@ const KEYS = {
   b: () => send({ action: "blank", mode: state?.blank === "black" ? null : "black" }),
   w: () => send({ action: "blank", mode: state?.blank === "white" ? null : "white" }),
   c: () => ($("challenges").hidden = !$("challenges").hidden),
+  m: () => toggleMatrix(),
   v: () => send({ action: "verify" }),
   p: () => media("toggle"),
   j: () => media("back"),
@@ -372,6 +377,26 @@ $("handover").addEventListener("click", () => {
 $("open-screen").addEventListener("click", () => {
   // opened from the click itself, so the browser makes a window (for a second monitor)
   window.open(data.screenUrl, "shizheng-screen", "popup,width=1280,height=720");
+});
+
+// the case's fact–evidence matrix, with origins and 孤证 (the screens get it without them)
+async function loadMatrix() {
+  const query = data.lang === "en" ? "?lang=en" : "";
+  const response = await fetch(`/present/case${query}`, { cache: "no-store" });
+  $("case-matrix").innerHTML = response.ok ? await response.text() : ""; // rendered and escaped by the server
+}
+function toggleMatrix() {
+  $("case").hidden = !$("case").hidden;
+  if (!$("case").hidden) loadMatrix();
+}
+$("case-open").addEventListener("click", toggleMatrix);
+$("case-close").addEventListener("click", toggleMatrix);
+$("case-show").addEventListener("click", () => send({ action: "case", show: !state?.case }));
+$("case-matrix").addEventListener("click", async (event) => {
+  const cell = event.target.closest("button[data-item]");
+  if (!cell) return;
+  const answer = await send({ action: "goto", item: cell.dataset.item, panel: cell.dataset.panel });
+  if (answer.ok) $("case").hidden = true;
 });
 
 // a callout: drag a rectangle on the miniature's exhibit; a double click clears it

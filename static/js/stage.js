@@ -55,9 +55,17 @@ export class Stage {
     this.last = state;
     const ticket = ++this.pending;
     this.el.dataset.blank = state.blank || "";
-    const key = state.item ? `${state.item}/${state.panel}@${this.version}` : null;
+    const key = state.case
+      ? `case@${this.version}`
+      : state.item
+        ? `${state.item}/${state.panel}@${this.version}`
+        : null;
     if (key !== this.shownKey) {
-      const html = key ? await this.fragment(state.item, state.panel) : "";
+      const html = state.case
+        ? await this.fetchHtml("/screen/case")
+        : key
+          ? await this.fragment(state.item, state.panel)
+          : "";
       if (ticket !== this.pending) return; // a newer state arrived meanwhile
       this.content.innerHTML = html; // rendered for court by the server
       this.shownKey = key;
@@ -71,6 +79,7 @@ export class Stage {
     this.point(state.pointer);
     this.showVerification(state);
     this.el.dataset.item = state.item || "";
+    this.el.dataset.case = state.case ? "1" : "";
     this.el.dataset.step = String(state.step);
     this.onApplied(state);
     if (state.item) this.prefetch(state.item);
@@ -94,13 +103,18 @@ export class Stage {
     }
   }
 
-  async fetchFragment(item, panel) {
+  fetchFragment(item, panel) {
+    return this.fetchHtml(`/screen/exhibit/${encodeURIComponent(item)}/${panel}`);
+  }
+
+  async fetchHtml(path) {
+    // court HTML from the server, in the stage's language, masked for a public screen
     const params = new URLSearchParams();
     if (this.lang === "en") params.set("lang", "en");
     if (this.audience === "public") params.set("as", "public");
     const query = params.size ? `?${params}` : "";
     try {
-      const response = await fetch(`/screen/exhibit/${encodeURIComponent(item)}/${panel}${query}`);
+      const response = await fetch(`${path}${query}`);
       if (response.ok) return await response.text();
       return `${UNAVAILABLE}${response.status}</p>`;
     } catch {
