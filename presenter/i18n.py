@@ -89,6 +89,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.asc": ("升序", "ascending"),
     "table.original": ("原始顺序", "File order"),
     "table.clear": ("恢复原表", "Reset"),
+    "chart.until": ("截至", "Up to"),
+    "chart.fold": ("列出账户数", "Accounts named"),
+    "chart.clear": ("全部显示", "Show all"),
+    "chart.hint": (
+        "点击账户或人员：聚焦；点击资金流：交易明细",
+        "click an account or person to focus it, a flow to list its transactions",
+    ),
     "table.range": ("时间范围", "Time range"),
     "verify.button": ("当庭核验", "Verify now"),
     "verify.running": ("正在核验", "Verifying"),

@@ -52,6 +52,15 @@ def court(tmp_path_factory, browser):
         for page in (screen, presenter):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            # Playwright's request log: nothing may leave the app (maps, fonts, scripts)
+            page.on(
+                "request",
+                lambda r: (
+                    None
+                    if r.url.startswith((served.url, "data:", "blob:"))
+                    else errors.append(f"request outside the app: {r.url}")
+                ),
+            )
         screen.goto(f"{served.url}screen?key={SCREEN_KEY}&name=judge")
         presenter.goto(f"{served.url}present?key={PRESENTER_KEY}")
         wait_until(lambda: screen.evaluate("document.documentElement.dataset.seq"), 30)
@@ -110,8 +119,16 @@ def test_the_screen_video_follows_play_pause_and_seek(court):
     wait_until(lambda: screen.evaluate(f"{video}.paused"), 15)
     presenter.keyboard.press("l")  # +5 s
     wait_until(lambda: screen.evaluate(f"{video}.currentTime > 5.5"), 15)
-    paused_at = presenter.evaluate("document.querySelector('#stage video').currentTime")
-    assert abs(screen.evaluate(f"{video}.currentTime") - paused_at) < 0.1
+    # both re-align on the paused position: they agree within a few frames
+    wait_until(
+        lambda: (
+            abs(
+                screen.evaluate(f"{video}.currentTime") - presenter.evaluate(f"{video}.currentTime")
+            )
+            < 0.1
+        ),
+        15,
+    )
     assert errors == []
 
 
@@ -173,7 +190,7 @@ def test_the_case_matrix_on_the_presenter_and_the_screens(court):
     presenter.locator(f"{matrix} tr[data-fact='F3'] td[data-column='E07'] button").click()
     wait_until(lambda: screen.locator("#stage article.panel-facts").count() == 1, 15)
     assert stage_is(screen, "s.dataset.item === 'E07' && s.dataset.case === ''")
-    assert presenter.locator("#case").is_hidden()
+    wait_until(lambda: presenter.locator("#case").is_hidden(), 15)
     presenter.keyboard.press("m")
     presenter.locator("#case-show").click()
     wait_until(lambda: stage_is(screen, "s.dataset.case === '1'"), 15)
@@ -182,4 +199,70 @@ def test_the_case_matrix_on_the_presenter_and_the_screens(court):
     presenter.keyboard.press("ArrowRight")
     wait_until(lambda: screen.locator("#stage article.panel-facts").count() == 1, 15)
     assert stage_is(screen, "s.dataset.item === 'E07' && s.dataset.case === ''")
+    assert errors == []
+
+
+def chart_drawn(page, seq_after: int) -> bool:
+    return page.evaluate(
+        "(() => { const b = document.querySelector('#stage [data-role=chart]');"
+        f" return !!b && Number(b.dataset.drawn) > {seq_after}; }})()"
+    )
+
+
+def test_fund_flows_focus_fold_time_and_a_flows_transactions(court):
+    """On the presenter's miniature of E11: a click on a flow opens its transactions on the
+    screen; a click on an account focuses it; the slider and the fold redraw the screen."""
+    screen, presenter, errors, folder = court
+    show(presenter, screen, "E11")
+    wait_until(lambda: presenter.locator("#stage .sankey-link").count() > 0, 15)
+    assert presenter.locator("#chart-controls").is_visible()
+    assert presenter.locator("#table-controls").is_hidden()
+    links = presenter.evaluate("document.querySelector('#stage [data-role=chart]').meta.links")
+    before = seq(screen)
+    presenter.locator("#stage .sankey-link").nth(0).dispatch_event("click")
+    rows = "#stage .flow-panel tbody tr"
+    wait_until(lambda: screen.locator(rows).count() == links[0][3], 15)
+    caption = screen.locator("#stage .flow-caption").text_content()
+    assert caption.startswith(f"{links[0][0]} → {links[0][1]}：{links[0][3]} 笔")
+    assert all(links[0][1] in row for row in screen.locator(rows).all_inner_texts())
+    lit = "document.querySelector('#stage [data-role=chart]').dataset.lit"
+    wait_until(lambda: screen.evaluate(lit) == "0", 15)
+    screen.screenshot(path=str(folder / "E11-flow-screen.png"))
+    # the same flow again closes it
+    presenter.locator("#stage .sankey-link").nth(0).dispatch_event("click")
+    wait_until(lambda: screen.locator("#stage .flow-panel").count() == 0, 15)
+    assert seq(screen) > before
+    # an account: focus, lit on the screen's figure
+    node = presenter.evaluate("document.querySelector('#stage [data-role=chart]').meta.nodes[1]")
+    presenter.locator("#stage .sankey-node").nth(1).dispatch_event("click")
+    focus = "JSON.stringify(document.querySelector('#stage [data-role=chart]').meta.lit)"
+    wait_until(lambda: node in (screen.evaluate(focus) or ""), 15)
+    # the time slider: the earliest end of its range shows nothing but the first moments
+    at = seq(screen)
+    presenter.locator("#chart-until").fill("0")
+    presenter.locator("#chart-until").dispatch_event("change")
+    wait_until(lambda: chart_drawn(screen, at), 15)
+    total = "document.querySelector('#stage [data-role=chart]').meta.total"
+    assert screen.evaluate(total) < 100_000
+    at = seq(screen)
+    presenter.locator("#chart-fold").fill("3")
+    presenter.locator("#chart-fold").dispatch_event("change")
+    wait_until(lambda: chart_drawn(screen, at), 15)
+    presenter.locator("#chart-clear").click()
+    wait_until(lambda: screen.evaluate(total) > 500_000, 15)
+    assert errors == []
+
+
+def test_a_network_node_click_focuses_that_person(court):
+    screen, presenter, errors, _ = court
+    show(presenter, screen, "E01")
+    points = "#stage .scatterlayer .trace:last-child .point"
+    wait_until(lambda: presenter.locator(points).count() > 0, 15)
+    names = presenter.evaluate("document.querySelector('#stage [data-role=chart]').meta.nodes")
+    box = presenter.locator(points).nth(0).bounding_box()
+    assert box is not None
+    presenter.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    lit = "document.querySelector('#stage [data-role=chart]').meta.lit"
+    wait_until(lambda: names[0] in (screen.evaluate(lit) or []), 15)
+    assert len(screen.evaluate(lit)) < len(names)
     assert errors == []

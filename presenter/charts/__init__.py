@@ -50,17 +50,42 @@ KEEP = 64
 
 def build(exhibit: Exhibit, deck: Deck, view: ChartView = ChartView()) -> dict:
     """The figure of a chart exhibit as it should look for `view`."""
+    kind = exhibit.chart or ""
+
+    def make(path: Path, roles: dict[str, str]) -> dict:
+        return {**BUILDERS[kind](path, roles, view), "config": CONFIG}
+
+    return _cached(exhibit, deck, ("figure", view), make)
+
+
+LIMIT = 200
+"""Transactions of one flow sent to the screens; the count and total are of all of them."""
+
+
+def transactions(exhibit: Exhibit, deck: Deck, view: ChartView, flow: tuple[str, str]) -> dict:
+    """The transactions behind one flow of a fund-flow chart as `view` draws it."""
+
+    def make(path: Path, roles: dict[str, str]) -> dict:
+        return funds.transactions(path, roles, view, flow, LIMIT)
+
+    return _cached(exhibit, deck, ("flow", view, flow), make)
+
+
+def _cached(
+    exhibit: Exhibit, deck: Deck, what: tuple, make: Callable[[Path, dict[str, str]], dict]
+) -> dict:
+    """`make(path, roles)`, kept while the exhibit's file is unchanged."""
     path = deck.root / exhibit.files[0]
     stat = os.stat(path)
-    key = (str(path), stat.st_size, stat.st_mtime_ns, exhibit.chart, view)
+    columns = tuple(sorted(exhibit.columns.items()))
+    key = (str(path), stat.st_size, stat.st_mtime_ns, exhibit.chart, columns, *what)
     with _lock:
         if key in _cache:
             return _cache[key]
-    kind = exhibit.chart or ""
-    roles = {role: exhibit.column(role) for role in ROLES[kind]}
-    figure = {**BUILDERS[kind](path, roles, view), "config": CONFIG}
+    roles = {role: exhibit.column(role) for role in ROLES[exhibit.chart or ""]}
+    result = make(path, roles)
     with _lock:
         if len(_cache) >= KEEP:
             _cache.pop(next(iter(_cache)))
-        _cache[key] = figure
-    return figure
+        _cache[key] = result
+    return result

@@ -45,3 +45,12 @@ def until_filter(frame: pl.DataFrame, column: str, until: dt.datetime | None) ->
     if until.tzinfo is None:
         until = until.replace(tzinfo=CST)
     return frame.filter(pl.col(column) <= until.astimezone(dt.UTC))
+
+
+def span(times: list[dt.datetime | None]) -> list[str] | None:
+    """The first and last of `times` in China Standard Time (ISO 8601), for the presenter's
+    time slider; None when there is no time at all."""
+    known = [t for t in times if t is not None]
+    if not known:
+        return None
+    return [min(known).astimezone(CST).isoformat(), max(known).astimezone(CST).isoformat()]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import polars as pl
 
-from .data import moments, read, until_filter
+from .data import moments, read, span, until_filter
 from .style import DIM, layout, plain, so_far, yuan
 
 if TYPE_CHECKING:
@@ -20,24 +20,67 @@ HOVER_NODE = "%{label}<br>流入 %{customdata[0]}<br>流出 %{customdata[1]}<ext
 VICTIM, MIDDLE, EXIT = "#b22222", "#13294b", "#c77700"
 
 
+def ledger(path: Path, roles: dict[str, str]) -> pl.DataFrame:
+    """The transactions with a readable amount: each with its data row number in the file
+    (`row`, from 1), its time as written and as a moment (`at`)."""
+    frame = read(path, roles).with_row_index("row", offset=1)
+    frame = frame.with_columns(
+        moments(frame["time"]).alias("at"),
+        pl.col("amount")
+        .str.replace_all(r"[,¥￥\s]", "")
+        .cast(pl.Float64, strict=False)
+        .alias("value"),
+    )
+    return frame.drop_nulls("value")
+
+
 def flows(path: Path, roles: dict[str, str], view: ChartView) -> pl.DataFrame:
     """Totals and counts per (from, to), up to `view.until`."""
-    frame = read(path, roles)
-    frame = frame.with_columns(
-        moments(frame["time"]).alias("time"),
-        pl.col("amount").str.replace_all(r"[,¥￥\s]", "").cast(pl.Float64, strict=False),
-    )
-    frame = until_filter(frame, "time", view.until)
+    return _totals(until_filter(ledger(path, roles), "at", view.until))
+
+
+def _totals(frame: pl.DataFrame) -> pl.DataFrame:
     return (
-        frame.drop_nulls("amount")
-        .group_by("from", "to")
-        .agg(pl.col("amount").sum(), pl.len().alias("count"))
+        frame.group_by("from", "to")
+        .agg(pl.col("value").sum().alias("amount"), pl.len().alias("count"))
         .sort("from", "to")
     )
 
 
-def _fold(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> pl.DataFrame:
-    """Accounts beyond the `keep` largest by money through them become one 其他."""
+def transactions(
+    path: Path, roles: dict[str, str], view: ChartView, flow: tuple[str, str], limit: int
+) -> dict:
+    """The transactions behind one flow of the figure for `view` (a flow from or to 其他
+    gathers the folded accounts), in time order: the first `limit` of them, with the count
+    and the total of all."""
+    frame = until_filter(ledger(path, roles), "at", view.until)
+    kept = _kept(_totals(frame), view.fold, view.focus)
+    side = {}
+    for column in ("from", "to"):
+        side[column] = (
+            pl.col(column)
+            if kept is None
+            else pl.when(pl.col(column).is_in(kept)).then(column).otherwise(pl.lit(OTHER))
+        )
+    match = frame.filter((side["from"] == flow[0]) & (side["to"] == flow[1])).sort("at", "row")
+    columns = [c for c in ("row", "time", "from", "to", "amount", "channel") if c in match.columns]
+    total = float(match["value"].sum())
+    caption = f"{flow[0]} → {flow[1]}：{match.height:,} 笔，合计 {yuan(total)}"
+    if match.height > limit:
+        caption += f"（列出前 {limit} 笔）"
+    return {
+        "flow": list(flow),
+        "count": match.height,
+        "total": round(total, 2),
+        "caption": caption,
+        "header": ["#" if c == "row" else roles[c] for c in columns],
+        "rows": match.head(limit).select(columns).rows(),
+    }
+
+
+def _kept(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> set[str] | None:
+    """The accounts named when the `keep` largest by money through them are, and the
+    focused ones; None when nothing folds."""
     through = (
         pl.concat(
             [
@@ -50,7 +93,13 @@ def _fold(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> pl.DataFra
     )
     largest = through.sort(["amount", "account"], descending=[True, False]).head(keep)
     kept = set(largest["account"].to_list()) | set(focus)
-    if len(kept) >= through.height:
+    return None if len(kept) >= through.height else kept
+
+
+def _fold(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> pl.DataFrame:
+    """Accounts beyond the `keep` largest by money through them become one 其他."""
+    kept = _kept(totals, keep, focus)
+    if kept is None:
         return totals
     mapped = totals.with_columns(
         pl.when(pl.col("from").is_in(kept)).then("from").otherwise(pl.lit(OTHER)).alias("from"),
@@ -91,7 +140,9 @@ def lit(graph: nx.DiGraph, focus: tuple[str, ...]) -> tuple[set[str], set[tuple[
 
 
 def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
-    totals = _fold(flows(path, roles, view), view.fold, view.focus)
+    everything = ledger(path, roles)
+    times = everything.select(pl.col("at").min().alias("a"), pl.col("at").max().alias("b"))
+    totals = _fold(_totals(until_filter(everything, "at", view.until)), view.fold, view.focus)
     graph = nx.DiGraph()
     for source, target, amount, count in totals.iter_rows():
         graph.add_edge(source, target, amount=amount, count=count)
@@ -149,6 +200,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
             "links": [[u, v, round(d["amount"], 2), d["count"]] for u, v, d in edges],
             "lit": sorted(on_nodes) if view.focus else [],
             "total": round(total, 2),
+            "span": span(list(times.row(0))),
         },
     }
 

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .data import CST, moments, read
+from .data import CST, moments, read, span
 from .style import PALETTE, layout, plain, so_far
 
 if TYPE_CHECKING:
@@ -71,7 +71,11 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
                 "ticktext": [plain(a) for a in actors],
             },
         ),  # fmt: skip
-        "meta": {"actors": actors, "events": [[a, t] for a, _, _, t in events]},
+        "meta": {
+            "actors": actors,
+            "events": [[a, t] for a, _, _, t in events],
+            "span": span(known),
+        },
     }
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .data import CST, moments, read, until_filter
+from .data import CST, moments, read, span, until_filter
 from .style import PALETTE, layout, plain, so_far
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
         "layout": layout(
             f"{shown.height} / {frame.height} 个位置点{so_far(view)}", geo=geo, showlegend=False
         ),
-        "meta": {"points": shown.height, "places": labels},
+        "meta": {"points": shown.height, "places": labels, "span": span(frame["time"].to_list())},
     }
 
 

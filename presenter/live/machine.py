@@ -55,7 +55,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "not_chart": ("当前证据不是图表", "the current exhibit is not a chart"),
     "bad_chart": (
         "图表条件无效",
-        "until is an ISO 8601 time, focus a list of names, fold a number from 2 to 500",
+        "until is an ISO 8601 time, focus a list of names, fold a number from 2 to 500, "
+        "flow a pair of accounts of a fund-flow chart",
     ),
     "bad_table": (
         "排序列或筛选条件无效",
@@ -480,7 +481,20 @@ class Presentation:
             raise Refused("bad_chart")
         if fold is not None and (not _is_int(fold) or not 2 <= fold <= 500):
             raise Refused("bad_chart")
-        view = ChartView(None if until is None else str(until), tuple(focus[:20]), fold)
+        flow = command.get("flow")
+        if flow is not None and (
+            self._current().chart != "funds"
+            or not isinstance(flow, list)
+            or len(flow) != 2
+            or not all(isinstance(f, str) and 0 < len(f) <= 200 for f in flow)
+        ):
+            raise Refused("bad_chart")
+        view = ChartView(
+            None if until is None else str(until),
+            tuple(focus[:20]),
+            fold,
+            (flow[0], flow[1]) if flow else None,
+        )
         return None if view == ChartView() else view
 
     def _media(self, command: Mapping[str, Any]) -> Media:

@@ -61,24 +61,32 @@ class TableView:
 @dataclass(frozen=True)
 class ChartView:
     """What a chart shows now: data up to `until` (ISO 8601), the `focus` accounts or people
-    highlighted, and for fund flows the number of accounts named before the rest fold."""
+    highlighted, for fund flows the number of accounts named before the rest fold, and the
+    flow (from, to) whose transactions are open."""
 
     until: str | None = None
     focus: tuple[str, ...] = ()
     fold: int | None = None
+    flow: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"until": self.until, "focus": list(self.focus), "fold": self.fold}
+        return {
+            "until": self.until,
+            "focus": list(self.focus),
+            "fold": self.fold,
+            "flow": list(self.flow) if self.flow else None,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> ChartView | None:
         if not data:
             return None
-        fold = data.get("fold")
+        fold, flow = data.get("fold"), data.get("flow")
         return cls(
             data.get("until"),
             tuple(str(f) for f in data.get("focus") or ()),
             None if fold is None else int(fold),
+            (str(flow[0]), str(flow[1])) if flow else None,
         )
 
 

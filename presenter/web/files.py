@@ -212,17 +212,13 @@ def chat_messages(item: str):
     return _window(item, "chat", read)
 
 
-@bp.get("/charts/<item>/figure")
-@requires("screen", "presenter")
-def chart_figure(item: str):
-    """A chart exhibit's Plotly figure as the live state has it now (until, focus, fold);
-    personal numbers masked for `as=public`."""
+def _chart_view(item: str):
+    """The live state's view of a chart exhibit (as the charts package takes it), and the
+    flow whose transactions are open."""
     import datetime as dt
 
-    from ..charts import FOLD, ChartView, build
-    from ..masking import mask_value
+    from ..charts import FOLD, ChartView
 
-    exhibit = _exhibit_of(item, "chart")
     state = court().state
     live = state.chart if state.item == item and state.chart else None
     view = ChartView(
@@ -230,5 +226,38 @@ def chart_figure(item: str):
         focus=live.focus if live else (),
         fold=live.fold if live and live.fold else FOLD,
     )
-    figure = build(exhibit, court().deck, view)
+    return view, live.flow if live else None
+
+
+@bp.get("/charts/<item>/figure")
+@requires("screen", "presenter")
+def chart_figure(item: str):
+    """A chart exhibit's Plotly figure as the live state has it now (until, focus, fold);
+    personal numbers masked for `as=public`."""
+    from ..charts import build
+    from ..masking import mask_value
+
+    exhibit = _exhibit_of(item, "chart")
+    figure = build(exhibit, court().deck, _chart_view(item)[0])
     return jsonify(mask_value(figure) if _public() else figure)
+
+
+@bp.get("/charts/<item>/transactions")
+@requires("screen", "presenter")
+def chart_transactions(item: str):
+    """The transactions behind the flow the presenter opened on a fund-flow chart (404 when
+    none is open), with the flow's index among the figure's links (to light it on a
+    screen whose names are masked); masked for `as=public`."""
+    from ..charts import build, transactions
+    from ..masking import mask_value
+
+    exhibit = _exhibit_of(item, "chart")
+    view, flow = _chart_view(item)
+    if exhibit.chart != "funds" or flow is None:
+        abort(404)
+    links = [tuple(link[:2]) for link in build(exhibit, court().deck, view)["meta"]["links"]]
+    data = {
+        **transactions(exhibit, court().deck, view, flow),
+        "link": links.index(flow) if flow in links else None,
+    }
+    return jsonify(mask_value(data) if _public() else data)

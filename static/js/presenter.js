@@ -14,8 +14,12 @@ const stage = new Stage($("stage"), {
   lang: data.lang,
   logo: document.querySelector("header.bar h1").textContent,
   words: data.verify,
-  onApplied: (applied) => $("stage").setAttribute("data-seq", String(applied.seq)),
+  onApplied: (applied) => {
+    $("stage").setAttribute("data-seq", String(applied.seq));
+    renderChartControls(); // the figure, and so its time span, is drawn by now
+  },
 });
+stage.onChart = chartClicked;
 
 const live = connect({
   role,
@@ -163,6 +167,63 @@ function renderTableControls(exhibit) {
   select.value = view.sort === null || view.sort === undefined ? "" : String(view.sort);
   $("table-desc").checked = !!view.desc;
   if (document.activeElement !== $("table-filter")) $("table-filter").value = view.filter || "";
+}
+
+// --- charts: a time slider, the fold of a fund-flow chart, clicks on the miniature -------
+
+const CST_MS = 8 * 3600 * 1000;
+function chartBox() {
+  return $("stage").querySelector("[data-role=chart]");
+}
+function cst(ms) {
+  // an ISO 8601 time in China Standard Time, as the deck writes them
+  return `${new Date(ms + CST_MS).toISOString().slice(0, 19)}+08:00`;
+}
+function renderChartControls() {
+  const box = chartBox();
+  const span = box?.meta?.span;
+  $("chart-controls").hidden = !box || !state || state.case;
+  if (!box || !state) return;
+  const view = state.chart || {};
+  const slider = $("chart-until");
+  slider.disabled = !span;
+  if (span) {
+    const [first, last] = span.map((t) => Date.parse(t));
+    const until = view.until ? Date.parse(view.until) : last;
+    if (document.activeElement !== slider) {
+      slider.value = String(Math.round((1000 * (until - first)) / Math.max(1, last - first)));
+    }
+    $("chart-until-text").textContent = cst(until).slice(0, 16).replace("T", " ");
+  }
+  $("chart-fold-box").hidden = box.dataset.kind !== "funds";
+  if (document.activeElement !== $("chart-fold")) $("chart-fold").value = String(view.fold || 30);
+}
+function chartSend(changes) {
+  const view = { until: null, focus: [], fold: null, flow: null, ...(state?.chart || {}), ...changes };
+  send({ action: "chart", ...view });
+}
+function sliderTime() {
+  const [first, last] = chartBox().meta.span.map((t) => Date.parse(t));
+  return first + ((last - first) * Number($("chart-until").value)) / 1000;
+}
+function chartClicked(box, point) {
+  // a flow: its transactions (again: closed); an account or a person: focus (again: none)
+  const meta = box.meta || {};
+  const view = state?.chart || {};
+  if (point.source && point.target) {
+    const flow = [meta.nodes[point.source.index], meta.nodes[point.target.index]];
+    const same = view.flow && view.flow[0] === flow[0] && view.flow[1] === flow[1];
+    chartSend({ flow: same ? null : flow });
+    return;
+  }
+  let name = null;
+  if (box.dataset.kind === "funds" && point.label !== undefined) name = meta.nodes[point.index];
+  if (box.dataset.kind === "network" && point.curveNumber === box.data.length - 1) {
+    name = meta.nodes[point.pointIndex];
+  }
+  if (!name) return;
+  const focused = (view.focus || []).length === 1 && view.focus[0] === name;
+  chartSend({ focus: focused ? [] : [name], flow: null });
 }
 
 function arrange(changes) {
@@ -360,6 +421,15 @@ $("table-controls").addEventListener("click", (event) => {
   const start = (state.table?.start || 0) + Number(button.dataset.rows) * size;
   if (start >= 0 && start < shown) arrange({ start });
 });
+$("chart-until").addEventListener("input", () => {
+  $("chart-until-text").textContent = cst(sliderTime()).slice(0, 16).replace("T", " ");
+});
+$("chart-until").addEventListener("change", () => chartSend({ until: cst(sliderTime()), flow: null }));
+$("chart-fold").addEventListener("change", () => {
+  const fold = Math.round(Number($("chart-fold").value));
+  if (fold >= 2 && fold <= 500) chartSend({ fold, flow: null });
+});
+$("chart-clear").addEventListener("click", () => send({ action: "chart" }));
 $("stage").addEventListener("click", (event) => {
   // a click on a column's header in the miniature: ascending, descending, back to file order
   const th = event.target.closest(".table-frame th[data-col]");
