@@ -57,6 +57,34 @@ def test_small_accounts_fold_into_other(ledger):
     assert "其他" in meta["nodes"] and len(meta["nodes"]) == 4
 
 
+def test_a_flows_transactions_are_the_rows_behind_it_with_their_numbers(ledger):
+    data = funds.transactions(ledger, FUNDS, ChartView(), ("账户A", "账户B"), 10)
+    assert data["count"] == 1 and data["total"] == 49000.0
+    assert data["header"] == ["#", "time", "from", "to", "amount"]
+    assert data["rows"] == [(2, "2024-03-02T11:00:00+08:00", "账户A", "账户B", "49000")]
+    assert data["caption"].startswith("账户A → 账户B：1 笔，合计 49,000.00 元")
+
+
+def test_a_flow_to_other_gathers_the_folded_accounts_until_a_time(ledger):
+    view = ChartView(fold=3)
+    meta = funds.figure(ledger, FUNDS, view)["meta"]
+    # the three largest are 账户B, 账户A, 出口: the victims and 账户C fold
+    assert ["其他", "账户B", 20000.0, 1] in meta["links"]
+    data = funds.transactions(ledger, FUNDS, view, ("其他", "账户B"), 10)
+    assert (data["total"], data["count"]) == (20000.0, 1)
+    assert data["rows"][0][2] == "账户C", "the folded account is named in its row"
+    data = funds.transactions(ledger, FUNDS, view, ("其他", "账户A"), 0)
+    assert (data["count"], data["rows"]) == (1, []) and "列出前 0 笔" in data["caption"]
+    early = ChartView(until=dt.datetime(2024, 3, 2, 10, 30, tzinfo=CST))
+    assert funds.transactions(ledger, FUNDS, early, ("账户A", "账户B"), 10)["count"] == 0
+
+
+def test_time_charts_carry_their_span_for_the_slider(ledger):
+    meta = funds.figure(ledger, FUNDS, ChartView(until=dt.datetime(2024, 3, 2, tzinfo=CST)))
+    assert meta["meta"]["span"] == ["2024-03-02T10:00:00+08:00", "2024-03-04T10:00:00+08:00"]
+    assert meta["meta"]["links"] == [] and meta["meta"]["total"] == 0, "before any: empty"
+
+
 def test_the_network_is_laid_out_the_same_every_time(tmp_path):
     path = tmp_path / "net.csv"
     path.write_text("source,target,relation\n李某,张某,招募\n李某,王某,委托\n张某,陈某,诈骗\n")

@@ -265,6 +265,21 @@ def test_a_public_screen_gets_personal_numbers_masked(demo_screen):
     assert "6222000000000000101" not in public and "622200*********0101" in public
 
 
+def test_a_flows_transactions_follow_the_state_and_are_masked_for_the_public(demo_screen):
+    court = demo_screen.application.extensions["shizheng.court"]
+    court.presentation.command({"action": "goto", "item": "E11"}, "presenter")
+    assert demo_screen.get("/charts/E11/transactions").status_code == 404, "no flow open"
+    flow = ["周某 6217000000000000202", "吴某 6228000000000000303"]
+    court.presentation.command({"action": "chart", "flow": flow}, "presenter")
+    whole = demo_screen.get("/charts/E11/transactions").get_json()
+    assert whole["flow"] == flow and whole["count"] == len(whole["rows"]) > 0
+    assert whole["link"] is not None
+    public = demo_screen.get("/charts/E11/transactions?as=public").get_json()
+    assert "6217000000000000202" not in json.dumps(public, ensure_ascii=False)
+    assert public["link"] == whole["link"] and public["total"] == whole["total"]
+    assert demo_screen.get("/charts/E10/transactions").status_code == 404
+
+
 def test_table_pages_come_from_the_server_and_are_masked_for_the_public(demo_screen):
     data = demo_screen.get("/tables/E08/rows?start=5").get_json()
     assert data["total"] == 11 and data["start"] == 5 and len(data["rows"]) == 6

@@ -116,6 +116,8 @@ def _fold(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> pl.DataFra
 def tiers(graph: nx.DiGraph) -> dict[str, int]:
     """Victims (no money in) at 0, each account one tier after the nearest account paying
     it, and the exits (no money out) in the last tier."""
+    if not graph:
+        return {}
     sources = [n for n in graph if graph.in_degree(n) == 0] or sorted(graph)[:1]
     distance = nx.multi_source_dijkstra_path_length(graph, sources, weight=lambda u, v, d: 1)
     tier = {n: int(distance.get(n, 1)) for n in graph}
