@@ -32,6 +32,7 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/large_image.py
 	$(BIN)/python bench/large_table.py
+	$(BIN)/python bench/charts.py
 
 # Regenerate decks/demo/ (needs ffmpeg and fonts-noto-cjk); commit the result.
 demo: $(VENV)/.stamp-run

@@ -123,3 +123,50 @@ def test_the_trajectory_numbers_visits_in_time_order_and_names_each_place_once(t
     early = trajectory.figure(path, roles, ChartView(until=until))
     assert early["meta"]["points"] == 1
     assert early["layout"]["title"]["text"] == "1 / 3 个位置点 · 截至 2026-03-08 12:00"
+
+
+def test_a_large_network_draws_its_most_connected_people_and_a_focused_one(tmp_path):
+    """A star of 200 around 李某 plus a pair far out: the 60 most connected are drawn, the
+    caption says how many there are, and a focus brings a person and their contacts in."""
+    path = tmp_path / "net.csv"
+    rows = [f"李某,人员{i:03d},通话" for i in range(200)] + ["赵某,钱某,转账", "钱某,李某,"]
+    path.write_text("source,target,relation\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    roles = {"source": "source", "target": "target", "relation": "relation"}
+    figure = network.figure(path, roles, ChartView())
+    assert len(figure["meta"]["nodes"]) == network.SHOWN
+    assert "李某" in figure["meta"]["nodes"] and figure["meta"]["degree"]["李某"] == 201
+    assert "关联最多的 60 人（共 203 人）" in figure["layout"]["title"]["text"]
+    focused = network.figure(path, roles, ChartView(focus=("赵某",)))
+    assert {"赵某", "钱某"} <= set(focused["meta"]["nodes"])
+    assert focused["meta"]["lit"] == ["赵某", "钱某"]
+
+
+def test_a_long_timeline_draws_the_latest_events_up_to_the_time(tmp_path):
+    path = tmp_path / "t.csv"
+    start = dt.datetime(2026, 1, 1, tzinfo=CST)
+    lines = [
+        f"{(start + dt.timedelta(hours=i)).isoformat()},,人员{i % 3},第{i}次登录" for i in range(700)
+    ]
+    path.write_text("start,end,actor,event\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    roles = {"start": "start", "end": "end", "actor": "actor", "event": "event"}
+    until = start + dt.timedelta(hours=599)
+    figure = timeline.figure(path, roles, ChartView(until=until))
+    events = figure["meta"]["events"]
+    assert len(events) == timeline.SHOWN and events[-1][1] == "第599次登录"
+    assert events[0][1] == "第100次登录"
+    assert figure["layout"]["title"]["text"].startswith("最近 500 个 · 600 / 700 个事件")
+
+
+def test_a_long_trajectory_draws_the_latest_points_numbered_in_the_whole(tmp_path):
+    path = tmp_path / "tr.csv"
+    start = dt.datetime(2026, 3, 1, tzinfo=CST)
+    lines = [
+        f"{(start + dt.timedelta(minutes=i)).isoformat()},{30 + i / 1000},{114 + i / 1000},点{i}"
+        for i in range(600)
+    ]
+    path.write_text("time,lat,lon,place\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    roles = {"time": "time", "lat": "lat", "lon": "lon", "place": "place"}
+    figure = trajectory.figure(path, roles, ChartView())
+    assert figure["meta"]["points"] == trajectory.SHOWN
+    assert figure["data"][0]["text"][0] == "101 点100"
+    assert figure["layout"]["geo"]["lataxis"]["range"][0] < 30, "framed for the whole"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
+import polars as pl
 
 from .data import read
 from .style import DIM, PALETTE, layout, plain
@@ -17,17 +18,51 @@ if TYPE_CHECKING:
 SEED = 7
 
 
-def graph(path: Path, roles: dict[str, str]) -> nx.Graph:
+SHOWN = 60
+"""People drawn at most: the most connected, and the focused ones with their contacts."""
+
+
+def graph(path: Path, roles: dict[str, str], focus: tuple[str, ...] = ()) -> tuple[nx.Graph, int]:
+    """The relations among the people drawn (each pair once: its first relation named, its
+    weights summed), each person with their number of contacts in the whole file; and how
+    many people the file names."""
     frame = read(path, roles)
+    if "relation" not in frame.columns:
+        frame = frame.with_columns(pl.lit("").alias("relation"))
+    if "weight" not in frame.columns:
+        frame = frame.with_columns(pl.lit("1").alias("weight"))
+    pairs = (
+        frame.drop_nulls(["source", "target"])
+        .filter(pl.col("source") != pl.col("target"))
+        .select(
+            pl.min_horizontal("source", "target").alias("a"),
+            pl.max_horizontal("source", "target").alias("b"),
+            pl.col("relation").fill_null(""),
+            pl.col("weight").cast(pl.Float64, strict=False).fill_null(1.0),
+        )
+        .group_by("a", "b", maintain_order=True)
+        .agg(
+            pl.col("relation").filter(pl.col("relation") != "").first().fill_null(""),
+            pl.col("weight").sum(),
+        )
+    )
+    degree = (
+        pl.concat([pairs.select(pl.col("a").alias("n")), pairs.select(pl.col("b").alias("n"))])
+        .group_by("n")
+        .len()
+        .sort(["len", "n"], descending=[True, False])
+    )
+    contacts = dict(degree.iter_rows())
+    kept = set(degree["n"].head(SHOWN).to_list())
+    for f in (f for f in focus if f in contacts):
+        near = pairs.filter((pl.col("a") == f) | (pl.col("b") == f))
+        kept |= {f, *near["a"].to_list(), *near["b"].to_list()}
     g = nx.Graph()
-    for row in frame.iter_rows(named=True):
-        weight = row.get("weight")
-        try:
-            w = float(weight) if weight else 1.0
-        except ValueError:
-            w = 1.0
-        g.add_edge(row["source"], row["target"], relation=row.get("relation") or "", weight=w)
-    return g
+    g.add_nodes_from((n, {"contacts": contacts[n]}) for n in sorted(kept))
+    shown = pairs.filter(pl.col("a").is_in(kept) & pl.col("b").is_in(kept))
+    for a, b, relation, weight in shown.iter_rows():
+        g.add_edge(a, b, relation=relation, weight=weight)
+    return g, len(contacts)
 
 
 def _colour(name: str, focus: set[str], near: set[str]) -> str:
@@ -35,10 +70,10 @@ def _colour(name: str, focus: set[str], near: set[str]) -> str:
 
 
 def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
-    g = graph(path, roles)
+    g, people = graph(path, roles, view.focus)
     names = sorted(g)
     position = nx.spring_layout(g, seed=SEED, k=1.2 / max(1, len(g)) ** 0.5)
-    degree = dict(g.degree())
+    degree = {n: g.nodes[n]["contacts"] for n in names}
     top = max(degree.values(), default=1)
     focus = {f for f in view.focus if f in g}
     near = focus | {n for f in focus for n in g.neighbors(f)} if focus else set(g)
@@ -79,7 +114,8 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     return {
         "data": traces,
         "layout": layout(
-            f"{len(g)} 人 · {g.number_of_edges()} 条关系",
+            (f"{len(g)} 人" if people <= len(g) else f"关联最多的 {len(g)} 人（共 {people:,} 人）")
+            + f" · {g.number_of_edges()} 条关系",
             showlegend=False,
             xaxis=axis,
             yaxis={**axis, "scaleanchor": "x"},

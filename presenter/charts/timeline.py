@@ -7,27 +7,35 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .data import CST, moments, read, span
+import polars as pl
+
+from .data import CST, moments, read, span, until_filter
 from .style import PALETTE, layout, plain, so_far
 
 if TYPE_CHECKING:
     from . import ChartView
 
 
+SHOWN = 500
+"""Events drawn at most: the latest up to `until` (a screen cannot show more)."""
+
+
 def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     frame = read(path, roles)
-    starts = moments(frame["start"]).to_list()
-    ends = moments(frame["end"]).to_list() if "end" in frame.columns else [None] * frame.height
-    actors = list(dict.fromkeys(frame["actor"].to_list()))
-    until = view.until.replace(tzinfo=view.until.tzinfo or CST) if view.until else None
-    events = [
-        (actor, start, end, text)
-        for actor, start, end, text in zip(
-            frame["actor"].to_list(), starts, ends, frame["event"].to_list(), strict=True
-        )
-        if start is not None and (until is None or start <= until)
-    ]
-    known = [t for t in starts + ends if t is not None]
+    if "end" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("end"))
+    frame = frame.with_columns(
+        moments(frame["start"]).alias("s"), moments(frame["end"]).alias("e")
+    ).with_row_index("row")
+    actors = frame["actor"].drop_nulls().unique(maintain_order=True).to_list()
+    dated = until_filter(frame.drop_nulls(["s", "actor"]), "s", view.until)
+    shown = dated.sort("s", "row").tail(SHOWN)
+    events = list(shown.select("actor", "s", "e", "event").iter_rows())
+    bounds = frame.select(
+        pl.min_horizontal(pl.col("s").min(), pl.col("e").min()).alias("first"),
+        pl.max_horizontal(pl.col("s").max(), pl.col("e").max()).alias("last"),
+    ).row(0)
+    known = [t for t in bounds if t is not None]
     pad = dt.timedelta(days=2)
     traces = []
     for i, actor in enumerate(actors):
@@ -56,7 +64,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     return {
         "data": traces,
         "layout": layout(
-            f"{len(events)} / {frame.height} 个事件{so_far(view)}",
+            _caption(len(events), dated.height, frame.height) + so_far(view),
             xaxis={
                 "type": "date",
                 "range": axis_range,
@@ -77,6 +85,12 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
             "span": span(known),
         },
     }
+
+
+def _caption(drawn: int, so_far: int, total: int) -> str:
+    if drawn < so_far:
+        return f"最近 {drawn:,} 个 · {so_far:,} / {total:,} 个事件"
+    return f"{so_far:,} / {total:,} 个事件"
 
 
 def _local(moment: dt.datetime) -> str:
