@@ -145,7 +145,8 @@ def test_a_long_timeline_draws_the_latest_events_up_to_the_time(tmp_path):
     path = tmp_path / "t.csv"
     start = dt.datetime(2026, 1, 1, tzinfo=CST)
     lines = [
-        f"{(start + dt.timedelta(hours=i)).isoformat()},,人员{i % 3},第{i}次登录" for i in range(700)
+        f"{(start + dt.timedelta(hours=i)).isoformat()},,人员{i % 3},第{i}次登录"
+        for i in range(700)
     ]
     path.write_text("start,end,actor,event\n" + "\n".join(lines) + "\n", encoding="utf-8")
     roles = {"start": "start", "end": "end", "actor": "actor", "event": "event"}
@@ -170,3 +171,11 @@ def test_a_long_trajectory_draws_the_latest_points_numbered_in_the_whole(tmp_pat
     assert figure["meta"]["points"] == trajectory.SHOWN
     assert figure["data"][0]["text"][0] == "101 点100"
     assert figure["layout"]["geo"]["lataxis"]["range"][0] < 30, "framed for the whole"
+
+
+def test_account_labels_stack_their_words_and_shorten_only_very_long_ones(ledger, tmp_path):
+    from presenter.charts.style import stacked
+
+    assert stacked("周某 6217000000000000202") == "周某<br>6217000000000000202"
+    assert stacked("TDEMO000000000000000000000001") == "TDEMO0…000001"
+    assert stacked("<b>出口</b> x") == "&lt;b&gt;出口&lt;/b&gt;<br>x"

@@ -276,3 +276,18 @@ def test_a_public_screen_gets_the_table_filter_masked_and_others_get_it_whole(cl
     judge.sio.emit("name", "public", namespace="/live")  # renamed: from now on masked
     wait_until(lambda: len(judge.states) >= 2 and judge.last["table"]["filter"].count("*"))
     assert judge.last["table"]["sort"] == 4
+
+
+def test_a_public_screen_gets_a_charts_focus_and_flow_masked(clients):
+    public = screen(clients, "public")
+    boss = presenter(clients)
+    boss.send(action="goto", item="E11")
+    account = "孙某 6222000000000000101"
+    answer = boss.send(action="chart", focus=[account], flow=[account, "其他"])
+    assert answer["ok"], answer
+    wait_until(lambda: public.last["seq"] == answer["seq"])
+    assert boss.last["chart"]["flow"] == [account, "其他"]
+    assert public.last["chart"]["focus"] == ["孙某 622200*********0101"]
+    assert public.last["chart"]["flow"] == ["孙某 622200*********0101", "其他"]
+    everything = json.dumps([data for _, data in public.events], ensure_ascii=False)
+    assert "6222000000000000101" not in everything

@@ -209,6 +209,17 @@ def chart_drawn(page, seq_after: int) -> bool:
     )
 
 
+FLOW_DRAWN = """(() => {
+  // the figure made room for the transactions, and the open flow is drawn in full colour
+  const panel = document.querySelector('#stage .flow-panel').getBoundingClientRect();
+  const nodes = [...document.querySelectorAll('#stage .sankey-node .node-rect')];
+  const links = [...document.querySelectorAll('#stage .sankey-link')];
+  return nodes.length > 0 && nodes.every(n => n.getBoundingClientRect().right <= panel.left + 1)
+    && links.filter(l => getComputedStyle(l).fill === 'rgb(199, 119, 0)'
+                         && getComputedStyle(l).fillOpacity === '0.85').length === 1;
+})()"""
+
+
 def test_fund_flows_focus_fold_time_and_a_flows_transactions(court):
     """On the presenter's miniature of E11: a click on a flow opens its transactions on the
     screen; a click on an account focuses it; the slider and the fold redraw the screen."""
@@ -227,6 +238,7 @@ def test_fund_flows_focus_fold_time_and_a_flows_transactions(court):
     assert all(links[0][1] in row for row in screen.locator(rows).all_inner_texts())
     lit = "document.querySelector('#stage [data-role=chart]').dataset.lit"
     wait_until(lambda: screen.evaluate(lit) == "0", 15)
+    wait_until(lambda: screen.evaluate(FLOW_DRAWN), 15)
     screen.screenshot(path=str(folder / "E11-flow-screen.png"))
     # the same flow again closes it
     presenter.locator("#stage .sankey-link").nth(0).dispatch_event("click")

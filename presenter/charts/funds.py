@@ -10,7 +10,7 @@ import networkx as nx
 import polars as pl
 
 from .data import moments, read, span, until_filter
-from .style import DIM, layout, plain, so_far, yuan
+from .style import DIM, layout, so_far, stacked, yuan
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -171,7 +171,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
         "valueformat": ",.2f",
         "valuesuffix": " 元",
         "node": {
-            "label": [plain(n) for n in names],
+            "label": [stacked(n) for n in names],
             "x": x,
             "y": y,
             "pad": 18,

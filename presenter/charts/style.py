@@ -51,3 +51,16 @@ def plain(text: object) -> str:
     """Deck text for Plotly, which reads `<b>`, `<a href>` and the like in any label: every
     tag is shown as text, never taken as markup."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+LONG = 20
+"""Characters of one word of a label beyond which only its ends are written."""
+
+
+def stacked(text: object) -> str:
+    """A node label for a narrow column: `plain`, each space-separated word on its own line,
+    and a word longer than LONG (a wallet address, a hash) written by its ends, "TDEMO0…0001"
+    (the full text is in the transactions and the hover)."""
+    words = str(text).split()
+    lines = [w if len(w) <= LONG else f"{w[:6]}…{w[-6:]}" for w in words]
+    return "<br>".join(plain(line) for line in lines)

@@ -22,7 +22,7 @@ CONTROL = "control"
 """The room of presenters and experts: screen lists, pairings, deck problems."""
 PUBLIC, WHOLE = "public", "whole"
 """Every client is in one of these: screens named `public` get states with personal numbers
-masked (a table's filter text), all others get them whole."""
+masked (a table's filter text, a chart's focus and flow), all others get them whole."""
 COOKIES = {"presenter": "shizheng_presenter", "screen": "shizheng_screen", "pair": "shizheng_pair"}
 
 
@@ -60,6 +60,10 @@ class LiveNamespace(Namespace):
         message = state.to_json()
         if room == PUBLIC and message["table"]:
             message["table"]["filter"] = mask_text(message["table"]["filter"])
+        if room == PUBLIC and message["chart"]:
+            chart = message["chart"]
+            chart["focus"] = [mask_text(name) for name in chart["focus"]]
+            chart["flow"] = [mask_text(name) for name in chart["flow"]] if chart["flow"] else None
         return message
 
     def _audience(self, role: str, name: str) -> str:
