@@ -88,6 +88,8 @@ def test_b_blanks_the_screen_and_b_again_brings_it_back(pages):
         "#stage .stage-blank", "e => getComputedStyle(e).backgroundColor"
     )
     assert colour == "rgb(0, 0, 0)"
+    # B toggles from the state the presenter has: wait until it has the black one too
+    wait_until(lambda: presenter.stage("blank") == "black", 10)
     presenter.page.keyboard.press("b")
     wait_until(lambda: screen.stage("blank") == "", 10)
 

@@ -191,6 +191,7 @@ def test_the_case_matrix_on_the_presenter_and_the_screens(court):
     wait_until(lambda: screen.locator("#stage article.panel-facts").count() == 1, 15)
     assert stage_is(screen, "s.dataset.item === 'E07' && s.dataset.case === ''")
     wait_until(lambda: presenter.locator("#case").is_hidden(), 15)
+    wait_until(lambda: stage_is(presenter, "s.dataset.case === ''"), 15)  # the toggle reads it
     presenter.keyboard.press("m")
     presenter.locator("#case-show").click()
     wait_until(lambda: stage_is(screen, "s.dataset.case === '1'"), 15)
