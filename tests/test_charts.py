@@ -179,3 +179,14 @@ def test_account_labels_stack_their_words_and_shorten_only_very_long_ones(ledger
     assert stacked("周某 6217000000000000202") == "周某<br>6217000000000000202"
     assert stacked("TDEMO000000000000000000000001") == "TDEMO0…000001"
     assert stacked("<b>出口</b> x") == "&lt;b&gt;出口&lt;/b&gt;<br>x"
+
+
+def test_captions_and_hovers_speak_the_decks_or_the_asked_language(ledger):
+    english = funds.figure(ledger, FUNDS, ChartView(fold=30, lang="en"))
+    assert english["layout"]["title"]["text"] == "Paid out by the victims: ¥70,000.00"
+    assert "transactions" in english["data"][0]["link"]["hovertemplate"]
+    assert "笔" not in str(english["data"]) and "元" not in str(english["data"])
+    flow = funds.transactions(ledger, FUNDS, ChartView(lang="en"), ("账户A", "账户B"), 10)
+    assert flow["caption"] == "账户A → 账户B: 1 transactions, ¥49,000.00 in all"
+    chinese = funds.figure(ledger, FUNDS, ChartView())
+    assert chinese["layout"]["title"]["text"] == "被害人转出合计 70,000.00 元"

@@ -26,6 +26,8 @@ class ChartView:
     until: dt.datetime | None = None
     focus: tuple[str, ...] = ()
     fold: int = FOLD
+    lang: str = "zh-CN"
+    """The language of the chart's captions and hovers (deck text stays as written)."""
 
 
 Builder = Callable[[Path, dict[str, str], ChartView], dict]

@@ -10,13 +10,12 @@ import networkx as nx
 import polars as pl
 
 from .data import moments, read, span, until_filter
-from .style import DIM, layout, so_far, stacked, yuan
+from .style import DIM, layout, say, so_far, stacked, yuan
 
 if TYPE_CHECKING:
     from . import ChartView
 
 OTHER = "其他"
-HOVER_NODE = "%{label}<br>流入 %{customdata[0]}<br>流出 %{customdata[1]}<extra></extra>"
 VICTIM, MIDDLE, EXIT = "#b22222", "#13294b", "#c77700"
 
 
@@ -65,9 +64,10 @@ def transactions(
     match = frame.filter((side["from"] == flow[0]) & (side["to"] == flow[1])).sort("at", "row")
     columns = [c for c in ("row", "time", "from", "to", "amount", "channel") if c in match.columns]
     total = float(match["value"].sum())
-    caption = f"{flow[0]} → {flow[1]}：{match.height:,} 笔，合计 {yuan(total)}"
+    amount = yuan(total, view.lang)
+    caption = say(view, "flow", source=flow[0], target=flow[1], count=match.height, amount=amount)
     if match.height > limit:
-        caption += f"（列出前 {limit} 笔）"
+        caption += say(view, "flow_first", limit=limit)
     return {
         "flow": list(flow),
         "count": match.height,
@@ -169,7 +169,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
         "type": "sankey",
         "arrangement": "fixed",
         "valueformat": ",.2f",
-        "valuesuffix": " 元",
+        "valuesuffix": "" if view.lang == "en" else " 元",
         "node": {
             "label": [stacked(n) for n in names],
             "x": x,
@@ -177,8 +177,10 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
             "pad": 18,
             "thickness": 22,
             "color": [colour[n] if n in on_nodes else DIM for n in names],
-            "customdata": [[yuan(inflow[n]), yuan(outflow[n])] for n in names],
-            "hovertemplate": HOVER_NODE,
+            "customdata": [
+                [yuan(inflow[n], view.lang), yuan(outflow[n], view.lang)] for n in names
+            ],
+            "hovertemplate": f"%{{label}}<br>{say(view, 'node_hover')}<extra></extra>",
         },
         "link": {
             "source": [index[u] for u, _, _ in edges],
@@ -188,12 +190,12 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
                 _alpha(colour[u], 0.45) if (u, v) in on_links else "rgba(160,160,160,0.10)"
                 for u, v, _ in edges
             ],
-            "customdata": [[yuan(d["amount"]), d["count"]] for *_, d in edges],
-            "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata[0]}，"
-            "%{customdata[1]} 笔<extra></extra>",
+            "customdata": [[yuan(d["amount"], view.lang), d["count"]] for *_, d in edges],
+            "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata[0]}, "
+            f"{say(view, 'flow_hover')}<extra></extra>",
         },
     }
-    caption = f"被害人转出合计 {yuan(total)}{so_far(view)}"
+    caption = say(view, "paid_out", amount=yuan(total, view.lang)) + so_far(view)
     return {
         "data": [trace],
         "layout": layout(caption),

@@ -10,7 +10,7 @@ import networkx as nx
 import polars as pl
 
 from .data import read
-from .style import DIM, PALETTE, layout, plain
+from .style import DIM, PALETTE, layout, plain, say
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -102,7 +102,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
         "x": [position[n][0] for n in names], "y": [position[n][1] for n in names],
         "text": [plain(n) for n in names],
         "customdata": [degree[n] for n in names],
-        "hovertemplate": "%{text}<br>关联 %{customdata} 人<extra></extra>",
+        "hovertemplate": f"%{{text}}<br>{say(view, 'contacts_hover')}<extra></extra>",
         "marker": {
             "size": [18 + 30 * degree[n] / top for n in names],
             "color": [_colour(n, focus, near) for n in names],
@@ -114,8 +114,12 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     return {
         "data": traces,
         "layout": layout(
-            (f"{len(g)} 人" if people <= len(g) else f"关联最多的 {len(g)} 人（共 {people:,} 人）")
-            + f" · {g.number_of_edges()} 条关系",
+            (
+                say(view, "people", shown=len(g))
+                if people <= len(g)
+                else say(view, "people_most", shown=len(g), total=people)
+            )
+            + say(view, "relations", count=g.number_of_edges()),
             showlegend=False,
             xaxis=axis,
             yaxis={**axis, "scaleanchor": "x"},

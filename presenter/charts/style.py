@@ -32,16 +32,45 @@ def layout(caption: str, **more: object) -> dict:
     }
 
 
+WORDS: dict[str, tuple[str, str]] = {
+    "until": (" · 截至 {moment}", " · up to {moment}"),
+    "paid_out": ("被害人转出合计 {amount}", "Paid out by the victims: {amount}"),
+    "flow": ("{source} → {target}：{count:,} 笔，合计 {amount}", "{source} → {target}: {count:,} "
+             "transactions, {amount} in all"),
+    "flow_first": ("（列出前 {limit} 笔）", " (the first {limit} listed)"),
+    "flow_hover": ("%{{customdata[1]}} 笔", "%{{customdata[1]}} transactions"),
+    "node_hover": ("流入 %{{customdata[0]}}<br>流出 %{{customdata[1]}}",
+                   "in %{{customdata[0]}}<br>out %{{customdata[1]}}"),
+    "people": ("{shown} 人", "{shown} people"),
+    "people_most": ("关联最多的 {shown} 人（共 {total:,} 人）",
+                    "the {shown} most connected of {total:,} people"),
+    "relations": (" · {count} 条关系", " · {count} relations"),
+    "contacts_hover": ("关联 %{{customdata}} 人", "%{{customdata}} contacts"),
+    "latest": ("最近 {count:,} 个 · ", "the latest {count:,} · "),
+    "events": ("{shown:,} / {total:,} 个事件", "{shown:,} / {total:,} events"),
+    "points": ("{shown:,} / {total:,} 个位置点", "{shown:,} / {total:,} places"),
+}  # fmt: skip
+"""A chart's own words (captions and hovers), in the deck's or the asked language."""
+
+
+def say(view: ChartView, key: str, **values: object) -> str:
+    zh, en = WORDS[key]
+    return (en if view.lang == "en" else zh).format(**values)
+
+
 def so_far(view: ChartView) -> str:
     """` · 截至 2026-03-08 12:00` when the chart shows data up to a time, else nothing."""
     if view.until is None:
         return ""
     moment = view.until if view.until.tzinfo else view.until.replace(tzinfo=CST)
-    return f" · 截至 {moment.astimezone(CST):%Y-%m-%d %H:%M}"
+    return say(view, "until", moment=f"{moment.astimezone(CST):%Y-%m-%d %H:%M}")
 
 
-def yuan(amount: float) -> str:
-    """An amount in yuan the way Chinese paperwork writes it: 386,000.00 元, or 万 above."""
+def yuan(amount: float, lang: str = "zh-CN") -> str:
+    """An amount in yuan the way Chinese paperwork writes it: 386,000.00 元, or 万 above;
+    in English, ¥386,000.00."""
+    if lang == "en":
+        return f"¥{amount:,.2f}"
     if abs(amount) >= 100_000:
         return f"{amount / 10_000:,.2f} 万元"
     return f"{amount:,.2f} 元"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .data import CST, moments, read, span, until_filter
-from .style import PALETTE, layout, plain, so_far
+from .style import PALETTE, layout, plain, say, so_far
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -64,7 +64,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     return {
         "data": traces,
         "layout": layout(
-            _caption(len(events), dated.height, frame.height) + so_far(view),
+            _caption(view, len(events), dated.height, frame.height) + so_far(view),
             xaxis={
                 "type": "date",
                 "range": axis_range,
@@ -87,10 +87,9 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     }
 
 
-def _caption(drawn: int, so_far: int, total: int) -> str:
-    if drawn < so_far:
-        return f"最近 {drawn:,} 个 · {so_far:,} / {total:,} 个事件"
-    return f"{so_far:,} / {total:,} 个事件"
+def _caption(view: ChartView, drawn: int, shown: int, total: int) -> str:
+    latest = say(view, "latest", count=drawn) if drawn < shown else ""
+    return latest + say(view, "events", shown=shown, total=total)
 
 
 def _local(moment: dt.datetime) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .data import CST, moments, read, span, until_filter
-from .style import PALETTE, layout, plain, so_far
+from .style import PALETTE, layout, plain, say, so_far
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -65,8 +65,9 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     return {
         "data": [trace],
         "layout": layout(
-            (f"最近 {shown.height:,} 个 · " if skipped else "")
-            + f"{so_far_points.height:,} / {frame.height:,} 个位置点{so_far(view)}",
+            (say(view, "latest", count=shown.height) if skipped else "")
+            + say(view, "points", shown=so_far_points.height, total=frame.height)
+            + so_far(view),
             geo=geo,
             showlegend=False,
         ),

@@ -213,10 +213,11 @@ def chat_messages(item: str):
 
 
 def _chart_view(item: str):
-    """The live state's view of a chart exhibit (as the charts package takes it), and the
-    flow whose transactions are open."""
+    """The live state's view of a chart exhibit (as the charts package takes it, in the
+    request's language), and the flow whose transactions are open."""
     import datetime as dt
 
+    from .. import i18n
     from ..charts import FOLD, ChartView
 
     state = court().state
@@ -225,6 +226,7 @@ def _chart_view(item: str):
         until=dt.datetime.fromisoformat(live.until) if live and live.until else None,
         focus=live.focus if live else (),
         fold=live.fold if live and live.fold else FOLD,
+        lang=i18n.language(court().deck.case.language),
     )
     return view, live.flow if live else None
 

@@ -204,6 +204,7 @@ export class Stage {
     // data for a view (a window of a table or chat, a chart's figure), masked by the server
     // for a public screen; null when refused
     const params = new URLSearchParams(fields);
+    if (this.lang === "en") params.set("lang", "en");
     if (this.audience === "public") params.set("as", "public");
     const response = await fetch(params.size ? `${url}?${params}` : url);
     return response.ok ? response.json() : null;
