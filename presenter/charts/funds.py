@@ -33,11 +33,6 @@ def ledger(path: Path, roles: dict[str, str]) -> pl.DataFrame:
     return frame.drop_nulls("value")
 
 
-def flows(path: Path, roles: dict[str, str], view: ChartView) -> pl.DataFrame:
-    """Totals and counts per (from, to), up to `view.until`."""
-    return _totals(until_filter(ledger(path, roles), "at", view.until))
-
-
 def _totals(frame: pl.DataFrame) -> pl.DataFrame:
     return (
         frame.group_by("from", "to")
@@ -54,14 +49,9 @@ def transactions(
     and the total of all."""
     frame = until_filter(ledger(path, roles), "at", view.until)
     kept = _kept(_totals(frame), view.fold, view.focus)
-    side = {}
-    for column in ("from", "to"):
-        side[column] = (
-            pl.col(column)
-            if kept is None
-            else pl.when(pl.col(column).is_in(kept)).then(column).otherwise(pl.lit(OTHER))
-        )
-    match = frame.filter((side["from"] == flow[0]) & (side["to"] == flow[1])).sort("at", "row")
+    match = frame.filter(
+        (_folded("from", kept) == flow[0]) & (_folded("to", kept) == flow[1])
+    ).sort("at", "row")
     columns = [c for c in ("row", "time", "from", "to", "amount", "channel") if c in match.columns]
     total = float(match["value"].sum())
     amount = yuan(total, view.lang)
@@ -96,14 +86,20 @@ def _kept(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> set[str] |
     return None if len(kept) >= through.height else kept
 
 
+def _folded(column: str, kept: set[str] | None) -> pl.Expr:
+    """An account column as the figure names it: 其他 for an account not kept."""
+    if kept is None:
+        return pl.col(column)
+    return pl.when(pl.col(column).is_in(kept)).then(column).otherwise(pl.lit(OTHER))
+
+
 def _fold(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> pl.DataFrame:
     """Accounts beyond the `keep` largest by money through them become one 其他."""
     kept = _kept(totals, keep, focus)
     if kept is None:
         return totals
     mapped = totals.with_columns(
-        pl.when(pl.col("from").is_in(kept)).then("from").otherwise(pl.lit(OTHER)).alias("from"),
-        pl.when(pl.col("to").is_in(kept)).then("to").otherwise(pl.lit(OTHER)).alias("to"),
+        _folded("from", kept).alias("from"), _folded("to", kept).alias("to")
     )
     return (
         mapped.filter(pl.col("from") != pl.col("to"))

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from . import ChartView
 
 SEED = 7
-
-
 SHOWN = 60
 """People drawn at most: the most connected, and the focused ones with their contacts."""
 

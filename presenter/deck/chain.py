@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Evidence, Exhibit, Fact
+from .model import Corroboration, Evidence, Exhibit, Fact
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,8 @@ def analyse(
     usable = [e for e in exhibits if not e.excluded]
     result = []
     for fact in facts:
-        showing = {e.id for e in usable if any(s.fact == fact.id for s in e.shows)}
-        named = set(showing)
-        for exhibit in usable:
-            for link in exhibit.corroborates:
-                if link.fact == fact.id or (link.fact is None and exhibit.id in showing):
-                    named.add(link.with_)
+        named = {e.id for e in usable if shows(e, fact.id)}
+        named |= {link.with_ for e in usable for link in bearing(e, fact.id)}
         items = [e for e in usable if e.id in named]
         cited = [e for e in evidence if e.id in named]
         origins = [*_item_origins(items), *(_evidence_origin(e) for e in cited)]
@@ -82,6 +78,20 @@ def analyse(
             )
         )
     return tuple(result)
+
+
+def shows(exhibit: Exhibit, fact_id: str) -> bool:
+    return any(s.fact == fact_id for s in exhibit.shows)
+
+
+def bearing(exhibit: Exhibit, fact_id: str) -> list[Corroboration]:
+    """The exhibit's corroborations that bear on a fact: those naming it, and those naming
+    no fact when the exhibit shows it."""
+    return [
+        link
+        for link in exhibit.corroborates
+        if link.fact == fact_id or (link.fact is None and shows(exhibit, fact_id))
+    ]
 
 
 def _evidence_origin(evidence: Evidence) -> Origin:

@@ -111,12 +111,15 @@ def _ranges(value: object) -> Ranges:
 RangeList = Annotated[Ranges, BeforeValidator(_ranges)]
 
 
+def region_inside(x: float, y: float, w: float, h: float) -> bool:
+    """Whether a region [x, y, w, h], in fractions of the picture, lies within it (the one
+    rule for a step's region, a callout command and a crop's URL)."""
+    inside = all(0 <= v <= 1 for v in (x, y, w, h)) and x + w <= 1 + 1e-9 and y + h <= 1 + 1e-9
+    return inside and w > 0 and h > 0
+
+
 def _region(value: tuple[float, ...]) -> tuple[float, ...]:
-    if len(value) != 4:
-        raise PydanticCustomError("bad_region", "not a region")
-    x, y, w, h = value
-    inside = all(0 <= v <= 1 for v in value) and x + w <= 1 + 1e-9 and y + h <= 1 + 1e-9
-    if not inside or w <= 0 or h <= 0:
+    if len(value) != 4 or not region_inside(*value):
         raise PydanticCustomError("bad_region", "not a region")
     return value
 

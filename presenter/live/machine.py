@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..deck import Deck, Exhibit
+from ..deck.model import region_inside
 from .state import BLANKS, DRIVERS, PANELS, ChartView, LiveState, Media, TableView
 
 REASONS: dict[str, tuple[str, str]] = {
@@ -530,7 +531,7 @@ def _region(value: object) -> tuple[float, float, float, float] | None:
     if not isinstance(value, list | tuple) or len(value) != 4 or not all(map(_is_number, value)):
         raise Refused("bad_region")
     x, y, w, h = (float(v) for v in value)
-    if not (0 <= x < 1 and 0 <= y < 1 and 0 < w and 0 < h and x + w <= 1 and y + h <= 1):
+    if not region_inside(x, y, w, h):
         raise Refused("bad_region")
     return (x, y, w, h)
 

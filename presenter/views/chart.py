@@ -10,4 +10,7 @@ from .files import FileUrl
 
 
 def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
-    return {"url": url_for("files.chart_figure", item=exhibit.id)}
+    return {
+        "url": url_for("files.chart_figure", item=exhibit.id),
+        "transactions": url_for("files.chart_transactions", item=exhibit.id),
+    }

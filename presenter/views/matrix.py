@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..deck import Deck, Exhibit
-from ..deck.chain import Support, analyse
+from ..deck import Deck
+from ..deck.chain import Support, analyse, bearing
 
 
 @dataclass(frozen=True)
@@ -55,31 +55,27 @@ def matrix(deck: Deck, *, presenter: bool, may_show: Callable[[str], bool]) -> d
     rows = []
     for support in analyse(deck.facts, deck.evidence, deck.exhibits):
         fact = support.fact.id
-        links = _links(deck.exhibits, fact, shown)
-        cells = []
-        for column in columns:
-            named_by = tuple(a for a, b in links if b == column.id)
-            if column.item:
-                exhibit = deck.exhibit(column.id)
-                assert exhibit is not None
-                aspects = tuple(s.aspect for s in exhibit.shows if s.fact == fact)
-                names = tuple(b for a, b in links if a == column.id)
-                cells.append(Cell(aspects, names, named_by, (column.id, "facts")))
-            else:
-                go = (named_by[0], "corroboration") if named_by else None
-                cells.append(Cell((), (), named_by, go))
+        # (naming item, named evidence) for the corroborations bearing on the fact, between
+        # columns this audience has
+        links = [
+            (e.id, link.with_)
+            for e in items
+            for link in bearing(e, fact)
+            if link.with_ in shown
+        ]  # fmt: skip
+        cells = [
+            Cell(
+                tuple(s.aspect for s in e.shows if s.fact == fact),
+                tuple(b for a, b in links if a == e.id),
+                tuple(a for a, b in links if b == e.id),
+                (e.id, "facts"),
+            )
+            for e in items
+        ]
+        for other in deck.evidence:
+            named_by = tuple(a for a, b in links if b == other.id)
+            cells.append(
+                Cell((), (), named_by, (named_by[0], "corroboration") if named_by else None)
+            )
         rows.append(Row(support, tuple(cells)))
     return {"columns": columns, "rows": rows, "presenter": presenter}
-
-
-def _links(exhibits: tuple[Exhibit, ...], fact: str, shown: set[str]) -> list[tuple[str, str]]:
-    """(naming item, named evidence) for the corroborations that bear on `fact`, between
-    columns the audience has."""
-    return [
-        (e.id, link.with_)
-        for e in exhibits
-        for link in e.corroborates
-        if (link.fact == fact or (link.fact is None and any(s.fact == fact for s in e.shows)))
-        and e.id in shown
-        and link.with_ in shown
-    ]

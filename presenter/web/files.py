@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 
 from ..deck import Exhibit
+from ..deck.model import region_inside
 from ..live.state import TableView
 from .auth import court, request_kind, requires
 
@@ -76,10 +77,7 @@ def exhibit_file(item: str, name: str):
 def document_page(item: str, number: int):
     """A page of a document exhibit rendered to PNG (pdfium), cached in the instance folder;
     with `?region=`, that region of it as a callout."""
-    exhibit = court().deck.exhibit(item)
-    if exhibit is None or exhibit.view != "document":
-        abort(404)
-    path = _exhibit_path(item, exhibit.files[0])
+    path = _exhibit_path(item, _exhibit_of(item, "document").files[0])
     if not 1 <= number <= court().presentation.page_count(item):
         abort(404)
     region = _region(request.args.get("region"))
@@ -135,7 +133,7 @@ def _region(text: str | None) -> tuple[float, ...] | None:
         x, y, w, h = (float(v) for v in text.split(","))
     except ValueError:
         abort(400)
-    if not (0 <= x < 1 and 0 <= y < 1 and w > 0 and h > 0 and x + w <= 1 and y + h <= 1):
+    if not region_inside(x, y, w, h):
         abort(400)
     return (round(x, 4), round(y, 4), round(w, 4), round(h, 4))
 

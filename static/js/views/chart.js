@@ -24,7 +24,7 @@ export async function chart(root, step, state, stage) {
       box.dataset.listening = "1";
     }
   }
-  const open = await transactions(root, flow, stage, box.dataset.url.replace(/figure$/, "transactions"));
+  const open = await transactions(root, flow, stage, box.dataset.transactions);
   await lightFlow(box, open ? open.link : null);
   box.dataset.key = key;
   box.dataset.drawn = String(state.seq); // for tests: the figure of this state is drawn
