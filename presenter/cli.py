@@ -124,6 +124,52 @@ def hash_command(files: tuple[Path, ...], algorithms: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command("new")
+@click.argument("deck_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "evidence",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder of evidence: one exhibit per file or per sub-folder.",
+)
+@LANG_OPTION
+@INSTANCE_OPTION
+def new_command(deck_dir: Path, evidence: Path, lang: str, instance: Path) -> None:
+    """Scaffold a new deck from a folder of evidence; then report what is left to fill in."""
+    from .scaffold import ScaffoldError, scaffold
+
+    def bar(total: int) -> _Bar:
+        return _Bar(_words(lang, "copying"), total)
+
+    try:
+        made = scaffold(deck_dir, evidence, bar, lang)
+    except ScaffoldError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"{error.filename}: {error.strerror}", err=True)
+        sys.exit(1)
+    for name in made.skipped:
+        click.echo(_words(lang, "skipped").format(name=name), err=True)
+    for exhibit in made.exhibits:
+        view = exhibit.view or "TODO"
+        click.echo(f"{exhibit.id}  {view:<8}  {exhibit.title}  ({len(exhibit.files)})")
+    report = check_report(deck_dir, instance)
+    print_report(report, lang)
+
+
+_CLI_WORDS = {
+    "copying": ("复制并计算校验值（SHA-256、MD5）", "copying and hashing (SHA-256, MD5)"),
+    "skipped": ("已跳过隐藏或空的条目：{name}", "left out, hidden or empty: {name}"),
+}
+
+
+def _words(lang: str, key: str) -> str:
+    zh, en = _CLI_WORDS[key]
+    return en if lang == "en" else zh
+
+
 @main.command("verify-record")
 @click.argument("file", type=click.Path(path_type=Path))
 @LANG_OPTION

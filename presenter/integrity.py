@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 ALGORITHMS: tuple[str, ...] = ("md5", "sha1", "sha256", "sm3")
 CHUNK_SIZE = 1 << 20
@@ -75,8 +75,12 @@ def hash_file(
     path: str | os.PathLike[str],
     algorithms: Iterable[str] = ("sha256",),
     progress: Progress | None = None,
+    copy_to: BinaryIO | None = None,
 ) -> dict[str, str]:
-    """Hex digests of one file for every algorithm asked, in ONE read pass."""
+    """Hex digests of one file for every algorithm asked, in ONE read pass.
+
+    With `copy_to`, every chunk read is also written there: a copy hashed as it is made.
+    """
     names = list(dict.fromkeys(a.lower() for a in algorithms))
     hashers = {name: new_hasher(name) for name in names}
     total = os.stat(path).st_size
@@ -86,15 +90,19 @@ def hash_file(
             while chunk := stream.read(CHUNK_SIZE):
                 for hasher in hashers.values():
                     hasher.update(chunk)
+                if copy_to is not None:
+                    copy_to.write(chunk)
                 done += len(chunk)
                 if progress:
                     progress(done, total)
         else:
-            _hash_threaded(stream, hashers, total, progress)
+            _hash_threaded(stream, hashers, total, progress, copy_to)
     return {name: hasher.hexdigest() for name, hasher in hashers.items()}
 
 
-def _hash_threaded(stream, hashers: Mapping[str, _Hasher], total: int, progress) -> None:
+def _hash_threaded(
+    stream, hashers: Mapping[str, _Hasher], total: int, progress, copy_to: BinaryIO | None
+) -> None:
     queues: list[queue.Queue[bytes | None]] = [queue.Queue(maxsize=8) for _ in hashers]
     workers = [
         threading.Thread(target=_consume, args=(hasher, q), daemon=True)
@@ -107,6 +115,8 @@ def _hash_threaded(stream, hashers: Mapping[str, _Hasher], total: int, progress)
         while chunk := stream.read(CHUNK_SIZE):
             for q in queues:
                 q.put(chunk)
+            if copy_to is not None:
+                copy_to.write(chunk)
             done += len(chunk)
             if progress:
                 progress(done, total)

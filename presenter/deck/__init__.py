@@ -25,7 +25,7 @@ from .model import (
     Source,
     Step,
 )
-from .problems import Problem, summary
+from .problems import Problem, summary, waiting_for_blanks
 
 __all__ = [
     "Case",
@@ -110,7 +110,7 @@ def load_deck(
     for item in items:
         checks.check_item(ctx, item)
     checks.check_facts(ctx)
-    ordered = _in_file_order(problems, ["deck.toml", *paths])
+    ordered = waiting_for_blanks(_in_file_order(problems, ["deck.toml", *paths]))
     if any(p.is_error and p.code != HASH_MISMATCH for p in ordered) or deck_file is None:
         return DeckReport(None, ordered)
     by_path = {i.where.path: i.exhibit.id for i in items if i.exhibit is not None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,9 @@ from .problems import Problem, format_key
 DECK_ID = re.compile(r"^[a-z0-9-]+$")
 FRONT_MATTER_FENCE = "+++"
 NOTES_FENCE = "???"
+TODO = "TODO"
+"""A value beginning with this is a blank a person must still fill in (a scaffold writes it)."""
+_MAX_TODO_PASSES = 8
 
 _DECK_FILE = TypeAdapter(DeckFile)
 _EXHIBIT = TypeAdapter(Exhibit)
@@ -101,16 +105,73 @@ def parse_toml(
 
 
 def validate(adapter: TypeAdapter, data: dict[str, Any], where: Located, problems: list[Problem]):
-    """`data` as a model object, or None with every schema problem appended."""
-    try:
-        return adapter.validate_python(data)
-    except ValidationError as invalid:
-        problems.extend(_schema_problem(error, where) for error in invalid.errors())
-        return None
+    """`data` as a model object, or None with every schema problem appended.
+
+    A `TODO` value is reported as a blank to fill in, not as the wrong type or value it
+    also is: it stands in for the first allowed value (or the key's absence) so that the rest
+    of the entry is still checked.
+    """
+    todos = todo_keys(data)
+    data = copy.deepcopy(data) if todos else data
+    problems.extend(where.error("todo", *key) for key in todos)
+    for _ in range(_MAX_TODO_PASSES):
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as invalid:
+            errors = invalid.errors()
+        at_todo = [e for e in errors if _under_any(_error_key(e), todos)]
+        if not at_todo or not _stand_in(data, at_todo):
+            break
+    problems.extend(
+        _schema_problem(error, where)
+        for error in errors
+        if not _under_any(_error_key(error), todos)
+    )
+    return None
+
+
+def todo_keys(data: object, key: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Where `data` holds a string beginning with TODO, in document order."""
+    if isinstance(data, str):
+        return [key] if data.lstrip().startswith(TODO) else []
+    if isinstance(data, dict):
+        return [k for name, value in data.items() for k in todo_keys(value, (*key, name))]
+    if isinstance(data, list):
+        return [k for i, value in enumerate(data) for k in todo_keys(value, (*key, i))]
+    return []
+
+
+def _under_any(key: tuple[str | int, ...], todos: list[tuple[str | int, ...]]) -> bool:
+    return any(key[: len(todo)] == todo for todo in todos)
+
+
+def _error_key(error: dict[str, Any]) -> tuple[str | int, ...]:
+    return tuple(part for part in error["loc"] if isinstance(part, int) or _is_key(part))
+
+
+def _stand_in(data: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
+    """Replace the TODO values these errors are about; whether anything changed."""
+    changed = False
+    for error in errors:
+        *parents, last = _error_key(error) or (None,)
+        container: Any = data
+        for part in parents:
+            container = container[part]
+        if last is None or not isinstance(container, dict | list):
+            continue
+        expected = re.findall(r"'([^']*)'", (error.get("ctx") or {}).get("expected", ""))
+        if error["type"] == "literal_error" and expected:
+            container[last] = expected[0]
+        elif isinstance(container, dict):
+            del container[last]
+        else:
+            continue
+        changed = True
+    return changed
 
 
 def _schema_problem(error: dict[str, Any], where: Located) -> Problem:
-    key = tuple(part for part in error["loc"] if isinstance(part, int) or _is_key(part))
+    key = _error_key(error)
     kind: str = error["type"]
     value = error.get("input")
     params: dict[str, object] = {"value": _show(value)}

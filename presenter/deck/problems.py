@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "前置元数据没有以仅含“+++”的一行结束",
         "the front matter is not closed by a line of exactly '+++'",
     ),
+    # blanks a person must fill in (a scaffold writes TODO)
+    "todo": ("尚待填写（TODO）", "still to be filled in (TODO)"),
     # schema
     "unknown_key": ("未知的键", "unknown key"),
     "missing_key": ("缺少必填键", "required key missing"),
@@ -212,3 +214,37 @@ def format_key(key: tuple[str | int, ...]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+def under_key(key: str, parent: str) -> bool:
+    """Whether the formatted key `key` is `parent` or inside it."""
+    return key == parent or key.startswith((parent + ".", parent + "["))
+
+
+DEPENDS_ON: dict[str, tuple[str, ...]] = {
+    "view": ("files", "columns", "step", "chart", "language"),
+}
+"""Keys whose problems wait while the key they depend on is still a TODO."""
+
+
+def waiting_for_blanks(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """The problems, less those a TODO explains: any at or under a TODO's key, and warnings
+    on an array entry (a fact, a [[shows]]) that still holds a TODO."""
+    todos = [p for p in problems if p.code == "todo"]
+    if not todos:
+        return problems
+
+    def explained(problem: Problem) -> bool:
+        for todo in todos:
+            if todo.path != problem.path or todo is problem:
+                continue
+            if under_key(problem.key, todo.key):
+                return True
+            if any(under_key(problem.key, k) for k in DEPENDS_ON.get(todo.key, ())):
+                return True
+            entry = todo.key[: todo.key.rfind("]") + 1]
+            if entry and not problem.is_error and under_key(problem.key, entry):
+                return True
+        return False
+
+    return tuple(p for p in problems if not explained(p))
