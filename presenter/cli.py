@@ -159,7 +159,93 @@ def new_command(deck_dir: Path, evidence: Path, lang: str, instance: Path) -> No
     print_report(report, lang)
 
 
+def _loaded(deck_dir: Path, instance: Path, lang: str) -> DeckReport:
+    """The deck, checked; exits 1 with the report when it has any error."""
+    report = check_report(deck_dir, instance)
+    if report.deck is None or report.errors:
+        print_report(report, lang)
+        sys.exit(1)
+    return report
+
+
+def _item_list(ctx: click.Context, param: click.Parameter, value: str | None):
+    return None if value is None else [v for v in value.split(",") if v.strip()]
+
+
+@main.command("export")
+@click.argument("deck_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A new folder for the bundle (DIR.zip is written beside it).",
+)
+@click.option("--items", callback=_item_list, help="Only these items, e.g. E01,E03.")
+@click.option(
+    "--mask", is_flag=True, help="Mask ID, mobile and card numbers, as on a public screen."
+)
+@click.option("--catalogue-only", is_flag=True, help="Write only the 证据目录 (DOCX and CSV).")
+@click.option("--pdf", is_flag=True, help="Also print the bundle to one PDF (needs chromium).")
+@LANG_OPTION
+@INSTANCE_OPTION
+def export_command(
+    deck_dir: Path,
+    out: Path,
+    items: list[str] | None,
+    mask: bool,
+    catalogue_only: bool,
+    pdf: bool,
+    lang: str,
+    instance: Path,
+) -> None:
+    """Write the pre-trial bundle (Art. 46): pages that open anywhere, the 证据目录, a manifest."""
+    from .export.bundle import ExportError, export_bundle
+    from .export.manifest import MANIFEST
+    from .export.printing import PrintError
+
+    report = _loaded(deck_dir, instance, lang)
+    try:
+        made = export_bundle(
+            report, out, items=items, mask=mask, lang=lang, catalogue_only=catalogue_only, pdf=pdf
+        )
+    except ExportError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except PrintError as error:
+        click.echo(_words(lang, "no_pdf").format(detail=error), err=True)
+        sys.exit(1)
+    click.echo(str(made.folder))
+    if made.archive:
+        click.echo(str(made.archive))
+    if made.pdf:
+        click.echo(str(made.pdf))
+    if not catalogue_only:
+        from .integrity import hash_file
+
+        digest = hash_file(made.folder / MANIFEST, ["sha256"])["sha256"]
+        click.echo(f"sha256  {digest}  {made.folder / MANIFEST}")
+
+
+@main.command("verify-bundle")
+@click.argument("folder", type=click.Path(path_type=Path))
+@LANG_OPTION
+def verify_bundle_command(folder: Path, lang: str) -> None:
+    """Re-hash a bundle against its manifest: exit 0, or 1 naming each changed, missing or
+    added file."""
+    from .export.manifest import describe, verify_bundle
+
+    check = verify_bundle(folder)
+    count = sum(1 for p in folder.rglob("*") if p.is_file()) - 1 if check.ok else 0
+    for line in describe(check, folder, count, lang):
+        click.echo(line, err=not check.ok)
+    sys.exit(0 if check.ok else 1)
+
+
 _CLI_WORDS = {
+    "no_pdf": (
+        "无法打印 PDF（需要 chromium）：{detail}",
+        "cannot print the PDF (needs chromium): {detail}",
+    ),
     "copying": ("复制并计算校验值（SHA-256、MD5）", "copying and hashing (SHA-256, MD5)"),
     "skipped": ("已跳过隐藏或空的条目：{name}", "left out, hidden or empty: {name}"),
 }

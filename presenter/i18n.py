@@ -228,6 +228,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "case.hide": ("法庭屏幕回到证据", "Back to the exhibit on screens"),
     "case.close": ("关闭", "Close"),
     "case.on_screens": ("法庭屏幕正在显示证据链", "The court screens show the evidence chain"),
+    # the 证据目录 and the pre-trial bundle
+    "catalogue.heading": ("证据目录", "Evidence catalogue"),
+    "catalogue.number": ("序号", "No."),
+    "catalogue.id": ("编号", "ID"),
+    "catalogue.title": ("证据名称", "Evidence"),
+    "catalogue.category": ("类别", "Category (Art. 27)"),
+    "catalogue.method": ("收集方式", "Collection (Art. 28)"),
+    "catalogue.source": ("证据来源（收集方式、时间、收集人）", "Source (how, when, by whom)"),
+    "catalogue.proves": ("证明对象", "What it proves"),
+    "catalogue.hash": ("完整性校验值", "Integrity check values"),
+    "catalogue.no_hash": ("未记录", "none recorded"),
+    "bundle.title": ("庭前会议证据材料", "Pre-trial meeting evidence"),
+    "bundle.court": ("审理法院", "Court"),
+    "bundle.charges": ("罪名", "Charges"),
+    "bundle.defendants": ("被告人", "Defendants"),
+    "bundle.facts": ("待证事实", "Facts to prove"),
+    "bundle.matrix": ("证据链：待证事实与证据", "The evidence chain"),
+    "bundle.index": ("目录", "Index"),
+    "bundle.previous": ("上一项", "Previous"),
+    "bundle.next": ("下一项", "Next"),
+    "bundle.files": ("原始文件", "Original files"),
+    "bundle.rows_shown": (
+        "此处列出前 {shown} 行（共 {total} 行），完整数据见原始文件",
+        "The first {shown} rows of {total}; the whole data is in the original file",
+    ),
+    "bundle.exported": ("导出时间", "Exported"),
+    "bundle.downloads": ("证据目录文件", "Catalogue files"),
+    "bundle.print": ("打印版", "Printable version"),
+    "bundle.masked": (
+        "本材料中的身份证号、手机号、银行卡号已部分遮蔽",
+        "ID, mobile and card numbers in this material are partly masked",
+    ),
 }
 
 

@@ -36,16 +36,21 @@ view's own module."""
 def render_content(exhibit: Exhibit, deck: Deck, *, lang: str, file_url: FileUrl) -> Markup:
     """The exhibit itself, for court: its view and the Markdown above `???`."""
     context = RENDERERS[exhibit.view](exhibit, deck, file_url)
-    view = render_template(
-        f"views/{exhibit.view}.html", exhibit=exhibit, t=i18n.translator(lang), **context
-    )
+    return render_exhibit(exhibit, f"views/{exhibit.view}.html", context, lang=lang)
+
+
+def render_exhibit(exhibit: Exhibit, template: str, context: dict, *, lang: str) -> Markup:
+    """The exhibit's frame (id, title, category, the Markdown above `???`) around its view,
+    drawn by `template` from `context`."""
+    t = i18n.translator(lang)
+    view = render_template(template, exhibit=exhibit, t=t, **context)
     return Markup(
         render_template(
             "views/_exhibit.html",
             exhibit=exhibit,
             view=Markup(view),
             body=safe_markdown(exhibit.body),
-            t=i18n.translator(lang),
+            t=t,
         )
     )
 

