@@ -87,12 +87,15 @@ def export_bundle(
             from .. import create_app
 
             app = create_app(report, instance_path=instance)
-            with app.test_request_context("/", base_url="http://bundle.invalid"):
-                g.mask_public = mask
-                writer = _Writer(app, building, deck, chosen, mask=mask, lang=lang)
-                writer.catalogue()
-                if not catalogue_only:
-                    writer.pages()
+            try:
+                with app.test_request_context("/", base_url="http://bundle.invalid"):
+                    g.mask_public = mask
+                    writer = _Writer(app, building, deck, chosen, mask=mask, lang=lang)
+                    writer.catalogue()
+                    if not catalogue_only:
+                        writer.pages()
+            finally:
+                app.extensions["shizheng.court"].record.close()
         if pdf and not catalogue_only:
             from .printing import print_pdf
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,6 +21,9 @@ SONG = "宋体"
 """SimSun: the body type of Chinese official paperwork, on every Chinese system."""
 HEI = "黑体"
 """SimHei: its headings."""
+CORE_PROPERTY_LIMIT = 255
+"""Word's document properties hold at most this many characters."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)."""
 
@@ -175,7 +179,9 @@ def write_docx(catalogue: list[Row], deck: Deck, path: Path, lang: str) -> None:
         for i, (cell, text, width) in enumerate(zip(cells, texts, widths, strict=True)):
             cell.width = width
             _run(cell.paragraphs[0], text, SONG, Pt(7) if i == 4 else Pt(10.5))
-    document.core_properties.title = f"{t('catalogue.heading')} {deck.case.title}"
+    document.core_properties.title = _xml_safe(f"{t('catalogue.heading')} {deck.case.title}")[
+        :CORE_PROPERTY_LIMIT
+    ]
     document.core_properties.author = ""
     document.save(str(path))
 
@@ -190,6 +196,11 @@ def _set_font(font, element, name: str, size) -> None:
     properties.get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
+def _xml_safe(text: str) -> str:
+    """The text without the characters XML cannot hold (evidence text may have any)."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _run(paragraph, text: str, font: str, size) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml_safe(text))
     _set_font(run.font, run._element, font, size)

@@ -1,0 +1,300 @@
+"""`export`, `verify-bundle`: the pre-trial bundle and its 证据目录."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from presenter.deck import load_deck
+from presenter.masking import mask_text
+
+from .conftest import DEMO_DECK
+from .deckfactory import CHAT_MD, edit, write_deck
+from .test_hostile import hostile_deck
+
+DEMO = load_deck(DEMO_DECK).deck
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    from click.testing import CliRunner
+
+    from presenter.cli import main
+
+    root = tmp_path_factory.mktemp("export")
+    out = root / "bundle"
+    result = CliRunner().invoke(
+        main, ["export", str(DEMO_DECK), "--out", str(out), "--instance", str(root / "i")]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def every_file(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def presenter_only(deck) -> list[str]:
+    """Every passage of the deck only the presenter may see, a line at a time."""
+    texts = []
+    for exhibit in deck.exhibits:
+        texts.append(exhibit.notes)
+        for challenge in exhibit.challenges:
+            texts += [challenge.claim, challenge.response]
+        if exhibit.review:
+            texts += [exhibit.review.objectivity, exhibit.review.legality, exhibit.review.relevance]
+    lines = {line.strip(" -*#>") for text in texts for line in text.splitlines()}
+    return sorted(line for line in lines if len(line) >= 6)
+
+
+def written_forms(text: str) -> set[bytes]:
+    """The ways a text can be in a file: as is, HTML-escaped, JSON-escaped."""
+    return {
+        form.encode("utf-8")
+        for form in (
+            text,
+            html.escape(text),
+            json.dumps(text)[1:-1],
+            json.dumps(text, ensure_ascii=False)[1:-1],
+        )
+    }
+
+
+def test_the_bundle_holds_pages_catalogue_manifest_and_zip(bundle: Path) -> None:
+    names = {p.relative_to(bundle).as_posix() for p in every_file(bundle)}
+    pages = {f"{e.id}.html" for e in DEMO.exhibits}
+    assert pages | {"index.html", "matrix.html", "print.html", "manifest.json"} <= names
+    assert {"证据目录.docx", "证据目录.csv"} <= names
+    for exhibit in DEMO.exhibits:  # the original files, byte for byte
+        for name in exhibit.files:
+            assert (bundle / name).read_bytes() == (DEMO_DECK / name).read_bytes()
+    assert not any(n.startswith("items/") or n.endswith(".md") for n in names)
+    manifest = json.loads((bundle / "manifest.json").read_text("utf-8"))
+    assert sorted(e["path"] for e in manifest["files"]) == sorted(names - {"manifest.json"})
+    with zipfile.ZipFile(bundle.with_suffix(".zip")) as archive:
+        zipped = {n.removeprefix("bundle/") for n in archive.namelist() if not n.endswith("/")}
+    assert zipped == names
+    index = (bundle / "index.html").read_text("utf-8")
+    assert DEMO.case.title in index and DEMO.case.number in index
+    for fact in DEMO.facts:
+        assert html.escape(fact.text, quote=False) in index
+
+
+def test_no_presenter_only_byte_anywhere_in_the_bundle(bundle: Path) -> None:
+    secrets = presenter_only(DEMO)
+    assert len(secrets) > 10  # the demo has notes, challenges and review to leak
+    contents = [p.read_bytes() for p in every_file(bundle)]
+    with zipfile.ZipFile(bundle.with_suffix(".zip")) as archive:
+        contents += [archive.read(n) for n in archive.namelist()]
+    for secret in secrets:
+        for form in written_forms(secret):
+            assert not any(form in data for data in contents), secret
+
+
+def test_pages_open_from_file_with_no_error_and_no_request_outside(browser, bundle: Path) -> None:
+    context = browser.new_context()
+    errors: list[str] = []
+    outside: list[str] = []
+    inside = bundle.as_uri() + "/"
+    context.on(
+        "request", lambda r: None if r.url.startswith((inside, "data:")) else outside.append(r.url)
+    )
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        names = ["index.html", "matrix.html", *(f"{e.id}.html" for e in DEMO.exhibits)]
+        for name in [*names, "print.html"]:
+            page.goto((bundle / name).as_uri())
+            charts = page.locator(".bundle-chart")
+            if charts.count():  # drawn by plotly.js from the bundled data files
+                page.wait_for_selector(".bundle-chart:not([data-drawn])", state="detached")
+                assert page.locator(".bundle-chart .main-svg").count() >= charts.count()
+            broken = page.evaluate(
+                "[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)"
+            )
+            assert broken == [], name
+        page.goto((bundle / "index.html").as_uri())
+        page.click("a[href='E04.html']")
+        assert page.locator(".bundle-exhibit[data-item=E04] .panel-source").count() == 1
+    finally:
+        context.close()
+    assert errors == []
+    assert outside == []
+
+
+def test_a_hostile_decks_payloads_do_not_run_in_the_bundle(browser, tmp_path: Path, cli) -> None:
+    deck = hostile_deck(tmp_path / "hostile")
+    out = tmp_path / "out"
+    assert cli("export", deck, "--out", out, "--instance", cli.instance).exit_code == 0
+    context = browser.new_context()
+    dialogs: list[str] = []
+    outside: list[str] = []
+    inside = out.as_uri() + "/"
+    context.on(
+        "request", lambda r: None if r.url.startswith((inside, "data:")) else outside.append(r.url)
+    )
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        for path in sorted(out.glob("*.html")):
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            for link in page.locator("a, button, details, input").all()[:40]:
+                link.focus()
+            assert page.evaluate("window.__xss") is None, path.name
+        text = (out / "print.html").read_text("utf-8")
+        assert "&lt;script&gt;window.__xss=1" in text  # there, as text
+    finally:
+        context.close()
+    assert dialogs == []
+    assert outside == []
+
+
+def test_verify_bundle_passes_then_names_what_changed(tmp_path: Path, cli, bundle: Path) -> None:
+    import shutil
+
+    copy = Path(shutil.copytree(bundle, tmp_path / "copy"))
+    ok = cli("verify-bundle", copy, "--lang", "en")
+    assert ok.exit_code == 0, ok.output
+    assert "matches its manifest" in ok.output
+
+    target = copy / "files" / next(iter(DEMO.exhibits)).files[0].removeprefix("files/")
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 1
+    target.write_bytes(bytes(data))
+    changed = cli("verify-bundle", copy, "--lang", "en")
+    name = target.relative_to(copy).as_posix()
+    assert changed.exit_code == 1
+    assert changed.output.strip().splitlines() == [f"changed: {name}"]
+
+    target.unlink()
+    assert cli("verify-bundle", copy, "--lang", "en").output.strip() == f"missing: {name}"
+    (copy / "index.html").unlink()
+    (copy / "extra.js").write_text("alert(1)", "utf-8")
+    lines = cli("verify-bundle", copy, "--lang", "en").output.strip().splitlines()
+    assert lines == [f"missing: {n}" for n in sorted(["index.html", name])] + ["added: extra.js"]
+
+    (copy / "manifest.json").write_text("{", "utf-8")
+    broken = cli("verify-bundle", copy, "--lang", "en")
+    assert broken.exit_code == 1 and "cannot be read" in broken.output
+
+
+def test_the_docx_catalogue_has_one_row_per_exhibit_in_order(bundle: Path) -> None:
+    document = Document(str(bundle / "证据目录.docx"))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "证据目录" in text and DEMO.case.title in text and DEMO.case.number in text
+    (table,) = document.tables
+    header, *rows = [[c.text for c in row.cells] for row in table.rows]
+    assert header == [
+        "序号",
+        "证据名称",
+        "证据来源（收集方式、时间、收集人）",
+        "证明对象",
+        "完整性校验值",
+    ]
+    assert [r[0] for r in rows] == [str(i) for i in range(1, len(DEMO.exhibits) + 1)]
+    assert [r[1] for r in rows] == [f"{e.id} {e.title}" for e in DEMO.exhibits]
+    for row, exhibit in zip(rows, DEMO.exhibits, strict=True):
+        assert all(h.value in row[4] for h in exhibit.source.hashes)
+        assert all(c in row[2] for c in exhibit.source.collectors)
+    fonts = {
+        r.element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        for r in table.rows[1].cells[1].paragraphs[0].runs
+    }
+    assert fonts == {"宋体"}
+
+
+def test_the_csv_catalogue_neutralises_formulas(tmp_path: Path, cli) -> None:
+    deck = write_deck(tmp_path / "case-1")
+    edit(deck / CHAT_MD, 'title = "', 'title = "=HYPERLINK(\\"http://evil.example\\")')
+    edit(deck / CHAT_MD, 'collectors = ["侦查员甲"', 'collectors = ["@SUM(1+1)"')
+    out = tmp_path / "catalogue"
+    result = cli("export", deck, "--out", out, "--catalogue-only", "--instance", cli.instance)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["证据目录.csv", "证据目录.docx"]
+    with (out / "证据目录.csv").open(encoding="utf-8-sig", newline="") as stream:
+        header, *rows = list(csv.reader(stream))
+    assert header[:3] == ["序号", "编号", "证据名称"]
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+    assert rows[0][2].startswith("'=HYPERLINK(")
+    assert rows[0][6].startswith("'@SUM(1+1)")
+
+
+def test_mask_hides_personal_numbers_in_every_byte(tmp_path: Path, cli) -> None:
+    out = tmp_path / "masked"
+    result = cli("export", DEMO_DECK, "--out", out, "--mask", "--instance", cli.instance)
+    assert result.exit_code == 0, result.output
+    numbers = set()
+    for exhibit in DEMO.exhibits:
+        for name in exhibit.files:
+            if name.endswith(".csv"):
+                text = (DEMO_DECK / name).read_text("utf-8-sig")
+                numbers |= {n for n in re.findall(r"\d[\d -]{9,22}\d", text) if mask_text(n) != n}
+    assert numbers, "the demo has card and mobile numbers to mask"
+    contents = [p.read_bytes() for p in every_file(out)]
+    for number in numbers:
+        assert not any(number.encode() in data for data in contents), number
+    assert "已部分遮蔽" in (out / "index.html").read_text("utf-8")
+
+
+def test_items_picks_exhibits_and_bad_choices_are_told(tmp_path: Path, cli) -> None:
+    out = tmp_path / "two"
+    result = cli(
+        "export", DEMO_DECK, "--out", out, "--items", "E01,E03", "--instance", cli.instance
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("E*.html")) == ["E01.html", "E03.html"]
+    result = cli("export", DEMO_DECK, "--out", tmp_path / "x", "--items", "E99", "--lang", "en")
+    assert result.exit_code == 1 and "no such items: E99" in result.output
+    result = cli("export", DEMO_DECK, "--out", out, "--lang", "en", "--instance", cli.instance)
+    assert result.exit_code == 1 and "exists and is not empty" in result.output
+
+
+def test_excluded_items_are_never_in_the_bundle(tmp_path: Path, cli) -> None:
+    deck = write_deck(tmp_path / "case-1")
+    edit(deck / CHAT_MD, 'view = "chat"', 'view = "chat"\nexcluded = true')
+    out = tmp_path / "out"
+    assert cli("export", deck, "--out", out, "--instance", cli.instance).exit_code == 0
+    assert not (out / "E01.html").exists()
+    assert not (out / "files" / "chat.csv").exists()
+    result = cli("export", deck, "--out", tmp_path / "y", "--items", "E01", "--lang", "en")
+    assert result.exit_code == 1 and "excluded" in result.output
+
+
+def test_a_deck_with_errors_is_not_exported(tmp_path: Path, cli) -> None:
+    deck = write_deck(tmp_path / "case-1")
+    (deck / "files" / "chat.csv").write_text("tampered", "utf-8")
+    result = cli("export", deck, "--out", tmp_path / "out", "--lang", "en")
+    assert result.exit_code == 1 and "does not match" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_pdf_prints_the_bundle_through_chromium(tmp_path: Path, cli) -> None:
+    out = tmp_path / "printed"
+    result = cli("export", DEMO_DECK, "--out", out, "--pdf", "--items", "E02,E10")
+    assert result.exit_code == 0, result.output
+    pdf = out / "证据目录.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        assert len(document) >= 4  # case and catalogue, matrix, and a page per exhibit at least
+        width, height = document[0].get_size()
+        assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+    finally:
+        document.close()
+    assert cli("verify-bundle", out).exit_code == 0
