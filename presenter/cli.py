@@ -246,6 +246,7 @@ _CLI_WORDS = {
         "无法打印 PDF（需要 chromium）：{detail}",
         "cannot print the PDF (needs chromium): {detail}",
     ),
+    "record_out": ("输出文件应以 .html 或 .csv 结尾", "the output must end in .html or .csv"),
     "copying": ("复制并计算校验值（SHA-256、MD5）", "copying and hashing (SHA-256, MD5)"),
     "skipped": ("已跳过隐藏或空的条目：{name}", "left out, hidden or empty: {name}"),
 }
@@ -272,6 +273,33 @@ def verify_record_command(file: Path, lang: str) -> None:
         sys.exit(1)
     click.echo(describe(check, str(file), lang), err=not check.ok)
     sys.exit(0 if check.ok else 1)
+
+
+@main.command("record")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.html or FILE.csv.",
+)
+@LANG_OPTION
+def record_command(file: Path, out: Path, lang: str) -> None:
+    """Write a presentation record as a readable page or CSV, its chain's verdict at the top;
+    exit 1 when the chain is broken (the file is written all the same)."""
+    from .export.record_report import read_report, write_csv, write_html
+
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".csv"):
+        raise click.BadParameter(_words(lang, "record_out"), param_hint="--out")
+    try:
+        report = read_report(file, lang)
+        (write_html if suffix == ".html" else write_csv)(report, out, lang)
+    except OSError as error:
+        click.echo(f"{error.filename}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(report.verdict, err=not report.check.ok)
+    sys.exit(0 if report.check.ok else 1)
 
 
 def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -1,0 +1,214 @@
+"""The presentation record, readable (Art. 49): what the court screens showed, and when.
+
+Reads a record file as it is, verifies its hash chain first, and writes the verdict at the
+top of an HTML page or a CSV, then the time on screen of each exhibit and every entry in
+order. Entries after the first bad line are still listed (they may be all there is to
+read) but marked as outside the verified chain.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from .. import PROJECT_ROOT, i18n
+from ..live.record import RecordCheck, describe, verify_record
+from .catalogue import neutralise
+
+BLANKS = {"black": "record.black", "white": "record.white"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    n: int
+    time: str
+    event: str
+    item: str
+    panel: str
+    step: str
+    blank: str
+    controller: str
+    by: str
+    what: str
+    verified: bool
+    """Whether the entry is inside the verified part of the chain."""
+    moment: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    item: str
+    first: str
+    seconds: float
+    panels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    check: RecordCheck
+    verdict: str
+    deck: str
+    title: str
+    entries: tuple[Entry, ...]
+    exhibits: tuple[Exhibit, ...]
+
+
+def read_report(path: Path, lang: str) -> Report:
+    t = i18n.translator(lang)
+    check = verify_record(path)
+    verdict = describe(check, path.name, lang)
+    trusted = check.entries
+    entries: list[Entry] = []
+    deck = title = ""
+    for index, raw in enumerate(Path(path).read_bytes().split(b"\n"), 1):
+        try:
+            entry = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("event") == "start":
+            deck, title = str(entry.get("deck", "")), str(entry.get("title", ""))
+        entries.append(_entry(entry, index <= trusted, t))
+    return Report(
+        path.name, check, verdict, deck, title, tuple(entries), tuple(_by_exhibit(entries, t))
+    )
+
+
+def _entry(entry: dict, verified: bool, t) -> Entry:
+    state = entry.get("state") if isinstance(entry.get("state"), dict) else {}
+    command = entry.get("command") if isinstance(entry.get("command"), dict) else {}
+    details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
+    event = str(entry.get("event", ""))
+    blank = state.get("blank")
+    controller = entry.get("controller") or state.get("controller") or ""
+    return Entry(
+        n=entry.get("n") if isinstance(entry.get("n"), int) else 0,
+        time=str(entry.get("time", "")),
+        event=event,
+        item=str(state.get("item") or ""),
+        panel=t("panel." + state["panel"]) if state.get("panel") else "",
+        step=str(state["step"] + 1)
+        if isinstance(state.get("step"), int) and state.get("item")
+        else "",
+        blank=t(BLANKS[blank]) if blank in BLANKS else "",
+        controller=t("record.role." + controller) if controller else "",
+        by=t("record.role." + entry["by"]) if entry.get("by") else "",
+        what=_what(event, command, details, t),
+        verified=verified,
+        moment=_moment(entry.get("time")),
+    )
+
+
+def _what(event: str, command: dict, details: dict, t) -> str:
+    if event == "verify":
+        outcome = t("record.match") if details.get("ok") else t("record.mismatch")
+        files = "、".join(
+            f"{r.get('file', '')} {str(r.get('algorithm', '')).upper()}"
+            for r in details.get("results", [])
+            if isinstance(r, dict)
+        )
+        return t("record.verified").format(
+            item=details.get("item", ""), outcome=outcome, files=files
+        )
+    if details.get("confirmed"):
+        return f"{t('record.confirmed')} {details['confirmed']}"
+    if event in ("start", "reload"):
+        return t("record." + event)
+    action = str(command.get("action", ""))
+    words = [t("record.action." + action) if action else event]
+    words += [f"{k}={v}" for k, v in command.items() if k != "action" and not isinstance(v, dict)]
+    return " ".join(words)
+
+
+def _moment(text: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _by_exhibit(entries: list[Entry], t) -> list[Exhibit]:
+    """Each exhibit's first time on the screens, its time there (not blanked) and panels."""
+    first: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    panels: dict[str, list[str]] = {}
+    for this, after in zip(entries, [*entries[1:], None], strict=True):
+        if not this.item or this.blank:
+            continue
+        first.setdefault(this.item, this.time)
+        if this.panel and this.panel not in panels.setdefault(this.item, []):
+            panels[this.item].append(this.panel)
+        if after is not None and this.moment and after.moment:
+            span = (after.moment - this.moment).total_seconds()
+            seconds[this.item] = seconds.get(this.item, 0.0) + max(span, 0.0)
+    return [
+        Exhibit(item, first[item], seconds.get(item, 0.0), tuple(panels.get(item, ())))
+        for item in first
+    ]
+
+
+def write_html(report: Report, target: Path, lang: str) -> None:
+    environment = Environment(
+        loader=FileSystemLoader(PROJECT_ROOT / "templates"),
+        autoescape=select_autoescape(default=True),
+    )
+    style = (PROJECT_ROOT / "static" / "css" / "record.css").read_text("utf-8")
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    page = environment.get_template("record/report.html").render(
+        report=report,
+        t=i18n.translator(lang),
+        lang=lang,
+        style=Markup(style),  # our own stylesheet, not evidence: written as it is hashed
+        style_hash=digest,
+        duration=format_seconds,
+    )
+    target.write_text(page, encoding="utf-8")
+
+
+def write_csv(report: Report, target: Path, lang: str) -> None:
+    t = i18n.translator(lang)
+    header = [
+        t("record.n"),
+        t("record.time"),
+        t("record.item"),
+        t("record.panel"),
+        t("record.step"),
+        t("record.screen"),
+        t("record.controller"),
+        t("record.by"),
+        t("record.what"),
+        t("record.chain"),
+    ]
+    with target.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([neutralise(report.verdict)])
+        writer.writerow(header)
+        for e in report.entries:
+            cells = [
+                str(e.n),
+                e.time,
+                e.item,
+                e.panel,
+                e.step,
+                e.blank,
+                e.controller,
+                e.by,
+                e.what,
+                t("record.inside") if e.verified else t("record.outside"),
+            ]
+            writer.writerow([neutralise(c) for c in cells])
+
+
+def format_seconds(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
