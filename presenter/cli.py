@@ -226,6 +226,30 @@ def export_command(
         click.echo(f"sha256  {digest}  {made.folder / MANIFEST}")
 
 
+@main.command("export-case")
+@click.argument("deck_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="FILE.jsonld"
+)
+@LANG_OPTION
+@INSTANCE_OPTION
+def export_case_command(deck_dir: Path, out: Path, lang: str, instance: Path) -> None:
+    """Write the deck's provenance as CASE/UCO JSON-LD: each exhibit's collection, medium,
+    files with their check values, and a provenance record."""
+    import json
+
+    from .export.case_uco import case_graph
+
+    report = _loaded(deck_dir, instance, lang)
+    graph = case_graph(report.deck)  # type: ignore[arg-type]
+    try:
+        out.write_text(json.dumps(graph, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as error:
+        click.echo(f"{out}: {error.strerror}", err=True)
+        sys.exit(1)
+    click.echo(str(out))
+
+
 @main.command("verify-bundle")
 @click.argument("folder", type=click.Path(path_type=Path))
 @LANG_OPTION
