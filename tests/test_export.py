@@ -298,3 +298,14 @@ def test_pdf_prints_the_bundle_through_chromium(tmp_path: Path, cli) -> None:
     finally:
         document.close()
     assert cli("verify-bundle", out).exit_code == 0
+
+
+def test_a_link_to_nothing_in_an_exhibits_text_is_dropped(tmp_path: Path, cli) -> None:
+    deck = write_deck(tmp_path / "case-1")
+    body = "聊天记录显示张某自称投资导师。"
+    edit(deck / CHAT_MD, body, body + "[见附件](/nowhere)")
+    out = tmp_path / "out"
+    result = cli("export", deck, "--out", out, "--instance", cli.instance)
+    assert result.exit_code == 0, result.output
+    page = (out / "E01.html").read_text("utf-8")
+    assert "见附件" in page and "/nowhere" not in page

@@ -144,7 +144,7 @@ class _Writer:
         self.client = app.test_client()
         court = app.extensions["shizheng.court"]
         self.client.set_cookie(COOKIES["presenter"], court.access.presenter_key)
-        self.saved: dict[str, str] = {}
+        self.saved: dict[str, str | None] = {}
         self.rows = catalogue.rows(deck, exhibits, lang, mask=mask)
         self.exported = dt.datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
 
@@ -292,14 +292,22 @@ class _Writer:
     def _freeze(self, page: str) -> str:
         """The page with every app URL it loads saved under assets/ and pointed at there."""
         page = _APP_DATA.sub("", page)
-        return _APP_REF.sub(lambda m: f'{m[1]}="{self._asset(html.unescape(m[2]))}"', page)
 
-    def _asset(self, url: str) -> str:
+        def saved(match: re.Match[str]) -> str:
+            name = self._asset(html.unescape(match[2]))
+            return f'{match[1]}="{name}"' if name else ""  # a link to nothing: dropped
+
+        return _APP_REF.sub(saved, page)
+
+    def _asset(self, url: str) -> str | None:
+        """The bundle's copy of what the app serves at `url`; None when it serves nothing
+        (a root-relative link written in an exhibit's Markdown, say)."""
         if url in self.saved:
             return self.saved[url]
         response = self.client.get(url)
         if response.status_code != 200:
-            raise ExportError(f"{url}: {response.status_code}")
+            response.close()
+            return None
         path = urlsplit(url).path
         suffix = Path(path).suffix or mimetypes.guess_extension(response.mimetype or "") or ""
         stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)[:40]
