@@ -259,8 +259,7 @@ def verify_bundle_command(folder: Path, lang: str) -> None:
     from .export.manifest import describe, verify_bundle
 
     check = verify_bundle(folder)
-    count = sum(1 for p in folder.rglob("*") if p.is_file()) - 1 if check.ok else 0
-    for line in describe(check, folder, count, lang):
+    for line in describe(check, folder, lang):
         click.echo(line, err=not check.ok)
     sys.exit(0 if check.ok else 1)
 

@@ -263,6 +263,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "record.outside": ("断点之后，未核验", "after the break, not verified"),
     "record.black": ("黑屏", "black"),
     "record.white": ("白屏", "white"),
+    "record.unblank": ("恢复显示", "screens back"),
     "record.role.presenter": ("公诉人", "presenter"),
     "record.role.expert": ("专家", "expert"),
     "record.role.server": ("系统", "system"),
@@ -305,6 +306,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bundle.rows_shown": (
         "此处列出前 {shown} 行（共 {total} 行），完整数据见原始文件",
         "The first {shown} rows of {total}; the whole data is in the original file",
+    ),
+    "bundle.messages_shown": (
+        "此处列出前 {shown} 条消息（共 {total} 条），完整记录见原始文件",
+        "The first {shown} messages of {total}; the whole thread is in the original file",
     ),
     "bundle.exported": ("导出时间", "Exported"),
     "bundle.downloads": ("证据目录文件", "Catalogue files"),

@@ -23,7 +23,7 @@ from pathlib import Path
 import filetype
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from . import integrity
+from . import i18n, integrity
 from .deck.checks import fits_view
 from .deck.loader import DECK_ID, TODO
 
@@ -96,14 +96,14 @@ def scaffold(
     """
     deck_dir = Path(deck_dir)
     if not DECK_ID.match(deck_dir.name):
-        raise ScaffoldError(_say(language, "bad_id").format(name=deck_dir.name))
+        raise ScaffoldError(i18n.pick(WORDS["bad_id"], language).format(name=deck_dir.name))
     if deck_dir.exists() and (not deck_dir.is_dir() or any(deck_dir.iterdir())):
-        raise ScaffoldError(_say(language, "exists").format(path=deck_dir))
+        raise ScaffoldError(i18n.pick(WORDS["exists"], language).format(path=deck_dir))
     if not evidence.is_dir():
-        raise ScaffoldError(_say(language, "no_folder").format(path=evidence))
+        raise ScaffoldError(i18n.pick(WORDS["no_folder"], language).format(path=evidence))
     planned, skipped = plan(evidence)
     if not planned:
-        raise ScaffoldError(_say(language, "empty").format(path=evidence))
+        raise ScaffoldError(i18n.pick(WORDS["empty"], language).format(path=evidence))
     deck_dir.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{deck_dir.name}.", dir=deck_dir.parent))
     try:
@@ -225,6 +225,10 @@ def _exif_time(taken: str, offset: str) -> str:
     return moment.isoformat() + offset
 
 
+_MANY = frozenset({"image", "document", "audio", "video", "code"})
+"""Views that take several files of their kind (one exhibit of a folder of them)."""
+
+
 def _choose_view(exhibit: Planned) -> None:
     files = exhibit.files
     views = {f.view for f in files}
@@ -248,10 +252,6 @@ def _choose_view(exhibit: Planned) -> None:
     else:
         exhibit.view = None
         exhibit.why_no_view = ", ".join(sorted({f.mime for f in files}))
-
-
-_MANY = frozenset({"image", "document", "audio", "video", "code"})
-"""Views that take several files of their kind (one exhibit of a folder of them)."""
 
 
 def _chat_columns(path: Path) -> dict[str, str] | None:
@@ -307,7 +307,7 @@ def _toml_lines(value: str) -> str:
 
 
 def deck_toml(language: str) -> str:
-    words = _WORDS[_index(language)]
+    words = _words(language)
     return f"""format = 1
 
 [case]
@@ -326,7 +326,7 @@ element = {_toml(TODO)}  # identity | conduct | intent | consequence
 
 
 def item_text(exhibit: Planned, language: str) -> str:
-    words = _WORDS[_index(language)]
+    words = _words(language)
     lines = [
         "+++",
         f"id = {_toml(exhibit.id)}",
@@ -402,59 +402,52 @@ def _attributes_text(exhibit: Planned, words: dict[str, str]) -> str:
     return "\n".join(rows)
 
 
-def _index(language: str) -> int:
-    return 1 if language.lower().startswith("en") else 0
+def _words(language: str) -> dict[str, str]:
+    return {key: i18n.pick(pair, language) for key, pair in WORDS.items()}
 
 
-def _say(language: str, key: str) -> str:
-    return _WORDS[_index(language)][key]
-
-
-_WORDS: tuple[dict[str, str], dict[str, str]] = (
-    {
-        "bad_id": "牌组文件夹名“{name}”只能由小写字母、数字和“-”组成",
-        "exists": "“{path}”已存在且不为空：不会覆盖已有的牌组",
-        "no_folder": "证据文件夹“{path}”不存在",
-        "empty": "证据文件夹“{path}”中没有任何文件",
-        "case_title": "案件名称",
-        "fact": "待证事实：每项一条 [[fact]]",
-        "type": "电子数据类别（第27条）：platform_post | communication | identity | behaviour"
-        " | tool | system_log | file",
-        "guessed": "按文件内容推断，请核对",
-        "no_view": "没有视图能展示此类内容（{types}）：请转换格式，或改用 markdown 说明",
-        "method": "收集方式（第28条）：seizure | onsite | online | freeze | retrieval",
-        "medium": "以下设备信息取自 {file} 的 EXIF（拍摄设备）：请核对是否为原始存储介质",
-        "shows": "证明对象：证明哪一项待证事实，如何证明",
-        "attributes": "文件属性（自动读取，请核对）：",
-        "size": "大小 {size} 字节",
-        "modified": "修改时间 {time}",
-        "taken": "EXIF 拍摄时间 {time}",
-        "camera": "拍摄设备 {device}",
-        "file": "- `{path}`（{mime}）：{parts}",
-        "sep": "；",
-    },
-    {
-        "bad_id": "the deck folder name '{name}' may only hold lowercase letters, digits and '-'",
-        "exists": "'{path}' exists and is not empty: an existing deck is never overwritten",
-        "no_folder": "the evidence folder '{path}' does not exist",
-        "empty": "the evidence folder '{path}' holds no file",
-        "case_title": "the case's name",
-        "fact": "a fact to prove: one [[fact]] each",
-        "type": "the Art. 27 category: platform_post | communication | identity | behaviour"
-        " | tool | system_log | file",
-        "guessed": "guessed from the content: check it",
-        "no_view": "no view shows this content ({types}): convert it, or describe it in a"
-        " markdown item",
-        "method": "how it was collected (Art. 28): seizure | onsite | online | freeze | retrieval",
-        "medium": "the device below comes from the EXIF of {file} (the camera): check that it"
-        " is the original medium",
-        "shows": "what it proves: which fact, and how",
-        "attributes": "File attributes (read automatically, to be checked):",
-        "size": "{size} bytes",
-        "modified": "modified {time}",
-        "taken": "EXIF taken {time}",
-        "camera": "camera {device}",
-        "file": "- `{path}` ({mime}): {parts}",
-        "sep": "; ",
-    },
-)
+_TYPES = "platform_post | communication | identity | behaviour | tool | system_log | file"
+WORDS: dict[str, tuple[str, str]] = {
+    # (zh-CN, en): the messages, and the comments and text written into a new deck
+    "bad_id": (
+        "牌组文件夹名“{name}”只能由小写字母、数字和“-”组成",
+        "the deck folder name '{name}' may only hold lowercase letters, digits and '-'",
+    ),
+    "exists": (
+        "“{path}”已存在且不为空：不会覆盖已有的牌组",
+        "'{path}' exists and is not empty: an existing deck is never overwritten",
+    ),
+    "no_folder": ("证据文件夹“{path}”不存在", "the evidence folder '{path}' does not exist"),
+    "empty": ("证据文件夹“{path}”中没有任何文件", "the evidence folder '{path}' holds no file"),
+    "case_title": ("案件名称", "the case's name"),
+    "fact": ("待证事实：每项一条 [[fact]]", "a fact to prove: one [[fact]] each"),
+    "type": (
+        "电子数据类别（第27条）：" + _TYPES,
+        "the Art. 27 category: " + _TYPES,
+    ),
+    "guessed": ("按文件内容推断，请核对", "guessed from the content: check it"),
+    "no_view": (
+        "没有视图能展示此类内容（{types}）：请转换格式，或改用 markdown 说明",
+        "no view shows this content ({types}): convert it, or describe it in a markdown item",
+    ),
+    "method": (
+        "收集方式（第28条）：seizure | onsite | online | freeze | retrieval",
+        "how it was collected (Art. 28): seizure | onsite | online | freeze | retrieval",
+    ),
+    "medium": (
+        "以下设备信息取自 {file} 的 EXIF（拍摄设备）：请核对是否为原始存储介质",
+        "the device below comes from the EXIF of {file} (the camera): check that it is the"
+        " original medium",
+    ),
+    "shows": ("证明对象：证明哪一项待证事实，如何证明", "what it proves: which fact, and how"),
+    "attributes": (
+        "文件属性（自动读取，请核对）：",
+        "File attributes (read automatically, to be checked):",
+    ),
+    "size": ("大小 {size} 字节", "{size} bytes"),
+    "modified": ("修改时间 {time}", "modified {time}"),
+    "taken": ("EXIF 拍摄时间 {time}", "EXIF taken {time}"),
+    "camera": ("拍摄设备 {device}", "camera {device}"),
+    "file": ("- `{path}`（{mime}）：{parts}", "- `{path}` ({mime}): {parts}"),
+    "sep": ("；", "; "),
+}

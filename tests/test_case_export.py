@@ -51,6 +51,8 @@ def test_each_exhibit_has_its_collection_medium_files_and_record(exported) -> No
     records = nodes(graph, "investigation:ProvenanceRecord")
     assert [r["investigation:exhibitNumber"] for r in records] == [e.id for e in DEMO.exhibits]
     assert len(actions) == len(DEMO.exhibits)
+    for record in records:  # each names what it records; nothing dangles
+        assert record["core:object"] and all(o["@id"] in by_id for o in record["core:object"])
     for exhibit, action in zip(DEMO.exhibits, actions, strict=True):
         source = exhibit.source
         assert action["core:description"].startswith(exhibit.id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,18 +100,32 @@ def test_no_presenter_only_byte_anywhere_in_the_bundle(bundle: Path) -> None:
             assert not any(form in data for data in contents), secret
 
 
-def test_pages_open_from_file_with_no_error_and_no_request_outside(browser, bundle: Path) -> None:
+@contextlib.contextmanager
+def file_page(browser, root: Path) -> Iterator[tuple[object, dict[str, list[str]]]]:
+    """A browser page for the files under `root`, noting console errors, dialogs and every
+    request that leaves `root`."""
+    seen: dict[str, list[str]] = {"errors": [], "dialogs": [], "outside": []}
+    inside = root.as_uri() + "/"
     context = browser.new_context()
-    errors: list[str] = []
-    outside: list[str] = []
-    inside = bundle.as_uri() + "/"
     context.on(
-        "request", lambda r: None if r.url.startswith((inside, "data:")) else outside.append(r.url)
+        "request",
+        lambda r: None if r.url.startswith((inside, "data:")) else seen["outside"].append(r.url),
     )
     page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "console",
+        lambda m: seen["errors"].append(m.text) if m.type in ("error", "warning") else None,
+    )
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     try:
+        yield page, seen
+    finally:
+        context.close()
+
+
+def test_pages_open_from_file_with_no_error_and_no_request_outside(browser, bundle: Path) -> None:
+    with file_page(browser, bundle) as (page, seen):
         names = ["index.html", "matrix.html", *(f"{e.id}.html" for e in DEMO.exhibits)]
         for name in [*names, "print.html"]:
             page.goto((bundle / name).as_uri())
@@ -124,38 +140,24 @@ def test_pages_open_from_file_with_no_error_and_no_request_outside(browser, bund
         page.goto((bundle / "index.html").as_uri())
         page.click("a[href='E04.html']")
         assert page.locator(".bundle-exhibit[data-item=E04] .panel-source").count() == 1
-    finally:
-        context.close()
-    assert errors == []
-    assert outside == []
+    assert seen == {"errors": [], "dialogs": [], "outside": []}
 
 
 def test_a_hostile_decks_payloads_do_not_run_in_the_bundle(browser, tmp_path: Path, cli) -> None:
     deck = hostile_deck(tmp_path / "hostile")
     out = tmp_path / "out"
     assert cli("export", deck, "--out", out, "--instance", cli.instance).exit_code == 0
-    context = browser.new_context()
-    dialogs: list[str] = []
-    outside: list[str] = []
-    inside = out.as_uri() + "/"
-    context.on(
-        "request", lambda r: None if r.url.startswith((inside, "data:")) else outside.append(r.url)
-    )
-    page = context.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    try:
+    with file_page(browser, out) as (page, seen):
         for path in sorted(out.glob("*.html")):
             page.goto(path.as_uri())
             page.wait_for_load_state("load")
             for link in page.locator("a, button, details, input").all()[:40]:
                 link.focus()
             assert page.evaluate("window.__xss") is None, path.name
-        text = (out / "print.html").read_text("utf-8")
-        assert "&lt;script&gt;window.__xss=1" in text  # there, as text
-    finally:
-        context.close()
-    assert dialogs == []
-    assert outside == []
+    text = (out / "print.html").read_text("utf-8")
+    assert "&lt;script&gt;window.__xss=1" in text  # there, as text
+    assert seen["dialogs"] == []
+    assert seen["outside"] == []
 
 
 def test_verify_bundle_passes_then_names_what_changed(tmp_path: Path, cli, bundle: Path) -> None:
@@ -309,3 +311,21 @@ def test_a_link_to_nothing_in_an_exhibits_text_is_dropped(tmp_path: Path, cli) -
     assert result.exit_code == 0, result.output
     page = (out / "E01.html").read_text("utf-8")
     assert "见附件" in page and "/nowhere" not in page
+
+
+def test_a_long_chat_says_how_much_of_it_the_page_shows(tmp_path: Path, cli) -> None:
+    import hashlib
+
+    from presenter.export.bundle import MESSAGES_SHOWN
+
+    deck = write_deck(tmp_path / "case-1")
+    chat = deck / "files" / "chat.csv"
+    old = hashlib.sha256(chat.read_bytes()).hexdigest()
+    rows = [f"2024-03-01 10:{i // 60 % 60:02d}:{i % 60:02d},张某,第{i + 1}条" for i in range(5001)]
+    chat.write_text("时间,发送人,内容\n" + "\n".join(rows) + "\n", "utf-8")
+    edit(deck / CHAT_MD, old, hashlib.sha256(chat.read_bytes()).hexdigest())
+    out = tmp_path / "out"
+    assert cli("export", deck, "--out", out, "--instance", cli.instance).exit_code == 0
+    page = (out / "E01.html").read_text("utf-8")
+    assert page.count('class="msg ') == MESSAGES_SHOWN
+    assert f"此处列出前 {MESSAGES_SHOWN:,} 条消息（共 5,001 条）" in page

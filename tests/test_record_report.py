@@ -83,6 +83,14 @@ def test_csv_has_the_verdict_on_top_and_a_row_per_entry(session: Path, tmp_path:
     assert rows[2][2:5] == ["E04", "证据内容", "1"]  # goto shows the first step
     assert rows[3][2:5] == ["E04", "证据内容", "3"]  # steps are counted from 1
     assert all(r[-1] == "已核验" for r in rows)
+    assert [r[8] for r in rows[2:8]] == [
+        "转到 E04",
+        "步骤 3",
+        "切换面板 来源与形成",
+        "屏幕 黑屏",
+        "屏幕 恢复显示",
+        "交接控制 → 专家",
+    ]
 
 
 def test_a_broken_chain_is_reported_at_the_top(session: Path, tmp_path: Path, cli) -> None:

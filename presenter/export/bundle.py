@@ -74,7 +74,7 @@ def export_bundle(
     if deck is None:
         raise ExportError("the deck did not load")
     lang = lang or deck.case.language
-    say = _WORDS[1 if lang == "en" else 0]
+    say = {key: i18n.pick(pair, lang) for key, pair in MESSAGES.items()}
     chosen = _choose(deck, items, say)
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -236,7 +236,13 @@ class _Writer:
                     shown=f"{ROWS_SHOWN:,}", total=f"{index.rows:,}"
                 )
         elif view == "chat":
-            context["messages"], _ = chat.messages(exhibit, self.deck, file_url, 0, MESSAGES_SHOWN)
+            context["messages"], total = chat.messages(
+                exhibit, self.deck, file_url, 0, MESSAGES_SHOWN
+            )
+            if total > MESSAGES_SHOWN:
+                note = self.t("bundle.messages_shown").format(
+                    shown=f"{MESSAGES_SHOWN:,}", total=f"{total:,}"
+                )
         elif view == "document":
             template = "bundle/document.html"
         elif view == "chart":
@@ -323,15 +329,14 @@ class _Writer:
         target.write_bytes(data)
 
 
-_WORDS = (
-    {
-        "exists": "“{path}”已存在且不为空：请另选输出文件夹",
-        "unknown": "没有这些证据项：{ids}",
-        "excluded": "这些证据项已排除（第44条），不能导出：{ids}",
-    },
-    {
-        "exists": "'{path}' exists and is not empty: choose another output folder",
-        "unknown": "no such items: {ids}",
-        "excluded": "these items are excluded (Art. 44) and cannot be exported: {ids}",
-    },
-)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "exists": (
+        "“{path}”已存在且不为空：请另选输出文件夹",
+        "'{path}' exists and is not empty: choose another output folder",
+    ),
+    "unknown": ("没有这些证据项：{ids}", "no such items: {ids}"),
+    "excluded": (
+        "这些证据项已排除（第44条），不能导出：{ids}",
+        "these items are excluded (Art. 44) and cannot be exported: {ids}",
+    ),
+}

@@ -64,18 +64,22 @@ def case_graph(deck: Deck) -> dict[str, Any]:
 class _Graph:
     def __init__(self, deck_id: str, root: Path) -> None:
         self.deck_id, self.root = deck_id, root
-        self.nodes: list[dict[str, Any]] = []
-        self.ids: set[str] = set()
+        self.by_id: dict[str, dict[str, Any]] = {}
+
+    @property
+    def nodes(self) -> list[dict[str, Any]]:
+        return list(self.by_id.values())
+
+    def id(self, tag: str, key: str) -> str:
+        """The node id for what `tag` and `key` name: the same in every export of the deck."""
+        return f"kb:{tag}-{uuid.uuid5(_NAMESPACE, f'{self.deck_id}/{tag}/{key}')}"
 
     def node(self, kind: str, tag: str, key: str, **fields: Any) -> dict[str, Any]:
         """The node of this kind and key (made on first use)."""
-        identifier = f"kb:{tag}-{uuid.uuid5(_NAMESPACE, f'{self.deck_id}/{tag}/{key}')}"
-        if identifier in self.ids:
-            return next(n for n in self.nodes if n["@id"] == identifier)
-        node = {"@id": identifier, "@type": kind, **fields}
-        self.nodes.append(node)
-        self.ids.add(identifier)
-        return node
+        identifier = self.id(tag, key)
+        if identifier not in self.by_id:
+            self.by_id[identifier] = {"@id": identifier, "@type": kind, **fields}
+        return self.by_id[identifier]
 
     def ref(self, node: dict[str, Any]) -> dict[str, str]:
         return {"@id": node["@id"]}
@@ -98,7 +102,8 @@ class _Graph:
             **{
                 "investigation:exhibitNumber": exhibit.id,
                 "core:name": exhibit.title,
-                "core:object": objects or [self.ref(self.node("core:UcoObject", "empty", key))],
+                # an exhibit with no file (a markdown item): the record of its collection
+                "core:object": objects or [{"@id": self.id("investigative-action", key)}],
             },
         )
         action: dict[str, Any] = {
@@ -160,8 +165,7 @@ class _Graph:
         return self.ref(self.node("observable:Device", "device", key, **fields))
 
     def _facet(self, kind: str, tag: str, key: str, fields: dict[str, Any]) -> dict[str, Any]:
-        identifier = f"kb:{tag}-{uuid.uuid5(_NAMESPACE, f'{self.deck_id}/{tag}/{key}')}"
-        return {"@id": identifier, "@type": kind, **fields}
+        return {"@id": self.id(tag, key), "@type": kind, **fields}
 
     def _file(self, exhibit: Exhibit, name: str) -> dict[str, str]:
         key = f"{exhibit.id}/{name}"
@@ -186,7 +190,7 @@ class _Graph:
     def _hash(self, key: str, algorithm: str, value: str) -> dict[str, Any]:
         method = HASH_NAMES.get(algorithm, algorithm.upper())  # a string, as of UCO 1.4.0
         return {
-            "@id": f"kb:hash-{uuid.uuid5(_NAMESPACE, f'{self.deck_id}/{key}/{algorithm}')}",
+            "@id": self.id("hash", f"{key}/{algorithm}"),
             "@type": "types:Hash",
             "types:hashMethod": method,
             "types:hashValue": {"@type": "xsd:hexBinary", "@value": value.upper()},

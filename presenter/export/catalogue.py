@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -104,8 +105,15 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
+def write_spreadsheet_csv(path: Path, rows: Iterable[Sequence[str]]) -> None:
+    """Rows as a CSV a spreadsheet opens safely: UTF-8 with a BOM (so it reads the Chinese
+    right), and no cell it would run as a formula."""
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerows([neutralise(cell) for cell in row] for row in rows)
+
+
 def write_csv(catalogue: list[Row], path: Path, lang: str) -> None:
-    """The rows as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese right)."""
     t = i18n.translator(lang)
     header = [
         t("catalogue.number"),
@@ -118,22 +126,12 @@ def write_csv(catalogue: list[Row], path: Path, lang: str) -> None:
         t("catalogue.proves"),
         t("catalogue.hash"),
     ]
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(header)
-        for r in catalogue:
-            cells = [
-                str(r.number),
-                r.id,
-                r.title,
-                r.category,
-                r.method,
-                r.collected_at,
-                r.collectors,
-                r.proves,
-                "\n".join(r.hashes),
-            ]
-            writer.writerow([neutralise(c) for c in cells])
+    rows = (
+        [str(r.number), r.id, r.title, r.category, r.method, r.collected_at, r.collectors,
+         r.proves, "\n".join(r.hashes)]
+        for r in catalogue
+    )  # fmt: skip
+    write_spreadsheet_csv(path, [header, *rows])
 
 
 def write_docx(catalogue: list[Row], deck: Deck, path: Path, lang: str) -> None:

@@ -44,6 +44,8 @@ class BundleCheck:
     added: tuple[str, ...] = ()
     problem: str = ""
     """Why the manifest itself could not be read, if it could not."""
+    listed: int = 0
+    """How many files the manifest lists."""
 
     @property
     def ok(self) -> bool:
@@ -68,6 +70,7 @@ def verify_bundle(root: Path) -> BundleCheck:
         changed=tuple(changed),
         missing=tuple(sorted(recorded.keys() - present)),
         added=tuple(sorted(present - recorded.keys())),
+        listed=len(recorded),
     )
 
 
@@ -84,12 +87,12 @@ MESSAGES = {
 }
 
 
-def describe(check: BundleCheck, root: Path, count: int, lang: str) -> list[str]:
+def describe(check: BundleCheck, root: Path, lang: str) -> list[str]:
     i = 1 if lang == "en" else 0
     if check.problem:
         return [MESSAGES[check.problem][i].format(root=root)]
     if check.ok:
-        return [MESSAGES["ok"][i].format(root=root, count=count)]
+        return [MESSAGES["ok"][i].format(root=root, count=check.listed)]
     lines = []
     for kind in ("changed", "missing", "added"):
         lines += [MESSAGES[kind][i].format(name=name) for name in getattr(check, kind)]

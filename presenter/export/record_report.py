@@ -9,7 +9,6 @@ read) but marked as outside the verified chain.
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -21,7 +20,7 @@ from markupsafe import Markup
 
 from .. import PROJECT_ROOT, i18n
 from ..live.record import RecordCheck, describe, verify_record
-from .catalogue import neutralise
+from .catalogue import write_spreadsheet_csv
 
 BLANKS = {"black": "record.black", "white": "record.white"}
 
@@ -44,7 +43,9 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Exhibit:
+class Showing:
+    """One exhibit's time on the screens."""
+
     item: str
     first: str
     seconds: float
@@ -59,7 +60,7 @@ class Report:
     deck: str
     title: str
     entries: tuple[Entry, ...]
-    exhibits: tuple[Exhibit, ...]
+    exhibits: tuple[Showing, ...]
 
 
 def read_report(path: Path, lang: str) -> Report:
@@ -126,8 +127,26 @@ def _what(event: str, command: dict, details: dict, t) -> str:
         return t("record." + event)
     action = str(command.get("action", ""))
     words = [t("record.action." + action) if action else event]
-    words += [f"{k}={v}" for k, v in command.items() if k != "action" and not isinstance(v, dict)]
-    return " ".join(words)
+    words += [_value(action, k, v, t) for k, v in command.items() if k != "action"]
+    return " ".join(w for w in words if w)
+
+
+def _value(action: str, key: str, value: object, t) -> str:
+    """A command's argument as a reader of the record says it: steps counted from 1, panels,
+    screens and roles by name; anything else as `key=value`."""
+    if action == "step" and key == "step" and isinstance(value, int):
+        return str(value + 1)
+    if key == "panel" and isinstance(value, str):
+        return t("panel." + value)
+    if action == "blank" and key == "mode":
+        return t(BLANKS[value]) if value in BLANKS else t("record.unblank")
+    if action == "handover" and key == "to" and isinstance(value, str):
+        return "→ " + t("record.role." + value)
+    if key == "item" and isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        return ""
+    return f"{key}={value}"
 
 
 def _moment(text: object) -> dt.datetime | None:
@@ -137,7 +156,7 @@ def _moment(text: object) -> dt.datetime | None:
         return None
 
 
-def _by_exhibit(entries: list[Entry], t) -> list[Exhibit]:
+def _by_exhibit(entries: list[Entry], t) -> list[Showing]:
     """Each exhibit's first time on the screens, its time there (not blanked) and panels."""
     first: dict[str, str] = {}
     seconds: dict[str, float] = {}
@@ -152,7 +171,7 @@ def _by_exhibit(entries: list[Entry], t) -> list[Exhibit]:
             span = (after.moment - this.moment).total_seconds()
             seconds[this.item] = seconds.get(this.item, 0.0) + max(span, 0.0)
     return [
-        Exhibit(item, first[item], seconds.get(item, 0.0), tuple(panels.get(item, ())))
+        Showing(item, first[item], seconds.get(item, 0.0), tuple(panels.get(item, ())))
         for item in first
     ]
 
@@ -189,24 +208,12 @@ def write_csv(report: Report, target: Path, lang: str) -> None:
         t("record.what"),
         t("record.chain"),
     ]
-    with target.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow([neutralise(report.verdict)])
-        writer.writerow(header)
-        for e in report.entries:
-            cells = [
-                str(e.n),
-                e.time,
-                e.item,
-                e.panel,
-                e.step,
-                e.blank,
-                e.controller,
-                e.by,
-                e.what,
-                t("record.inside") if e.verified else t("record.outside"),
-            ]
-            writer.writerow([neutralise(c) for c in cells])
+    rows = (
+        [str(e.n), e.time, e.item, e.panel, e.step, e.blank, e.controller, e.by, e.what,
+         t("record.inside") if e.verified else t("record.outside")]
+        for e in report.entries
+    )  # fmt: skip
+    write_spreadsheet_csv(target, [[report.verdict], header, *rows])
 
 
 def format_seconds(seconds: float) -> str:
