@@ -33,6 +33,8 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/large_image.py
 	$(BIN)/python bench/large_table.py
 	$(BIN)/python bench/charts.py
+	$(BIN)/python bench/fund_cycles.py
+	$(BIN)/python bench/hostile.py
 
 # Regenerate decks/demo/ (needs ffmpeg and fonts-noto-cjk); commit the result.
 demo: $(VENV)/.stamp-run

@@ -49,6 +49,13 @@ def wait_listening(url: str, process: subprocess.Popen, timeout: float = 60) -> 
 @contextlib.contextmanager
 def shizheng(deck: Path = ROOT / "decks" / "demo") -> Iterator[str]:
     """`python app.py` serving the deck on a free port, in a fresh instance folder."""
+    with server(deck) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def server(deck: Path = ROOT / "decks" / "demo") -> Iterator[tuple[str, subprocess.Popen]]:
+    """`shizheng`, and the server's process (to read its memory)."""
     port = free_port()
     with tempfile.TemporaryDirectory() as instance:
         command = [
@@ -56,7 +63,7 @@ def shizheng(deck: Path = ROOT / "decks" / "demo") -> Iterator[str]:
             "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
             "--instance", instance,
         ]  # fmt: skip
-        yield from _run(command, port)
+        yield from _started(command, port)
 
 
 @contextlib.contextmanager
@@ -67,14 +74,19 @@ def relay() -> Iterator[str]:
 
 
 def _run(command: list[str], port: int) -> Iterator[str]:
+    for url, _ in _started(command, port):
+        yield url
+
+
+def _started(command: list[str], port: int) -> Iterator[tuple[str, subprocess.Popen]]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_listening(url, process)
-        yield url
+        yield url, process
     finally:
         process.terminate()
-        process.communicate(timeout=30)
+        process.communicate(timeout=60)
 
 
 def _screens_process(url: str, count: int, ready, results, stop) -> None:

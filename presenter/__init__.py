@@ -13,6 +13,15 @@ from .deck import Deck, DeckReport
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class _App(Flask):
+    """Flask whose `url_for` marks its URLs as the app's own (never masked as evidence)."""
+
+    def url_for(self, *args: Any, **kwargs: Any) -> str:
+        from .masking import AppUrl
+
+        return AppUrl(super().url_for(*args, **kwargs))
+
+
 def create_app(
     deck: Deck | DeckReport,
     *,
@@ -20,22 +29,24 @@ def create_app(
     test_config: Mapping[str, Any] | None = None,
     presenter_key: str | None = None,
     screen_key: str | None = None,
+    public_key: str | None = None,
     public_mask: bool = True,
 ) -> Flask:
     """The app factory: one app serves one loaded deck to the presenter and the screens.
 
     Keys are random, made once and kept in the instance folder (so screens come back after
-    a restart), unless given. Exhibits failing their hash (a report's
-    `unverified`) are kept off the screens unless the presenter confirms them.
+    a restart), unless given (access.KeyClash when two are the same). Exhibits failing
+    their hash (a report's `unverified`) are kept off the screens unless the presenter
+    confirms them.
     """
     from .live import sockets
-    from .live.access import Access, kept_keys
+    from .live.access import Access, cookie_names, kept_keys
     from .live.court import Court
     from .web import auth, files, pages, presenter, screen, security
 
     report = deck if isinstance(deck, DeckReport) else DeckReport(deck, ())
     assert report.deck is not None, "create_app needs a loaded deck"
-    app = Flask(
+    app = _App(
         __name__,
         instance_path=str(Path(instance_path or PROJECT_ROOT / "instance").resolve()),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -45,11 +56,10 @@ def create_app(
     if test_config:
         app.config.from_mapping(test_config)
     folder = Path(app.instance_path, report.deck.id)
-    kept = kept_keys(folder / "keys.json")
-    access = Access(
-        presenter_key or kept[0], screen_key or kept[1], paired=folder / "paired-screens.json"
-    )
-    court = Court(report, Path(app.instance_path), access)
+    given = {"presenter": presenter_key, "screen": screen_key, "public": public_key}
+    keys = kept_keys(folder / "keys.json", given)
+    access = Access(keys, paired=folder / "paired-screens.json")
+    court = Court(report, Path(app.instance_path), access, cookie_names(folder))
     app.extensions["shizheng.court"] = court
 
     app.jinja_env.finalize = screen.finalize
@@ -58,4 +68,5 @@ def create_app(
     for blueprint in (pages.bp, presenter.bp, screen.bp, files.bp):
         app.register_blueprint(blueprint)
     sockets.init_app(app, court)
+    security.check_hosts(app)  # after Socket.IO: /socket.io/ is checked too
     return app

@@ -272,6 +272,22 @@ _CLI_WORDS = {
     "record_out": ("输出文件应以 .html 或 .csv 结尾", "the output must end in .html or .csv"),
     "copying": ("复制并计算校验值（SHA-256、MD5）", "copying and hashing (SHA-256, MD5)"),
     "skipped": ("已跳过隐藏或空的条目：{name}", "left out, hidden or empty: {name}"),
+    "key_clash": (
+        "{options} 必须各不相同：否则法庭屏幕会得到公诉人的权限",
+        "{options} must all differ: a screen would otherwise get a presenter's rights",
+    ),
+    "reload_failed": (
+        "案卷文件已修改，但无法载入（屏幕仍显示上一版本）：{detail}。请检查刚修改的文件后再保存一次。",
+        "The deck changed on disk but could not be loaded (the screens keep the last version):"
+        " {detail}. Check the file you just changed and save it again.",
+    ),
+    "every_interface": (
+        "正在所有网络接口（{host}）上监听。法庭屏幕请使用屏幕链接，旁听席屏幕请使用旁听席屏幕链接，"
+        "或在公诉人界面批准配对码；切勿泄露公诉人链接。",
+        "Listening on every interface ({host}). Court screens must use the screen link, the"
+        " public gallery the public link, or a pairing code approved in the presenter view;"
+        " never give out the presenter link.",
+    ),
 }
 
 
@@ -328,9 +344,13 @@ def record_command(file: Path, out: Path, lang: str) -> None:
 def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from .live.access import key_problem
 
-    problem = key_problem(value) if value else None
+    lang = ctx.params.get("lang") or _language()
+    problem = key_problem(value, "en" if lang == "en" else "zh-CN") if value else None
     if problem:
-        raise click.BadParameter(problem)
+        # name where the key came from: the option, or the environment variable
+        from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
+        hint = f"${param.envvar}" if from_env and param.envvar else None
+        raise click.BadParameter(problem, param_hint=hint)
     return value
 
 
@@ -342,13 +362,19 @@ def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     "--presenter-key",
     envvar="SHIZHENG_PRESENTER_KEY",
     callback=_key,
-    help="Key of the presenter link (default: random for each start).",
+    help="Key of the presenter link (default: random, kept in the instance folder).",
 )
 @click.option(
     "--screen-key",
     envvar="SHIZHENG_SCREEN_KEY",
     callback=_key,
-    help="Key of the screen link (default: random for each start).",
+    help="Key of the court screens' link (default: random, kept in the instance folder).",
+)
+@click.option(
+    "--public-key",
+    envvar="SHIZHENG_PUBLIC_KEY",
+    callback=_key,
+    help="Key of the public gallery's screen link, masked by the server (default: random, kept).",
 )
 @click.option(
     "--no-public-mask",
@@ -363,6 +389,7 @@ def serve(
     port: int,
     presenter_key: str | None,
     screen_key: str | None,
+    public_key: str | None,
     no_public_mask: bool,
     lang: str,
     instance: Path,
@@ -371,8 +398,10 @@ def serve(
     import threading
 
     from . import create_app
+    from .live.access import KeyClash
     from .live.sockets import live
     from .live.watch import watch_deck
+    from .web.server import CourtServer, run, served_hosts
 
     report = check_report(deck_dir, instance)
     if report.deck is None:
@@ -380,38 +409,54 @@ def serve(
         sys.exit(1)
     for problem in report.problems:
         click.echo(problem.render(lang), err=True)
-    if presenter_key and presenter_key == screen_key:
-        raise click.BadParameter("the presenter key and the screen key must differ")
-    app = create_app(
-        report,
-        instance_path=instance,
-        presenter_key=presenter_key,
-        screen_key=screen_key,
-        public_mask=not no_public_mask,
-    )
+    try:
+        app = create_app(
+            report,
+            instance_path=instance,
+            presenter_key=presenter_key,
+            screen_key=screen_key,
+            public_key=public_key,
+            public_mask=not no_public_mask,
+        )
+    except KeyClash as clash:
+        options = ", ".join(f"--{kind}-key" for kind in clash.kinds)
+        raise click.UsageError(_words(lang, "key_clash").format(options=options)) from None
     court = app.extensions["shizheng.court"]
     shown = _lan_address() if host in ("0.0.0.0", "::") else host
-    click.echo(f"Presenter:  http://{shown}:{port}/present?key={court.access.presenter_key}")
-    click.echo(f"Screens:    http://{shown}:{port}/screen?key={court.access.screen_key}")
+    keys = court.access
+    # the labels are the protocol's, for people and scripts alike; Public is 旁听席屏幕
+    base = f"http://{shown}:{port}"
+    click.echo(f"Presenter:  {base}/present?key={keys.presenter_key}")
+    click.echo(f"Screens:    {base}/screen?key={keys.screen_key}")
+    click.echo(f"Public:     {base}/screen?key={keys.public_key}")
     if shown != host:
-        click.echo(
-            f"Listening on every interface ({host}). Court screens must use the screen link or"
-            " a pairing code approved in the presenter view; never give out the presenter link.",
-            err=True,
-        )
+        click.echo(_words(lang, "every_interface").format(host=host), err=True)
 
     def changed(new: DeckReport) -> None:
         with app.app_context():
-            if not court.reload(new, lang):
-                live().tell_control()
+            court.reload(new, lang)
+            live().tell_control()  # the presenter's banner: the new errors, or none
 
     stop = threading.Event()
-    watch_deck(deck_dir, lambda: check_report(deck_dir, instance), changed, stop)
-    socketio = app.extensions["socketio"]
+    app.config["SERVED_HOSTS"] = served_hosts(host)
     try:
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+        server = CourtServer(app, host, port)
+    except OSError as error:
+        click.echo(f"{host}:{port}: {error.strerror or error}", err=True)
+        sys.exit(1)
+
+    def failed(error: BaseException) -> None:
+        with app.app_context():
+            court.deck_problems = [_words(lang, "reload_failed").format(detail=repr(error))]
+            live().tell_control()
+
+    watch_deck(deck_dir, lambda: check_report(deck_dir, instance), changed, stop, failed)
+    try:
+        run(server)
     finally:
         stop.set()
+        court.record.close()
+        court.access.end_session()  # a clean stop ends the session; a crash resumes it
 
 
 def _lan_address() -> str:

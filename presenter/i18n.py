@@ -168,8 +168,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "pairing.waiting": ("等待公诉人批准……", "Waiting for the presenter…"),
     "pairing.refused": ("配对被拒绝。", "The pairing was refused."),
-    "pairing.approve": ("批准", "Approve"),
+    "pairing.approve": ("批准为法庭屏幕", "Approve as a court screen"),
+    "pairing.approve_public": ("批准为旁听席屏幕", "Approve as the public gallery"),
     "pairing.refuse": ("拒绝", "Refuse"),
+    "pairing.revoke": ("撤销", "Revoke"),
+    "pairing.refuse_all": ("全部拒绝", "Refuse all"),
+    "pairing.screen": ("已配对法庭屏幕", "Paired court screen"),
+    "pairing.public": ("已配对旁听席屏幕", "Paired public screen"),
     "welcome.links": (
         "请使用启动时打印的链接：公诉人链接打开控制台，屏幕链接打开法庭屏幕。",
         "Use the links printed at start-up: the presenter link opens the presenter view, the"
@@ -303,6 +308,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bundle.previous": ("上一项", "Previous"),
     "bundle.next": ("下一项", "Next"),
     "bundle.files": ("原始文件", "Original files"),
+    "bundle.not_opened": (
+        "（可能含可执行内容，不在浏览器中打开：请按文件名在本文件夹中取用并核对校验值）",
+        "(may hold active content, not opened in a browser: take it from this folder by"
+        " name and check its hash)",
+    ),
     "bundle.rows_shown": (
         "此处列出前 {shown} 行（共 {total} 行），完整数据见原始文件",
         "The first {shown} rows of {total}; the whole data is in the original file",
@@ -317,6 +327,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bundle.masked": (
         "本材料中的身份证号、手机号、银行卡号已部分遮蔽",
         "ID, mobile and card numbers in this material are partly masked",
+    ),
+    # what a screen is sent of a huge cell, message or code file (presenter/bounds.py)
+    "cut.cell": ("…（已截断，共 {total} 字）", "… (cut: {total} characters in all)"),
+    "cut.line": ("…（此行已截断，共 {total} 字）", "… (line cut: {total} characters in all)"),
+    "cut.line_open": ("…（此行已截断）", "… (line cut)"),
+    "cut.lines": ("显示前 {shown} 行，共 {total} 行", "The first {shown} lines of {total}"),
+    "cut.file": (
+        "文件过大（共 {size} 字节），仅显示开头 {shown} 行",
+        "The file is too large ({size} bytes): only its first {shown} lines are shown",
     ),
 }
 

@@ -139,6 +139,7 @@ def serve_app(*args: str, port: int | None = None) -> Iterator[Served]:
 
 PRESENTER_KEY = "presenter-key-for-tests-0001"
 SCREEN_KEY = "screen-key-for-tests-000002"
+PUBLIC_KEY = "public-gallery-key-for-tests-03"
 
 
 @contextlib.contextmanager
@@ -146,15 +147,17 @@ def serve_deck(deck: Path, instance: Path, port: int | None = None) -> Iterator[
     """Serve a deck with the tests' keys, and wait until it answers."""
     with serve_app(
         str(deck), "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
-        "--instance", str(instance), port=port,
+        "--public-key", PUBLIC_KEY, "--instance", str(instance), port=port,
     ) as served:  # fmt: skip
         wait_until(served.get, timeout=60)
         yield served
 
 
-@pytest.fixture
-def app(deck_dir: Path, instance: Path):
-    report = load_deck(deck_dir)
+@contextlib.contextmanager
+def court_app(deck: Path, instance: Path) -> Iterator:
+    """The app serving a deck with the tests' three keys (TESTING: an exception in a view
+    fails the test rather than answering 500); its record is closed afterwards."""
+    report = load_deck(deck)
     assert report.deck is not None, [p.render("en") for p in report.problems]
     app = create_app(
         report,
@@ -162,9 +165,18 @@ def app(deck_dir: Path, instance: Path):
         test_config={"TESTING": True},
         presenter_key=PRESENTER_KEY,
         screen_key=SCREEN_KEY,
+        public_key=PUBLIC_KEY,
     )
-    yield app
-    app.extensions["shizheng.court"].record.close()
+    try:
+        yield app
+    finally:
+        app.extensions["shizheng.court"].record.close()
+
+
+@pytest.fixture
+def app(deck_dir: Path, instance: Path):
+    with court_app(deck_dir, instance) as app:
+        yield app
 
 
 def keyed_client(app, key: str):
@@ -172,6 +184,21 @@ def keyed_client(app, key: str):
     client = app.test_client()
     assert client.get(f"/screen?key={key}").status_code == 303
     return client
+
+
+def pairing_screen(url: str, name: str = "gallery"):
+    """A browser without a key opening the screen page: its opener, its cookies, the code."""
+    import re
+
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = browser.open(f"{url}screen?name={name}").read().decode()
+    return browser, jar, re.search(r'id="pairing-code">(\d{6})<', page)[1]
+
+
+def cookie(jar, kind: str) -> str:
+    """The value of this instance's cookie of a kind (its name carries the instance's tag)."""
+    return next(c.value for c in jar if c.name.startswith(f"shizheng_{kind}_"))
 
 
 @pytest.fixture
@@ -187,6 +214,12 @@ def screen_client(app):
 
 
 @pytest.fixture
+def public_client(app):
+    """The public gallery's screen: opened with the public-screen key."""
+    return keyed_client(app, PUBLIC_KEY)
+
+
+@pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The app on a free port of 127.0.0.1, served by a real HTTP server in a thread."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -195,6 +228,16 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def render_workers():
+    """The render pool's workers, started by the first render of any test, stopped once the
+    suite is done (a test that needs a fresh pool shuts it down itself)."""
+    yield
+    from presenter import rendering
+
+    rendering.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -111,17 +111,55 @@ def test_serve_answers_over_http_until_stopped(deck_dir, tmp_path):
 
 
 def test_serving_on_every_interface_prints_the_lan_address_and_a_warning(deck_dir, tmp_path):
-    with serve_app(str(deck_dir), "--host", "0.0.0.0", "--instance", str(tmp_path)) as served:
+    with serve_app(
+        str(deck_dir), "--host", "0.0.0.0", "--instance", str(tmp_path), "--lang", "en"
+    ) as served:
         wait_until(served.get, timeout=60)
     links = [
-        line for line in served.out.splitlines() if line.startswith(("Presenter:", "Screens:"))
+        line
+        for line in served.out.splitlines()
+        if line.startswith(("Presenter:", "Screens:", "Public:"))
     ]
-    assert len(links) == 2 and not any("0.0.0.0" in line for line in links)
-    assert "screen link or a pairing code" in served.err
+    assert len(links) == 3 and not any("0.0.0.0" in line for line in links)
+    assert len({line.split("key=")[1] for line in links}) == 3, "three different keys"
+    assert "screen link, the public gallery the public link" in served.err
 
 
 def test_keys_shorter_than_128_bits_are_refused(deck_dir):
-    result = run_app(str(deck_dir), "--presenter-key", "short")
+    result = run_app(str(deck_dir), "--presenter-key", "short", env={"SHIZHENG_LANG": "en"})
     assert result.returncode == 2
     assert "--presenter-key" in result.stderr and "128 bits" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "a" * 22, "ab" * 16, "abcabcabcabcabcabcabcabc", "0" * 40, "Passw0rd-Passw0rd-Passw0rd",
+        "abcdefghijklmnopqrstuvwxyz0123456789", "qwertyuiopasdfghjklzxcvbnmQWERTYUIOP",
+    ],
+)  # fmt: skip
+def test_a_key_with_too_little_randomness_is_refused(deck_dir, key):
+    result = run_app(str(deck_dir), "--screen-key", key)
+    assert result.returncode == 2, result.stdout
+    assert "--screen-key" in result.stderr and "128" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_two_keys_that_are_the_same_are_a_clear_error(deck_dir, tmp_path):
+    key = "The-same-key-for-two-links-0042"
+    for pair in (("--presenter-key", "--screen-key"), ("--screen-key", "--public-key")):
+        result = run_app(
+            str(deck_dir), pair[0], key, pair[1], key, "--instance", str(tmp_path),
+            env={"SHIZHENG_LANG": "en"},
+        )  # fmt: skip
+        assert result.returncode == 2, result.stdout
+        assert pair[0] in result.stderr and pair[1] in result.stderr
+        assert "must all differ" in result.stderr and "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_weak_key_from_the_environment_is_blamed_on_the_variable(deck_dir):
+    result = run_app(str(deck_dir), env={"SHIZHENG_SCREEN_KEY": "a" * 22, "SHIZHENG_LANG": "en"})
+    assert result.returncode == 2
+    assert "$SHIZHENG_SCREEN_KEY" in result.stderr and "Traceback" not in result.stderr

@@ -9,7 +9,7 @@ import pytest
 
 from presenter.deck import load_deck
 
-from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_until
+from .conftest import DEMO_DECK, PRESENTER_KEY, PUBLIC_KEY, SCREEN_KEY, serve_deck, wait_until
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_a_screen_cookie_cannot_open_the_presenter_page(browser, server):
 
 
 def test_a_public_screen_never_receives_a_full_card_number(pages, server):
-    screen = pages(f"screen?key={SCREEN_KEY}&name=public")
+    screen = pages(f"screen?key={PUBLIC_KEY}")
     bodies: list[str] = []
     screen.page.on(
         "response",

@@ -9,7 +9,7 @@ import pytest
 from presenter import create_app
 from presenter.deck import load_deck
 
-from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, keyed_client
+from .conftest import DEMO_DECK, PRESENTER_KEY, PUBLIC_KEY, SCREEN_KEY, court_app, keyed_client
 
 
 def test_a_key_becomes_an_httponly_strict_cookie_and_leaves_the_url(app):
@@ -18,7 +18,8 @@ def test_a_key_becomes_an_httponly_strict_cookie_and_leaves_the_url(app):
     assert response.status_code == 303
     assert response.headers["Location"] == "/present?lang=en"
     cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith(f"shizheng_presenter={PRESENTER_KEY}")
+    name = app.extensions["shizheng.court"].cookies["presenter"]
+    assert name.startswith("shizheng_presenter_") and cookie.startswith(f"{name}={PRESENTER_KEY}")
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert client.get("/present?lang=en").status_code == 200
 
@@ -145,13 +146,13 @@ def test_keys_and_approved_screens_are_kept_for_a_restart(deck_dir, instance):
     report = load_deck(deck_dir)
     first = create_app(report, instance_path=instance)
     access = first.extensions["shizheng.court"].access
-    pairing = access.request_pairing("gallery")
-    assert access.answer(pairing.code, approve=True)
+    pairing, new = access.request_pairing("gallery", None, "10.0.0.5")
+    assert new and access.answer(pairing.code, approve=True, public=True)
     first.extensions["shizheng.court"].record.close()
     again = create_app(report, instance_path=instance)
     kept = again.extensions["shizheng.court"].access
-    assert (kept.presenter_key, kept.screen_key) == (access.presenter_key, access.screen_key)
-    assert kept.kind(pairing.token) == "screen"
+    assert kept.keys == access.keys and len(set(kept.keys.values())) == 3
+    assert kept.kind(pairing.token) == "public"
     assert (instance / deck_dir.name / "keys.json").stat().st_mode & 0o077 == 0
     again.extensions["shizheng.court"].record.close()
     given = create_app(report, instance_path=instance, presenter_key=PRESENTER_KEY)
@@ -168,16 +169,21 @@ def test_plotly_is_served_from_the_installed_package(screen_client):
 
 
 @pytest.fixture
-def demo_screen(instance):
+def demo_app(instance):
+    with court_app(DEMO_DECK, instance) as app:
+        yield app
+
+
+@pytest.fixture
+def demo_screen(demo_app):
     """A screen's browser on the demo deck."""
-    app = create_app(
-        load_deck(DEMO_DECK),
-        instance_path=instance,
-        presenter_key=PRESENTER_KEY,
-        screen_key=SCREEN_KEY,
-    )
-    yield keyed_client(app, SCREEN_KEY)
-    app.extensions["shizheng.court"].record.close()
+    return keyed_client(demo_app, SCREEN_KEY)
+
+
+@pytest.fixture
+def demo_public(demo_app):
+    """The public gallery's screen on the demo deck."""
+    return keyed_client(demo_app, PUBLIC_KEY)
 
 
 def test_the_pages_name_what_the_installed_plotly_js_looks_for(screen_client):
@@ -258,14 +264,16 @@ def test_the_source_panel_shows_hashes_file_attributes_and_exif(client):
     assert "修改时间" in html and "EXIF" in html
 
 
-def test_a_public_screen_gets_personal_numbers_masked(demo_screen):
-    whole = demo_screen.get("/charts/E11/figure").get_data(as_text=True)
-    public = demo_screen.get("/charts/E11/figure?as=public").get_data(as_text=True)
+def test_a_public_screen_gets_personal_numbers_masked(demo_screen, demo_public):
+    whole = demo_screen.get("/charts/E11/figure?as=public").get_data(as_text=True)
+    public = demo_public.get("/charts/E11/figure?as=whole").get_data(as_text=True)
     assert "6222000000000000101" in whole
     assert "6222000000000000101" not in public and "622200*********0101" in public
 
 
-def test_a_flows_transactions_follow_the_state_and_are_masked_for_the_public(demo_screen):
+def test_a_flows_transactions_follow_the_state_and_are_masked_for_the_public(
+    demo_screen, demo_public
+):
     court = demo_screen.application.extensions["shizheng.court"]
     court.presentation.command({"action": "goto", "item": "E11"}, "presenter")
     assert demo_screen.get("/charts/E11/transactions").status_code == 404, "no flow open"
@@ -274,17 +282,17 @@ def test_a_flows_transactions_follow_the_state_and_are_masked_for_the_public(dem
     whole = demo_screen.get("/charts/E11/transactions").get_json()
     assert whole["flow"] == flow and whole["count"] == len(whole["rows"]) > 0
     assert whole["link"] is not None
-    public = demo_screen.get("/charts/E11/transactions?as=public").get_json()
+    public = demo_public.get("/charts/E11/transactions").get_json()
     assert "6217000000000000202" not in json.dumps(public, ensure_ascii=False)
     assert public["link"] == whole["link"] and public["total"] == whole["total"]
     assert demo_screen.get("/charts/E10/transactions").status_code == 404
 
 
-def test_table_pages_come_from_the_server_and_are_masked_for_the_public(demo_screen):
+def test_table_pages_come_from_the_server_and_are_masked_for_the_public(demo_screen, demo_public):
     data = demo_screen.get("/tables/E08/rows?start=5").get_json()
     assert data["total"] == 11 and data["start"] == 5 and len(data["rows"]) == 6
     assert data["rows"][0][0] == "HX26030006"
-    public = demo_screen.get("/tables/E08/rows?start=0&as=public").get_json()
+    public = demo_public.get("/tables/E08/rows?start=0").get_json()
     assert "6222000000000000101" in json.dumps(data["rows"], ensure_ascii=False)
     assert "6222000000000000101" not in json.dumps(public["rows"], ensure_ascii=False)
     assert demo_screen.get("/tables/E07/rows").status_code == 404
@@ -292,7 +300,9 @@ def test_table_pages_come_from_the_server_and_are_masked_for_the_public(demo_scr
     assert "636,000.00" in html and "2026-03-08 10:00 — 2026-03-21 21:04" in html
 
 
-def test_table_rows_follow_the_presenters_sort_and_filter_and_keep_their_numbers(demo_screen):
+def test_table_rows_follow_the_presenters_sort_and_filter_and_keep_their_numbers(
+    demo_screen, demo_public
+):
     court = demo_screen.application.extensions["shizheng.court"]
     court.presentation.command({"action": "goto", "item": "E08"}, "presenter")
     court.presentation.command({"action": "table", "sort": 4, "desc": True}, "presenter")
@@ -305,7 +315,7 @@ def test_table_rows_follow_the_presenters_sort_and_filter_and_keep_their_numbers
         {"action": "table", "filter": "6222000000000000101"}, "presenter"
     )  # fmt: skip
     whole = demo_screen.get("/tables/E08/rows").get_json()
-    public = demo_screen.get("/tables/E08/rows?as=public").get_json()
+    public = demo_public.get("/tables/E08/rows").get_json()
     assert whole["total"] == public["total"] == whole["arranged"]["rows"] > 0
     assert all("6222000000000000101" in row[6] for row in whole["rows"])
     assert "6222000000000000101" not in json.dumps(public, ensure_ascii=False)
@@ -325,6 +335,7 @@ def test_the_case_matrix_shows_origins_and_孤证_to_the_presenter_only(deck_dir
         instance_path=instance,
         presenter_key=PRESENTER_KEY,
         screen_key=SCREEN_KEY,
+        public_key=PUBLIC_KEY,
     )
     presenter, screen = keyed_client(app, PRESENTER_KEY), keyed_client(app, SCREEN_KEY)
     mine = presenter.get("/present/case").get_data(as_text=True)
@@ -336,6 +347,7 @@ def test_the_case_matrix_shows_origins_and_孤证_to_the_presenter_only(deck_dir
     for presenter_only in ("孤证", "独立来源", 'data-column="E03"', "<button", "lone"):
         assert presenter_only not in court, presenter_only
     assert 'data-fact="F3"' in court and "↔ E01" in court and "13812345678" in court
-    public = screen.get("/screen/case?as=public").get_data(as_text=True)
+    assert "13812345678" in screen.get("/screen/case?as=public").get_data(as_text=True)
+    public = keyed_client(app, PUBLIC_KEY).get("/screen/case").get_data(as_text=True)
     assert "13812345678" not in public and "138****5678" in public
     app.extensions["shizheng.court"].record.close()

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
-import re
 import signal
 import threading
-import urllib.request
 from contextlib import ExitStack
 
 import pytest
@@ -16,7 +13,16 @@ import socketio
 
 from presenter.deck import load_deck
 
-from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_deck, wait_until
+from .conftest import (
+    DEMO_DECK,
+    PRESENTER_KEY,
+    PUBLIC_KEY,
+    SCREEN_KEY,
+    cookie,
+    pairing_screen,
+    serve_deck,
+    wait_until,
+)
 
 
 class Follower:
@@ -86,6 +92,11 @@ def screen(clients, name: str = "judge") -> Follower:
     return clients(key=SCREEN_KEY, role="screen", name=name)
 
 
+def gallery(clients) -> Follower:
+    """The public gallery's screen: the public-screen key."""
+    return clients(key=PUBLIC_KEY, role="screen", name="public")
+
+
 def test_a_client_gets_the_state_right_after_connecting(clients):
     judge = screen(clients)
     state = judge.states[0]
@@ -95,7 +106,7 @@ def test_a_client_gets_the_state_right_after_connecting(clients):
 
 
 def test_every_screen_follows_in_seq_order(clients):
-    judge, public = screen(clients), screen(clients, "public")
+    judge, public = screen(clients), gallery(clients)
     boss = presenter(clients)
     acks = [boss.send(action="blank", mode=None)]
     for _ in range(12):
@@ -168,14 +179,11 @@ def test_presenter_only_text_never_reaches_a_screen(clients):
 
 def test_pairing_lets_a_screen_without_a_key_in(server, clients):
     boss = presenter(clients)
-    jar = http.cookiejar.CookieJar()
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = browser.open(server.url + "screen?name=gallery").read().decode()
-    code = re.search(r'id="pairing-code">(\d{6})<', page)[1]
-    wait_until(lambda: any(e == "pairings" and d for e, d in boss.events))
-    pending = [d for e, d in boss.events if e == "pairings"][-1]
-    assert pending == [{"code": code, "name": "gallery", "status": "pending"}]
-    token = next(c.value for c in jar if c.name == "shizheng_pair")
+    browser, jar, code = pairing_screen(server.url)
+    wait_until(lambda: any(e == "pairing" and d["code"] == code for e, d in boss.events))
+    change = [d for e, d in boss.events if e == "pairing"][-1]
+    assert change == {"code": code, "name": "gallery", "status": "pending", "public": False}
+    token = cookie(jar, "pair")
     refused = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
         refused.connect(
@@ -186,6 +194,27 @@ def test_pairing_lets_a_screen_without_a_key_in(server, clients):
     paired = clients(key=token, role="screen", name="gallery")
     assert paired.last["deck"] == "demo"
     assert 'class="stage"' in browser.open(server.url + "screen").read().decode()
+    # the presenter withdraws it: the screen is disconnected and its secret opens nothing
+    assert boss.send(action="pair", code=code, revoke=True) == {"ok": True}
+    wait_until(lambda: not paired.sio.connected or paired.sio.namespaces == {})
+    assert 'id="pairing-code"' in browser.open(server.url + "screen").read().decode()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        socketio.Client(reconnection=False).connect(
+            server.url, namespaces=["/live"], auth={"key": token}, transports=["websocket"]
+        )
+
+
+def test_a_pairing_approved_as_the_public_gallery_is_masked(server, clients):
+    boss = presenter(clients)
+    browser, jar, code = pairing_screen(server.url)
+    assert boss.send(action="pair", code=code, approve=True, public=True) == {"ok": True}
+    boss.send(action="goto", item="E08")
+    answer = boss.send(action="table", filter="6222000000000000101")
+    paired = clients(key=cookie(jar, "pair"), role="screen", name="judge")  # the name: no part
+    wait_until(lambda: paired.last["seq"] == answer["seq"])
+    assert paired.last["table"]["filter"] == "622200*********0101"
+    rows = browser.open(server.url + "tables/E08/rows?as=whole").read().decode()
+    assert "6222000000000000101" not in rows and "622200*********0101" in rows
 
 
 def test_kill_and_restart_resumes_where_it_was(deck_copy, tmp_path):
@@ -227,6 +256,45 @@ def test_a_valid_edit_reloads_and_a_broken_one_is_told_to_the_presenter(clients,
     assert not any(e == "deck" and d["version"] == 3 for e, d in judge.events)
 
 
+def last_problems(boss: Follower) -> list[str] | None:
+    with boss.lock:
+        found = [d for e, d in boss.events if e == "deck_problems"]
+    return found[-1] if found else None
+
+
+def test_the_watcher_survives_a_2000_deep_toml_and_a_fix_clears_the_banner(clients, deck_copy):
+    boss, judge = presenter(clients), screen(clients)
+    item = deck_copy / "items" / "e05-call.md"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("+++\n", "+++\nx = " + "[" * 2000 + "]" * 2000 + "\n", 1))
+    wait_until(lambda: any("32" in line for line in last_problems(boss) or []), 30)
+    assert any(line.startswith("items/e05-call.md:2:") for line in last_problems(boss))
+    item.write_text(text.replace("通话录音（与", "通话录音（更正，与"), encoding="utf-8")
+    wait_until(lambda: any(e == "deck" and d["version"] == 2 for e, d in judge.events), 30)
+    wait_until(lambda: last_problems(boss) == [], 10)  # the banner goes without a reload
+
+
+def test_an_exhibit_on_screen_that_a_reload_excludes_blanks_the_screens_until_confirmed(
+    clients, deck_copy, server
+):
+    boss, judge = presenter(clients), screen(clients)
+    boss.send(action="blank", mode=None)
+    boss.send(action="goto", item="E05")
+    item = deck_copy / "items" / "e05-call.md"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("+++\n", "+++\nexcluded = true\n", 1), encoding="utf-8")
+    wait_until(lambda: any(e == "held" and d.get("item") == "E05" for e, d in boss.events), 30)
+    assert judge.last["item"] == "E05" and judge.last["blank"] == "black"
+    assert [d for e, d in boss.events if e == "held"][-1] == {"item": "E05", "error": "excluded"}
+    for command in ({"action": "next"}, {"action": "blank", "mode": None}):
+        assert boss.send(**command) == {"ok": False, "error": "excluded", "item": "E05"}
+    assert judge.last["blank"] == "black"
+    confirmed = boss.send(action="goto", item="E05", confirm=True)
+    assert confirmed["ok"]
+    wait_until(lambda: judge.last["seq"] == confirmed["seq"])
+    assert judge.last["blank"] is None and judge.last["item"] == "E05"
+
+
 def test_a_live_verification_that_fails_flags_the_exhibit_until_confirmed(
     clients, deck_copy, tmp_path
 ):
@@ -262,7 +330,7 @@ def test_a_live_verification_that_fails_flags_the_exhibit_until_confirmed(
 
 
 def test_a_public_screen_gets_the_table_filter_masked_and_others_get_it_whole(clients):
-    judge, public = screen(clients), screen(clients, "public")
+    judge, public = screen(clients), gallery(clients)
     boss = presenter(clients)
     boss.send(action="goto", item="E08")
     answer = boss.send(action="table", filter="6222000000000000101", sort=4)
@@ -273,13 +341,18 @@ def test_a_public_screen_gets_the_table_filter_masked_and_others_get_it_whole(cl
     assert public.last["table"]["filter"] == "622200*********0101"
     everything = json.dumps([data for _, data in public.events], ensure_ascii=False)
     assert "6222000000000000101" not in everything
-    judge.sio.emit("name", "public", namespace="/live")  # renamed: from now on masked
-    wait_until(lambda: len(judge.states) >= 2 and judge.last["table"]["filter"].count("*"))
-    assert judge.last["table"]["sort"] == 4
+    # a name is only a name: the credential decides, whatever a screen calls itself
+    judge.sio.emit("name", "public", namespace="/live")
+    public.sio.emit("name", "judge", namespace="/live")
+    again = boss.send(action="table", filter="6222000000000000101", sort=5)
+    for follower in (judge, public):
+        wait_until(lambda f=follower: f.last["seq"] == again["seq"])
+    assert judge.last["table"]["filter"] == "6222000000000000101"
+    assert public.last["table"]["filter"] == "622200*********0101"
 
 
 def test_a_public_screen_gets_a_charts_focus_and_flow_masked(clients):
-    public = screen(clients, "public")
+    public = gallery(clients)
     boss = presenter(clients)
     boss.send(action="goto", item="E11")
     account = "孙某 6222000000000000101"

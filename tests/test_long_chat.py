@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from .conftest import PRESENTER_KEY, SCREEN_KEY, keyed_client, serve_deck, wait_until
+from .conftest import PRESENTER_KEY, PUBLIC_KEY, SCREEN_KEY, keyed_client, serve_deck, wait_until
 from .deckfactory import edit, write_deck
 
 MESSAGES = 10_000
@@ -36,7 +36,7 @@ def chat_app(tmp_path, instance):
     assert report.deck is not None
     app = create_app(
         report, instance_path=instance, test_config={"TESTING": True},
-        presenter_key=PRESENTER_KEY, screen_key=SCREEN_KEY,
+        presenter_key=PRESENTER_KEY, screen_key=SCREEN_KEY, public_key=PUBLIC_KEY,
     )  # fmt: skip
     yield app
     app.extensions["shizheng.court"].record.close()
@@ -53,7 +53,7 @@ def test_a_long_chat_is_sent_a_window_at_a_time(chat_app):
     assert data["messages"][-1]["text"] == "第10000条 手机13800138000"
     # the thread's first sender is on the left in every window, as on the phone
     assert [m["side"] for m in data["messages"][:2]] == ["left", "right"]
-    public = screen.get("/chats/E01/messages?start=9940&as=public").get_json()
+    public = keyed_client(chat_app, PUBLIC_KEY).get("/chats/E01/messages?start=9940").get_json()
     assert "13800138000" not in public["messages"][-1]["text"]
     assert screen.get("/chats/E02/messages").status_code == 404
     assert screen.get("/chats/E01/messages?start=x").status_code == 400
@@ -63,8 +63,9 @@ def test_a_screen_draws_the_newest_window_of_a_long_chat(tmp_path, browser):
     deck = long_chat(tmp_path / "decks" / "chat")
     with serve_deck(deck, tmp_path / "instance") as served:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
-        screen, presenter = context.new_page(), context.new_page()
-        screen.goto(f"{served.url}screen?key={SCREEN_KEY}&name=public")
+        gallery = browser.new_context(viewport={"width": 1280, "height": 800})
+        screen, presenter = gallery.new_page(), context.new_page()
+        screen.goto(f"{served.url}screen?key={PUBLIC_KEY}")
         presenter.goto(f"{served.url}present?key={PRESENTER_KEY}")
         wait_until(lambda: presenter.evaluate("document.getElementById('stage').dataset.seq"))
         presenter.keyboard.press("ArrowRight")  # from the logo to E01
@@ -76,3 +77,4 @@ def test_a_screen_draws_the_newest_window_of_a_long_chat(tmp_path, browser):
         text = screen.locator(newest).inner_text()
         assert "第10000条" in text and "13800138000" not in text
         context.close()
+        gallery.close()

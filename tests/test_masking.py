@@ -24,6 +24,15 @@ from presenter.masking import mask_cells, mask_text
         ("卡号6222000000000000101转入", "卡号622200*********0101转入"),
         # an 18-digit number whose date is impossible is a card, not an ID
         ("110101199013074512", "110101********4512"),
+        # letters touching a number do not hide it: on a screen it is still the number
+        ("Tel13812340002", "Tel138****0002"),
+        ("ID110101199003071234", "ID110101********1234"),
+        ("Card6222021234567890128", "Card622202*********0128"),
+        ("a13800000001", "a138****0001"),
+        # full-width digits and characters a screen does not show
+        ("１３８１２３４０００３", "１３８****０００３"),
+        ("138\u200b12340004", "138\u200b****0004"),
+        ("1381234\u00ad0005", "138****\u00ad0005"),
     ],
 )
 def test_numbers_standing_alone_are_masked(text, masked):
@@ -42,7 +51,6 @@ def test_numbers_standing_alone_are_masked(text, masked):
         "203.0.113.25",
         "订单号 HX26030001 与 123456789012345678901234",
         "d593a448dd082c89a9a4380a0fae6dfa380e06cd19b121821c050a58701f0353",
-        "a13800000001",
         "6222000000000000101234567",
         "没有数字的文字",
     ],
@@ -63,3 +71,26 @@ def test_cells_are_masked_one_by_one():
         ["138****0001", "x"],
         ["", "2026-03-08"],
     ]
+
+
+def test_a_number_split_by_tags_is_found_as_a_screen_reads_it():
+    from markupsafe import Markup
+
+    html = Markup("<p>138<em>1234</em>0007 与 <b>1381234</b>0014 和 1381234<span></span>0008</p>")
+    assert mask_text(html) == (
+        "<p>138<em>****</em>0007 与 <b>138****</b>0014 和 138****<span></span>0008</p>"
+    )
+    assert mask_text(Markup("<a title=13800000001>x</a>")) == "<a title=13800000001>x</a>"
+    # an entity is one character, never digits: &#34; does not join the number
+    assert mask_text(Markup("&#34;13800000001&#34;")) == "&#34;138****0001&#34;"
+    # as plain text, a tag written in a chat message is text and stays between the digits
+    assert mask_text("138<b>1234</b>0000") == "138<b>1234</b>0000"
+
+
+def test_check_values_and_the_apps_urls_are_never_masked():
+    from presenter.masking import AppUrl
+
+    digest = "e3b0c44298fc1c149afbf4c8996fb92413800000001b7852b855" + "0" * 12
+    assert mask_text(f"SHA-256 {digest}") == f"SHA-256 {digest}"
+    url = AppUrl("/images/E02/files/13812345678.png")
+    assert mask_text(url) is url and mask_text(url + "?thumb=1") == url + "?thumb=1"

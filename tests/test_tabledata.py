@@ -112,3 +112,44 @@ def test_a_text_column_sorts_as_text_and_sort_and_filter_combine(table):
     names = [row[1] for row in table.rows_at(arranged.rows)]
     assert names == sorted((f"p{i}" for i in range(250) if "p1" in f"p{i}"), reverse=True)
     assert table.arranged(1, True, "p1", None) is arranged  # kept for the next page
+
+
+def test_an_index_from_the_quote_counting_scan_is_never_reused(tmp_path):
+    """Version 1 of the index counted quotes per line; its cached files must be scanned anew."""
+    import hashlib
+    import json
+    import os
+
+    path = tmp_path / "t.csv"
+    path.write_text('name,size\n显示器,5"\n键盘,1\n', encoding="utf-8")
+    stat = os.stat(path)
+    old_key = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    stored = cache / f"{hashlib.sha256(old_key.encode()).hexdigest()[:32]}.rows"
+    stored.write_bytes(json.dumps(["name", "size"]).encode() + b"\n" + bytes(16))
+    TableIndex._open.clear()
+    index = TableIndex.open(path, cache)
+    assert index.rows == 2 and index.page(0) == [["显示器", '5"'], ["键盘", "1"]]
+
+
+def test_blank_lines_are_no_rows_for_the_index_the_filter_and_the_totals(tmp_path):
+    path = tmp_path / "t.csv"
+    text = 'name,amount\r\n\r\n张某,5" \r\n\r\n\r\n李某,"1,000"\r\n\r\n'
+    path.write_bytes(text.encode())
+    TableIndex._open.clear()
+    index = TableIndex.open(path, tmp_path / "cache")
+    assert index.page(0) == [["张某", '5" '], ["李某", "1,000"]]
+    assert index.rows_at([1, 0]) == [["李某", "1,000"], ["张某", '5" ']]
+    assert list(index.arranged(None, False, "李", "amount").rows) == [1]
+    assert index.summary("amount", None)["total"] == 1000 and index.rows == 2
+
+
+def test_a_line_break_inside_an_unquoted_cell_is_named_with_its_line(tmp_path):
+    """A bare CR (classic Mac OS line ends) cannot be told from a break in a cell: the file is
+    unreadable, as `check` says, rather than one huge row."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"name,amount\r\xe5\xbc\xa0,1\r")
+    TableIndex._open.clear()
+    with pytest.raises(TableError, match=r"mac.csv:1: a line break inside an unquoted cell"):
+        TableIndex.open(path, tmp_path / "cache")

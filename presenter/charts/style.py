@@ -37,10 +37,30 @@ WORDS: dict[str, tuple[str, str]] = {
     "paid_out": ("被害人转出合计 {amount}", "Paid out by the victims: {amount}"),
     "flow": ("{source} → {target}：{count:,} 笔，合计 {amount}", "{source} → {target}: {count:,} "
              "transactions, {amount} in all"),
+    "flow_net": ("{source} → {target}：{count:,} 笔，净额 {amount}（{source} → {target} "
+                 "{paid_count:,} 笔 {paid}，{target} → {source} {returned_count:,} 笔 {returned}）",
+                 "{source} → {target}: {count:,} transactions, {amount} net ({source} → "
+                 "{target} {paid_count:,} for {paid}, {target} → {source} {returned_count:,} for "
+                 "{returned})"),
     "flow_first": ("（列出前 {limit} 笔）", " (the first {limit} listed)"),
     "flow_hover": ("%{{customdata[1]}} 笔", "%{{customdata[1]}} transactions"),
     "node_hover": ("流入 %{{customdata[0]}}<br>流出 %{{customdata[1]}}",
                    "in %{{customdata[0]}}<br>out %{{customdata[1]}}"),
+    "net_hover": ("净额：{source} → {target} {paid_count:,} 笔 {paid}，{target} → {source} "
+                  "{returned_count:,} 笔 {returned}",
+                  "net: {source} → {target} {paid_count:,} for {paid}, {target} → {source} "
+                  "{returned_count:,} for {returned}"),
+    "back_hover": ("↩ 回流：{target} 画在同列或左侧", "↩ back: {target} is drawn in the same "
+                   "or an earlier column"),
+    "back_node": ("↩ 流向 {account}（画在同列或左侧）的资金；流入、流出为该账户全部",
+                  "↩ money to {account} (drawn in the same or an earlier column); in and out "
+                  "are all of the account's"),
+    "netted": ("双向往来按净额画出", "money both ways is drawn net"),
+    "back": ("↩ {flows} 条回流（流向同列或左侧账户），净额 {amount}",
+             "↩ {flows} flows back (to the same or an earlier column), {amount} net"),
+    "hidden": ("另有 {flows:,} 条较小资金往来未画出（{count:,} 笔，净额 {amount}）",
+               "{flows:,} smaller flows not drawn ({count:,} transactions, {amount} net)"),
+    "notes": ("；", "; "),
     "people": ("{shown} 人", "{shown} people"),
     "people_most": ("关联最多的 {shown} 人（共 {total:,} 人）",
                     "the {shown} most connected of {total:,} people"),

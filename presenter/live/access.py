@@ -1,45 +1,52 @@
-"""Who may connect, and as what: the two keys and the pairing of screens without a key."""
+"""Who may connect, and as what: the three keys and the pairing of screens without a key.
+
+The presenter key drives; the screen key follows and sees everything the court may see; the
+public-screen key (旁听席) follows and gets personal numbers masked by the server. A screen
+without a key shows a pairing code that the presenter approves as a court screen or as a
+public one, or refuses. Nobody without a key can make the presenter's lists grow without
+bound: pending codes are capped per client address and in all.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+MIN_KEY_BITS = 128
+"""A key must be able to carry this much randomness (LIVE-PROTOCOL: at least 128 bits)."""
+MIN_GUESSES_LOG10 = 64 * math.log10(2)
+"""A key the pattern-aware estimate guesses in fewer than 2^64 tries is refused."""
 MIN_KEY_LENGTH = 22
 """Characters of a key: 22 URL-safe base64 characters carry 132 bits (at least 128)."""
 KEY_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+KINDS = ("presenter", "screen", "public")
+"""The three keys, in the order they are kept and printed."""
 PAIRING_TTL = 600.0
 """Seconds a pairing code waits for the presenter's answer."""
+PENDING_PER_ADDRESS = 4
+"""Pending codes one client address may hold: a screen that reloads keeps its code (its
+cookie), so only a flood needs more."""
+PENDING_TOTAL = 32
+"""Pending codes in all: far more screens than a courtroom has, far fewer than the 10⁶ codes
+(so picking a free code always ends at once)."""
+APPROVED_TTL = 24 * 3600.0
+"""An approved pairing lasts the session, and never longer than a court day."""
 
 
 def new_key() -> str:
     """A fresh random key of 128 bits or more."""
     return secrets.token_urlsafe(24)
-
-
-def kept_keys(path: Path) -> tuple[str, str]:
-    """The presenter and screen keys kept in the instance folder, made on first use.
-
-    Keeping them means a restarted server lets its screens straight back in; they change
-    only when the file is removed or other keys are given on the command line.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        presenter, screen = str(data["presenter"]), str(data["screen"])
-        if not key_problem(presenter) and not key_problem(screen) and presenter != screen:
-            return presenter, screen
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    presenter, screen = new_key(), new_key()
-    _write_private(path, {"presenter": presenter, "screen": screen})
-    return presenter, screen
 
 
 def _write_private(path: Path, data: object) -> None:
@@ -52,13 +59,95 @@ def _write_private(path: Path, data: object) -> None:
     os.replace(temp, path)
 
 
-def key_problem(key: str) -> str | None:
-    """Why a key given by the user is not acceptable, or None."""
-    if len(key) < MIN_KEY_LENGTH:
-        return f"at least {MIN_KEY_LENGTH} characters (128 bits)"
-    if not set(key) <= KEY_ALPHABET:
-        return "only letters, digits, '-' and '_'"
+class KeyClash(ValueError):
+    """Two of the keys given are the same: a screen would get a presenter's rights."""
+
+    def __init__(self, kinds: list[str]) -> None:
+        super().__init__("the presenter, screen and public-screen keys must all differ")
+        self.kinds = kinds
+
+
+def kept_keys(path: Path, given: dict[str, str | None] | None = None) -> dict[str, str]:
+    """The presenter, screen and public-screen keys: those `given` (on the command line),
+    else those kept in the instance folder, each made on first use (a folder kept by an older
+    version gains the public key, the others stay). Raises KeyClash when two given keys are
+    the same; a kept key equal to a given one is made anew.
+
+    Keeping them means a restarted server lets its screens straight back in; they change
+    only when the file is removed or other keys are given on the command line.
+    """
+    chosen = {kind: key for kind, key in (given or {}).items() if key}
+    if len(set(chosen.values())) != len(chosen):
+        raise KeyClash(sorted(chosen))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        kept = {kind: str(data[kind]) for kind in KINDS if isinstance(data.get(kind), str)}
+    except (OSError, ValueError, AttributeError):
+        kept = {}
+    kept = {kind: key for kind, key in kept.items() if not key_problem(key)}
+    if len(set(kept.values())) != len(kept):
+        kept = {}
+    keys = {kind: kept.get(kind) or new_key() for kind in KINDS}
+    for kind in KINDS:
+        if kind not in chosen and keys[kind] in chosen.values():
+            keys[kind] = new_key()
+    if keys != kept:
+        _write_private(path, keys)
+    return keys | chosen
+
+
+def key_problem(key: str, lang: str = "en") -> str | None:
+    """Why a key given by the user is not acceptable, or None.
+
+    A key must be able to hold 128 bits (its length times the bits of the character classes
+    it uses), and an attacker who tries words, keyboard walks, sequences, repeats and dates
+    first (zxcvbn's model of how people choose secrets) must still need 2^64 guesses or more:
+    a random key of 22 characters is guessed only by brute force and passes; `aaaa…`,
+    `abcd…`, `qwerty…` or a word said three times do not.
+    """
+    from zxcvbn import zxcvbn
+
+    zh = lang != "en"
+    if not key or not set(key) <= KEY_ALPHABET:
+        return "只能包含字母、数字、“-”和“_”" if zh else "only letters, digits, '-' and '_'"
+    pool = sum(
+        size
+        for chars, size in (
+            ("abcdefghijklmnopqrstuvwxyz", 26),
+            ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26),
+            ("0123456789", 10),
+            ("-_", 2),
+        )
+        if set(key) & set(chars)
+    )
+    capacity = len(key) * math.log2(pool)
+    weak = capacity < MIN_KEY_BITS or zxcvbn(key[:100])["guesses_log10"] < MIN_GUESSES_LOG10
+    if len(key) < MIN_KEY_LENGTH or weak:
+        if zh:
+            return (
+                f"密钥过弱：至少需 {MIN_KEY_BITS} 位随机性"
+                "（例如 22 个以上随机字母数字，不用单词、顺序或重复）"
+            )
+        return (
+            f"too weak: a key needs at least {MIN_KEY_BITS} bits of randomness"
+            " (e.g. 22 or more random letters and digits, no words, runs or repeats)"
+        )
     return None
+
+
+def cookie_names(folder: Path) -> dict[str, str]:
+    """The cookies of one instance (its instance folder and deck): cookies ignore the port,
+    so two servers on one machine must not read each other's."""
+    tag = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:10]
+    return {kind: f"shizheng_{kind}_{tag}" for kind in (*KINDS, "pair")}
+
+
+class PairingRefused(Exception):
+    """No new pairing code now (too many are waiting); `code` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass
@@ -68,61 +157,123 @@ class Pairing:
     code: str
     token: str
     name: str
+    address: str
     created: float
     status: str = "pending"  # pending | approved | refused
+    public: bool = False
+    """Approved as a public-gallery screen (旁听席): masked by the server."""
+    approved: float = 0.0
+    """Wall-clock time of the approval (an approval outlives a restart, not a court day)."""
 
-    def public(self) -> dict[str, str]:
-        return {"code": self.code, "name": self.name, "status": self.status}
+    def public_view(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "status": self.status, "public": self.public}
+
+
+Listener = Callable[[dict[str, Any]], None]
+"""Told of each change to a pairing: the pairing as the presenter sees it."""
 
 
 class Access:
-    """The presenter key, the screen key and the pairings; answers "what role is this?"."""
+    """The three keys and the pairings; answers "what kind of credential is this?"."""
 
     def __init__(
         self,
-        presenter_key: str,
-        screen_key: str,
+        keys: dict[str, str],
         clock: Callable[[], float] = time.monotonic,
         paired: Path | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
-        if hmac.compare_digest(presenter_key, screen_key):
-            raise ValueError("the presenter key and the screen key must differ")
-        self.presenter_key = presenter_key
-        self.screen_key = screen_key
+        if set(keys) != set(KINDS):
+            raise ValueError("three keys: presenter, screen, public")
+        if len(set(keys.values())) != len(KINDS):
+            raise ValueError("the presenter, screen and public-screen keys must all differ")
+        self.keys = dict(keys)
         self._clock = clock
+        self._wall = wall
         self._lock = threading.Lock()
         self._pairings: dict[str, Pairing] = {}
         self._paired_path = paired
-        for token, name in self._load_paired().items():
-            self._pairings[f"kept-{token[:8]}"] = Pairing("", token, name, 0.0, "approved")
+        self._listeners: list[Listener] = []
+        self._load_paired()
 
-    def _load_paired(self) -> dict[str, str]:
-        """Screens approved before a restart: they come back without a new code."""
+    @property
+    def presenter_key(self) -> str:
+        return self.keys["presenter"]
+
+    @property
+    def screen_key(self) -> str:
+        return self.keys["screen"]
+
+    @property
+    def public_key(self) -> str:
+        return self.keys["public"]
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _tell(self, changes: list[dict[str, Any]]) -> None:
+        for change in changes:
+            for listener in self._listeners:
+                listener(change)
+
+    # --- kept approvals --------------------------------------------------------------------
+
+    def _load_paired(self) -> None:
+        """Screens approved before a restart of this session come back without a new code."""
         if self._paired_path is None:
-            return {}
+            return
         try:
             data = json.loads(self._paired_path.read_text(encoding="utf-8"))
-            return {str(k): str(v) for k, v in data.items()}
-        except (OSError, ValueError, AttributeError):
-            return {}
+            entries = data.items() if isinstance(data, dict) else ()
+        except (OSError, ValueError):
+            return
+        now = self._wall()
+        for token, entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
+                continue  # written by an older version: approvals did not end then
+            approved = float(entry.get("approved", 0))
+            if not 0 <= now - approved <= APPROVED_TTL:
+                continue
+            code = entry["code"]
+            self._pairings[code] = Pairing(
+                code, str(token), str(entry.get("name", ""))[:60], "", 0.0, "approved",
+                entry.get("public") is True, approved,
+            )  # fmt: skip
 
     def _save_paired(self) -> None:
         if self._paired_path is not None:
-            approved = {p.token: p.name for p in self._pairings.values() if p.status == "approved"}
+            approved = {
+                p.token: {
+                    "code": p.code,
+                    "name": p.name,
+                    "public": p.public,
+                    "approved": p.approved,
+                }
+                for p in self._pairings.values()
+                if p.status == "approved"
+            }
             _write_private(self._paired_path, approved)
 
-    def kind(self, secret: str | None) -> str | None:
-        """'presenter' or 'screen' for a key or an approved pairing token; else None."""
-        if not secret:
-            return None
-        if hmac.compare_digest(secret, self.presenter_key):
-            return "presenter"
-        if hmac.compare_digest(secret, self.screen_key):
-            return "screen"
+    def end_session(self) -> None:
+        """The presentation ends: every approved pairing ends with it."""
         with self._lock:
-            for pairing in self._pairings.values():
-                if pairing.status == "approved" and hmac.compare_digest(secret, pairing.token):
-                    return "screen"
+            ended = [p for p in self._pairings.values() if p.status == "approved"]
+            for pairing in ended:
+                del self._pairings[pairing.code]
+            self._save_paired()
+
+    # --- credentials -----------------------------------------------------------------------
+
+    def kind(self, secret: str | None) -> str | None:
+        """'presenter', 'screen' or 'public' for a key or an approved pairing token; else None."""
+        if not secret or not isinstance(secret, str):
+            return None
+        for kind in KINDS:
+            if hmac.compare_digest(secret.encode(), self.keys[kind].encode()):
+                return kind
+        pairing = self.pairing_of(secret)
+        if pairing is not None and pairing.status == "approved":
+            return "public" if pairing.public else "screen"
         return None
 
     def roles(self, secret: str | None) -> tuple[str, ...]:
@@ -130,50 +281,110 @@ class Access:
         kind = self.kind(secret)
         if kind == "presenter":
             return ("presenter", "expert", "screen")
-        return ("screen",) if kind == "screen" else ()
+        return ("screen",) if kind in ("screen", "public") else ()
+
+    def pairing_of(self, token: str | None) -> Pairing | None:
+        """The pairing whose secret this is (approved or not), or None."""
+        if not token or not isinstance(token, str):
+            return None
+        with self._lock:
+            for pairing in self._pairings.values():
+                if hmac.compare_digest(token.encode(), pairing.token.encode()):
+                    return pairing
+        return None
 
     # --- pairing ---------------------------------------------------------------------------
 
-    def request_pairing(self, name: str, token: str | None = None) -> Pairing:
-        """A code for a screen to show; the same pairing again for the same token."""
+    def request_pairing(self, name: str, token: str | None, address: str) -> tuple[Pairing, bool]:
+        """The pairing of a screen that holds `token`, or a new code for it: (pairing, new).
+        Raises PairingRefused when the address or the court already has too many waiting."""
+        known = self.pairing_of(token)
+        if known is not None and known.status == "pending":
+            return known, False
+        changes: list[dict[str, Any]] = []
         with self._lock:
-            self._expire()
-            for pairing in self._pairings.values():
-                if token and hmac.compare_digest(pairing.token, token):
-                    return pairing
+            changes += self._expire()
+            pending = [p for p in self._pairings.values() if p.status == "pending"]
+            held = Counter(p.address for p in pending)
+            if held[address] >= PENDING_PER_ADDRESS:
+                raise PairingRefused("pairing_busy_here")
+            if len(pending) >= PENDING_TOTAL:
+                # the court is full: a new address takes the oldest code of the address that
+                # holds most, so a few addresses cannot keep every screen out for ten minutes
+                greediest, most = held.most_common(1)[0]
+                if most <= held[address] + 1:
+                    raise PairingRefused("pairing_busy")
+                oldest = min(
+                    (p for p in pending if p.address == greediest), key=lambda p: p.created
+                )
+                del self._pairings[oldest.code]
+                changes.append({**oldest.public_view(), "status": "expired"})
             code = f"{secrets.randbelow(10**6):06d}"
-            while code in self._pairings:
+            while code in self._pairings:  # at most PENDING_TOTAL + approved are taken
                 code = f"{secrets.randbelow(10**6):06d}"
-            pairing = Pairing(code, secrets.token_urlsafe(24), name[:60], self._clock())
+            pairing = Pairing(code, secrets.token_urlsafe(24), name[:60], address, self._clock())
             self._pairings[code] = pairing
-            return pairing
+            changes.append(pairing.public_view())
+        self._tell(changes)
+        return pairing, True
 
     def pairing_status(self, token: str | None) -> str | None:
-        with self._lock:
-            for pairing in self._pairings.values():
-                if token and hmac.compare_digest(pairing.token, token):
-                    return pairing.status
-        return None
+        pairing = self.pairing_of(token)
+        return pairing.status if pairing is not None else None
 
-    def answer(self, code: str, approve: bool) -> bool:
-        """The presenter approves or refuses a pending code; False when there is none."""
+    def answer(self, code: str, approve: bool, public: bool = False) -> bool:
+        """The presenter approves (as a court screen, or a public one) or refuses a pending
+        code; False when there is none."""
         with self._lock:
-            self._expire()
+            changes = self._expire()
             pairing = self._pairings.get(code)
-            if pairing is None or pairing.status != "pending":
-                return False
-            pairing.status = "approved" if approve else "refused"
-            if approve:
-                self._save_paired()
-            return True
+            done = pairing is not None and pairing.status == "pending"
+            if pairing is not None and done:
+                pairing.status = "approved" if approve else "refused"
+                pairing.public = approve and public
+                pairing.approved = self._wall()
+                if approve:
+                    self._save_paired()
+                changes.append(pairing.public_view())
+        self._tell(changes)
+        return done
 
-    def pending(self) -> list[dict[str, str]]:
+    def refuse_all(self) -> int:
+        """The presenter refuses every code still waiting (a flood, or screens not wanted);
+        how many there were."""
         with self._lock:
-            self._expire()
-            return [p.public() for p in self._pairings.values() if p.status == "pending"]
+            waiting = [p for p in self._pairings.values() if p.status == "pending"]
+            for pairing in waiting:
+                pairing.status = "refused"
+        self._tell([pairing.public_view() for pairing in waiting])
+        return len(waiting)
 
-    def _expire(self) -> None:
-        now = self._clock()
+    def revoke(self, code: str) -> Pairing | None:
+        """The presenter withdraws an approved screen: its secret opens nothing from now on.
+        The pairing that was revoked, or None."""
+        with self._lock:
+            pairing = self._pairings.get(code)
+            if pairing is None or pairing.status != "approved":
+                return None
+            del self._pairings[code]
+            self._save_paired()
+        self._tell([{**pairing.public_view(), "status": "revoked"}])
+        return pairing
+
+    def pairings(self) -> list[dict[str, Any]]:
+        """Pending and approved pairings, for the presenter's list."""
+        with self._lock:
+            changes = self._expire()
+            listed = [p.public_view() for p in self._pairings.values() if p.status != "refused"]
+        self._tell(changes)
+        return listed
+
+    def _expire(self) -> list[dict[str, Any]]:
+        """Forget unanswered and refused codes after their time; the changes to tell."""
+        now, changes = self._clock(), []
         for code, pairing in list(self._pairings.items()):
             if pairing.status != "approved" and now - pairing.created > PAIRING_TTL:
                 del self._pairings[code]
+                if pairing.status == "pending":
+                    changes.append({**pairing.public_view(), "status": "expired"})
+        return changes

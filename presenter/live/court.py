@@ -30,37 +30,47 @@ def document_pages(deck: Deck) -> dict[str, int]:
 
 def table_columns(deck: Deck) -> dict[str, int]:
     """The column count of each table exhibit: what the presenter may sort by."""
-    import csv
+    from .. import csvfile
 
     columns = {}
     for exhibit in deck.exhibits:
         if exhibit.view == "table":
             try:
-                with open(deck.root / exhibit.files[0], encoding="utf-8-sig", newline="") as f:
-                    columns[exhibit.id] = len(next(csv.reader(f), []))
-            except (OSError, UnicodeDecodeError):
+                columns[exhibit.id] = len(csvfile.header(deck.root / exhibit.files[0]))
+            except csvfile.CsvError:
                 columns[exhibit.id] = 0  # the check has named the file already
     return columns
 
 
 @dataclass(frozen=True)
 class Client:
-    """A connected browser or program: its role and, for a screen, its name."""
+    """A connected browser or program: its role and, for a screen, its name, whether it is a
+    public-gallery screen (its credential says so), and the pairing it came in by."""
 
     sid: str
     role: str
     name: str
+    public: bool = False
+    pairing: str | None = None
 
 
 class Court:
     """Everything live about one served deck."""
 
-    def __init__(self, report: DeckReport, instance: Path, access: Access) -> None:
+    def __init__(
+        self,
+        report: DeckReport,
+        instance: Path,
+        access: Access,
+        cookies: Mapping[str, str] | None = None,
+    ) -> None:
         deck = report.deck
         if deck is None:
             raise ValueError("a court needs a deck")
         self.folder = instance / deck.id
         self.access = access
+        self.cookies = dict(cookies or {})
+        """The names of this instance's cookies, by credential kind (and `pair`)."""
         self.store = StateStore(self.folder / "state.json")
         self.presentation = Presentation(
             deck,
@@ -181,8 +191,10 @@ class Court:
 
     # --- clients ---------------------------------------------------------------------------
 
-    def join(self, sid: str, role: str, name: str) -> Client:
-        client = Client(sid, role, name.strip()[:60] or role)
+    def join(
+        self, sid: str, role: str, name: str, public: bool = False, pairing: str | None = None
+    ) -> Client:
+        client = Client(sid, role, name.strip()[:60] or role, public, pairing)
         with self._lock:
             self._clients[sid] = client
         return client
@@ -199,9 +211,20 @@ class Court:
         with self._lock:
             client = self._clients.get(sid)
             if client is not None:
-                self._clients[sid] = Client(sid, client.role, name.strip()[:60] or client.role)
+                renamed = name.strip()[:60] or client.role
+                self._clients[sid] = Client(
+                    sid, client.role, renamed, client.public, client.pairing
+                )
 
-    def screens(self) -> list[dict[str, str]]:
+    def paired_by(self, code: str) -> list[str]:
+        """The connections that came in by this pairing."""
+        with self._lock:
+            return [c.sid for c in self._clients.values() if c.pairing == code]
+
+    def screens(self) -> list[dict[str, Any]]:
         """The connected clients, for the presenter's list."""
         with self._lock:
-            return [{"role": c.role, "name": c.name} for c in self._clients.values()]
+            return [
+                {"role": c.role, "name": c.name, "public": c.public, "pairing": c.pairing}
+                for c in self._clients.values()
+            ]

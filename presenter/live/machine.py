@@ -69,7 +69,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "no_exhibit": ("尚未选择证据", "no exhibit is shown"),
     "no_hash": ("此证据没有记录完整性校验值", "this exhibit has no recorded hash"),
     "verifying": ("正在核验，请稍候", "a verification is running"),
-    "unknown_pairing": ("没有待批准的这个配对码", "no pending pairing with this code"),
+    "unknown_pairing": (
+        "没有待批准或已批准的这个配对码",
+        "no pending or approved pairing with this code",
+    ),
+    "bad_command": ("指令格式无效", "a command is an object with an action"),
 }
 """Why a command was refused: the `error` of its acknowledgement, and the words for people."""
 
@@ -198,6 +202,7 @@ class Presentation:
             self._pages = dict(pages or {})
             self._columns = dict(columns or {})
             exhibit = deck.exhibit(self._state.item or "")
+            details: dict[str, Any] = {}
             if exhibit is None:
                 new = self._opening().but(blank=self._state.blank)
             else:
@@ -205,7 +210,24 @@ class Presentation:
                 new = self._state.but(deck=deck.id, step=step)
                 if step != self._state.step:
                     new = self._with_step(new, exhibit, step)
-            return self._commit(new, {"action": "reload"}, "server", True, "reload", {})
+                blocked = self._blocked(exhibit)
+                if blocked:
+                    # now excluded or failing its hash: off the screens until the presenter
+                    # confirms, as `goto` asks (Art. 44); the confirmation is asked again
+                    self._confirmed = None
+                    new = new.but(blank=new.blank or "black", region=None, pointer=None)
+                    details = {"held": blocked, "item": exhibit.id}
+            return self._commit(new, {"action": "reload"}, "server", True, "reload", details)
+
+    def held(self) -> dict[str, str] | None:
+        """The exhibit kept off the screens after a reload (and why), until the presenter
+        confirms it or moves on; None when there is none."""
+        with self._lock:
+            exhibit = self._deck.exhibit(self._state.item or "")
+            if exhibit is None or self._confirmed == exhibit.id:
+                return None
+            blocked = self._blocked(exhibit)
+            return {"item": exhibit.id, "error": blocked} if blocked else None
 
     def check_verify(self, role: str) -> Exhibit:
         """The exhibit a `verify` command from `role` would re-hash; Refused if it may not."""
@@ -286,6 +308,19 @@ class Presentation:
             return "unverified"
         return None
 
+    def _check_held(self) -> None:
+        """Refuse to bring the picture back on an exhibit kept off the screens (excluded or
+        failing its hash since a reload) until the presenter confirms it."""
+        exhibit = self._deck.exhibit(self._state.item or "")
+        verification = self._state.verification
+        if exhibit is None or self._confirmed == exhibit.id:
+            return
+        if verification and verification["item"] == exhibit.id:
+            return  # the failed check itself is what the screens show
+        blocked = self._blocked(exhibit)
+        if blocked:
+            raise Refused(blocked, item=exhibit.id)
+
     def _current(self) -> Exhibit:
         exhibit = self._deck.exhibit(self._state.item or "")
         if exhibit is None:
@@ -346,6 +381,8 @@ class Presentation:
             mode = command.get("mode")
             if mode is not None and mode not in BLANKS:
                 raise Refused("unknown_blank")
+            if mode is None:
+                self._check_held()
             return state.but(blank=mode), True, {}
         if action == "region":
             return state.but(region=_region(command.get("region"))), True, {}
@@ -379,10 +416,17 @@ class Presentation:
         if exhibit.id == self._state.item:
             blocked = self._blocked(exhibit)
             if blocked and confirm and self._confirmed != exhibit.id:
-                # shown after its live verification failed: the presenter confirms in view
+                # shown after its live verification failed, or kept off after a reload: the
+                # presenter confirms in view
                 self._confirmed = exhibit.id
-                verification = {**(self._state.verification or {}), "confirmed": True}
-                return self._state.but(verification=verification), True, {"confirmed": blocked}
+                new, verification = self._state, self._state.verification
+                if verification and verification["item"] == exhibit.id and not verification["ok"]:
+                    new = new.but(verification={**verification, "confirmed": True})
+                else:
+                    new = new.but(blank=None)
+                return new, True, {"confirmed": blocked}
+            if blocked and self._confirmed != exhibit.id:
+                raise Refused(blocked, item=exhibit.id)
             return self._state.but(case=False), True, {}
         return self._enter(exhibit, 0, confirm)
 
@@ -414,6 +458,7 @@ class Presentation:
         """
         state = self._state
         if state.blank is not None:
+            self._check_held()
             return state.but(blank=None), True, {}
         if state.case:
             return state.but(case=False), True, {}

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import Namespace, SocketIO, emit, join_room, leave_room
+from flask_socketio import Namespace, SocketIO, emit, join_room
 
 from ..masking import mask_text
 from .court import Court
@@ -21,22 +21,21 @@ NAMESPACE = "/live"
 CONTROL = "control"
 """The room of presenters and experts: screen lists, pairings, deck problems."""
 PUBLIC, WHOLE = "public", "whole"
-"""Every client is in one of these: screens named `public` get states with personal numbers
-masked (a table's filter text, a chart's focus and flow), all others get them whole."""
-COOKIES = {"presenter": "shizheng_presenter", "screen": "shizheng_screen", "pair": "shizheng_pair"}
+"""Every client is in one of these: public-gallery screens (the public-screen key, or a
+pairing approved as 旁听席) get states with personal numbers masked (a table's filter text, a
+chart's focus and flow), all others get them whole. A screen's name plays no part."""
 
 
-def credential(auth: dict[str, Any], role: str, cookies: dict[str, str]) -> str | None:
+def credential(auth: dict[str, Any], role: str, cookies: dict[str, str], names: dict[str, str]):
     """The secret a client connects with: its `auth.key`, else the cookie for its role."""
     if auth.get("key"):
         return str(auth["key"])
     if role in DRIVERS:
-        return cookies.get(COOKIES["presenter"])
-    return (
-        cookies.get(COOKIES["screen"])
-        or cookies.get(COOKIES["pair"])
-        or cookies.get(COOKIES["presenter"])
-    )
+        return cookies.get(names["presenter"])
+    for kind in ("screen", "public", "pair", "presenter"):
+        if cookies.get(names[kind]):
+            return cookies[names[kind]]
+    return None
 
 
 class LiveNamespace(Namespace):
@@ -48,16 +47,26 @@ class LiveNamespace(Namespace):
         self.io = socketio
         self.public_mask = public_mask
         court.on_change(self._broadcast)
+        court.access.subscribe(self._pairing_changed)
 
     def _broadcast(self, outcome: Outcome) -> None:
         if outcome.event == "reload":
             self.io.emit("deck", self._deck_message(), namespace=NAMESPACE)
+            self.io.emit(
+                "held", self.court.presentation.held() or {}, namespace=NAMESPACE, to=CONTROL
+            )
         for room in (WHOLE, PUBLIC):
             self.io.emit("state", self._state(outcome.state, room), namespace=NAMESPACE, to=room)
+
+    def _pairing_changed(self, pairing: dict[str, Any]) -> None:
+        # only what changed: a flood of codes must not re-send the whole list each time
+        self.io.emit("pairing", pairing, namespace=NAMESPACE, to=CONTROL)
 
     @staticmethod
     def _state(state: LiveState, room: str) -> dict[str, Any]:
         message = state.to_json()
+        if room == PUBLIC and message["sound"]:  # a screen's name is text like any other
+            message["sound"] = mask_text(message["sound"])
         if room == PUBLIC and message["table"]:
             message["table"]["filter"] = mask_text(message["table"]["filter"])
         if room == PUBLIC and message["chart"]:
@@ -66,35 +75,42 @@ class LiveNamespace(Namespace):
             chart["flow"] = [mask_text(name) for name in chart["flow"]] if chart["flow"] else None
         return message
 
-    def _audience(self, role: str, name: str) -> str:
-        public = self.public_mask and role == "screen" and name.strip() == "public"
-        return PUBLIC if public else WHOLE
-
     def _deck_message(self) -> dict[str, Any]:
         return {"deck": self.court.deck.id, "version": self.court.deck_version}
 
     def tell_control(self) -> None:
-        """Send the presenter's side lists: connected screens, pending pairings, deck errors."""
+        """Send the presenter's side lists: connected screens, pairings, deck errors, and an
+        exhibit kept off the screens since the deck was reloaded."""
         court = self.court
         self.io.emit("screens", court.screens(), namespace=NAMESPACE, to=CONTROL)
-        self.io.emit("pairings", court.access.pending(), namespace=NAMESPACE, to=CONTROL)
+        self.io.emit("pairings", court.access.pairings(), namespace=NAMESPACE, to=CONTROL)
         self.io.emit("deck_problems", court.deck_problems, namespace=NAMESPACE, to=CONTROL)
+        self.io.emit("held", court.presentation.held() or {}, namespace=NAMESPACE, to=CONTROL)
 
     # --- events ----------------------------------------------------------------------------
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         role = str(auth.get("role") or "screen")
-        secret = credential(auth, role, request.cookies)
-        allowed = self.court.access.roles(secret)
+        secret = credential(auth, role, request.cookies, self.court.cookies)
+        access = self.court.access
+        allowed = access.roles(secret)
         if not allowed:
             raise ConnectionRefusedError("unknown_key")
         if role not in allowed:
             raise ConnectionRefusedError("role_not_allowed")
-        client = self.court.join(request.sid, role, str(auth.get("name") or ""))  # type: ignore[attr-defined]
+        public = self.public_mask and access.kind(secret) == "public"
+        pairing = access.pairing_of(secret)
+        client = self.court.join(
+            request.sid,  # type: ignore[attr-defined]
+            role,
+            str(auth.get("name") or ""),
+            public,
+            pairing.code if pairing else None,
+        )
         if role in DRIVERS:
             join_room(CONTROL)
-        audience = self._audience(role, client.name)
+        audience = PUBLIC if client.public else WHOLE
         join_room(audience)
         emit("deck", self._deck_message())
         emit("state", self._state(self.court.state, audience))
@@ -104,28 +120,20 @@ class LiveNamespace(Namespace):
         if self.court.leave(request.sid) is not None:  # type: ignore[attr-defined]
             self.tell_control()
 
-    def on_clock(self, _: object = None) -> float:
+    def on_clock(self, *_: object) -> float:
         """Server time, for a client to learn its clock's offset (media stays in step)."""
         return time.time()
 
-    def on_name(self, name: object) -> None:
+    def on_name(self, name: object = None, *_: object) -> None:
         client = self.court.client(request.sid)  # type: ignore[attr-defined]
         if isinstance(name, str) and client is not None:
             self.court.rename(client.sid, name)
-            before, after = (
-                self._audience(client.role, client.name),
-                self._audience(client.role, name),
-            )
-            if before != after:
-                leave_room(before)
-                join_room(after)
-                emit("state", self._state(self.court.state, after))
             self.tell_control()
 
-    def on_command(self, command: object) -> dict[str, Any]:
+    def on_command(self, command: object = None, *extra: object) -> dict[str, Any]:
         client = self.court.client(request.sid)  # type: ignore[attr-defined]
-        if client is None or not isinstance(command, dict):
-            return {"ok": False, "error": "unknown_action"}
+        if client is None or not isinstance(command, dict) or extra:
+            return {"ok": False, "error": "bad_command"}
         if command.get("action") == "pair":
             return self._pair(client.role, command)
         if command.get("action") == "verify":
@@ -148,11 +156,26 @@ class LiveNamespace(Namespace):
         return {"ok": True, "started": True}
 
     def _pair(self, role: str, command: dict[str, Any]) -> dict[str, Any]:
+        """Approve (as a court screen, or `"public": true` as a public-gallery one) or refuse
+        a pending code; `"revoke": true` withdraws an approved screen and disconnects it;
+        `"refuse_all": true` refuses every code waiting."""
         if role not in DRIVERS:
             return {"ok": False, "error": "screen_cannot_command"}
-        if not self.court.access.answer(str(command.get("code")), command.get("approve") is True):
+        access = self.court.access
+        if command.get("refuse_all") is True:
+            return {"ok": True, "refused": access.refuse_all()}
+        code = command.get("code")
+        if not isinstance(code, str):
             return {"ok": False, "error": "unknown_pairing"}
-        self.tell_control()
+        if command.get("revoke") is True:
+            if access.revoke(code) is None:
+                return {"ok": False, "error": "unknown_pairing"}
+            for sid in self.court.paired_by(code):
+                self.io.server.disconnect(sid, namespace=NAMESPACE)
+            return {"ok": True}
+        approve, public = command.get("approve") is True, command.get("public") is True
+        if not access.answer(code, approve, public):
+            return {"ok": False, "error": "unknown_pairing"}
         return {"ok": True}
 
 

@@ -14,9 +14,17 @@ from markupsafe import Markup
 from .. import i18n
 from ..deck import Deck, Exhibit
 from . import chart, chat, code, document, image, markdown, media, table
-from .files import FileUrl, attributes
+from .files import FileUrl, attributes, file_ref
 from .image import exif
 from .markdown import safe_markdown
+
+
+class Rendered(Markup):
+    """HTML drawn by our own renderers, each printed value already finalized (masked for a
+    public screen): a template that prints it again must not mask it again."""
+
+    __slots__ = ()
+
 
 RENDERERS: dict[str, Callable[[Exhibit, Deck, FileUrl], dict]] = {
     "image": image.context,
@@ -33,7 +41,7 @@ RENDERERS: dict[str, Callable[[Exhibit, Deck, FileUrl], dict]] = {
 view's own module."""
 
 
-def render_content(exhibit: Exhibit, deck: Deck, *, lang: str, file_url: FileUrl) -> Markup:
+def render_content(exhibit: Exhibit, deck: Deck, *, lang: str, file_url: FileUrl) -> Rendered:
     """The exhibit itself, for court: its view and the Markdown above `???`."""
     context = RENDERERS[exhibit.view](exhibit, deck, file_url)
     return render_exhibit(exhibit, f"views/{exhibit.view}.html", context, lang=lang)
@@ -44,11 +52,11 @@ def render_exhibit(exhibit: Exhibit, template: str, context: dict, *, lang: str)
     drawn by `template` from `context`."""
     t = i18n.translator(lang)
     view = render_template(template, exhibit=exhibit, t=t, **context)
-    return Markup(
+    return Rendered(
         render_template(
             "views/_exhibit.html",
             exhibit=exhibit,
-            view=Markup(view),
+            view=Rendered(view),
             body=safe_markdown(exhibit.body),
             t=t,
         )
@@ -62,7 +70,7 @@ def render_matrix(
     from .matrix import matrix
 
     context = matrix(deck, presenter=presenter, may_show=may_show)
-    return Markup(render_template("case/matrix.html", t=i18n.translator(lang), **context))
+    return Rendered(render_template("case/matrix.html", t=i18n.translator(lang), **context))
 
 
 def thumbnail(exhibit: Exhibit) -> str | None:
@@ -71,7 +79,7 @@ def thumbnail(exhibit: Exhibit) -> str | None:
     from flask import url_for
 
     if exhibit.view == "image":
-        return url_for("files.image", item=exhibit.id, name=exhibit.files[0], thumb=1)
+        return url_for("files.image", item=exhibit.id, name=file_ref(exhibit.files[0]), thumb=1)
     if exhibit.view == "document":
         return url_for("files.document_page", item=exhibit.id, number=1)
     return None
@@ -95,13 +103,17 @@ def render_panel(
     facts = {f.id: f for f in deck.facts}
     others = {e.id: e for e in deck.evidence}
     exhibits = {e.id: e for e in deck.exhibits}
+    # an exhibit the screens may not have (excluded, Art. 44) corroborates nothing in court
     cited_by = [
         (other, link)
         for other in deck.exhibits
         for link in other.corroborates
-        if link.with_ == exhibit.id
+        if link.with_ == exhibit.id and may_show(other.id)
     ]
-    return Markup(
+    links = [
+        link for link in exhibit.corroborates if link.with_ not in exhibits or may_show(link.with_)
+    ]
+    return Rendered(
         render_template(
             f"panels/{panel}.html",
             exhibit=exhibit,
@@ -109,6 +121,7 @@ def render_panel(
             others=others,
             exhibits=exhibits,
             cited_by=cited_by,
+            links=links,
             thumbs={
                 e.id: thumbnail(e) for e in deck.exhibits if e.id != exhibit.id and may_show(e.id)
             }

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import url_for
 
+from ..bounds import CELL, shorten
 from ..deck import Deck, Exhibit
-from .files import FileUrl
-from .table import table_index
+from .files import FileUrl, file_ref
+from .table import cut_note, table_index
 
 WINDOW = 60
 """Messages on a screen at a time."""
@@ -23,7 +24,8 @@ def _attachment(exhibit: Exhibit, name: str, file_url: FileUrl) -> dict | None:
         return None
     label = name.rsplit("/", 1)[-1]
     if name.lower().endswith(PICTURES):
-        return {"thumb": url_for("files.image", item=exhibit.id, name=name, thumb=1), "name": label}
+        thumb = url_for("files.image", item=exhibit.id, name=file_ref(name), thumb=1)
+        return {"thumb": thumb, "name": label}
     return {"thumb": None, "name": label, "url": file_url(name)}
 
 
@@ -31,21 +33,26 @@ def messages(
     exhibit: Exhibit, deck: Deck, file_url: FileUrl, start: int, count: int = WINDOW
 ) -> tuple[list[dict], int]:
     """Messages start+1 .. start+count (1-based `n`), and how many the thread has. The
-    thread's first sender is on the left in every window, as on the phone it came from."""
+    thread's first sender is on the left in every window, as on the phone it came from.
+    A text (or name, or time) longer than bounds.CELL is cut, with a note."""
     index = table_index(exhibit, deck)
     header = index.header
     at = {
         role: header.index(exhibit.column(role)) for role in ROLES if exhibit.column(role) in header
     }
+    note = cut_note(deck)
 
-    def cell(row: list[str], role: str) -> str:
+    def raw(row: list[str], role: str) -> str:
         i = at.get(role)
         return row[i] if i is not None and i < len(row) else ""
+
+    def cell(row: list[str], role: str) -> str:
+        return shorten(raw(row, role), CELL, note)
 
     first = next((cell(row, "sender") for row in index.page(0, 1)), "")
     window = []
     for n, row in enumerate(index.page(start, count), start + 1):
-        attachment = cell(row, "attachment")
+        attachment = raw(row, "attachment")  # a file of the item, or nothing shown
         window.append(
             {
                 "n": n,

@@ -7,6 +7,7 @@ from flask import url_for
 
 from ..deck import Deck, Exhibit
 from ..deck.pdf import page_count
+from ..masking import AppUrl
 from .files import FileUrl
 
 
@@ -14,5 +15,5 @@ def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
     return {
         "pages": page_count(deck.root / exhibit.files[0]),
         "first": url_for("files.document_page", item=exhibit.id, number=1),
-        "base": url_for("files.document_page", item=exhibit.id, number=0).rsplit("/", 1)[0],
+        "base": AppUrl(url_for("files.document_page", item=exhibit.id, number=0).rsplit("/", 1)[0]),
     }

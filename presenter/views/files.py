@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,43 @@ from ..deck import Exhibit
 
 FileUrl = Callable[[str], str]
 """The URL of one of an exhibit's files, by its name in the deck."""
+
+
+SHOWN_AS_IS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
+    | {".mp4", ".m4v", ".mov", ".webm", ".ogv", ".ogg", ".oga", ".opus"}
+    | {".mp3", ".m4a", ".aac", ".wav", ".flac"}
+)
+"""Originals a browser shows without running anything, by their name: pictures, sound and
+video (served with their own type and `nosniff`, so a script named .png stays a picture).
+Anything else (HTML, SVG, XML, scripts, documents, unknown kinds) is only ever downloaded."""
+
+
+PLAYED = frozenset(SHOWN_AS_IS - {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
+"""Sound and video: the only originals a public screen is sent (its pictures are drawn again
+without their metadata, at /images)."""
+
+
+def file_ref(name: str) -> str:
+    """How an app URL names an exhibit's file: by its name, or for a public screen (and a
+    masked bundle) by an opaque token, since a name may hold a phone or card number."""
+    from flask import g
+
+    return token_of(name) if g.get("mask_public") else name
+
+
+def token_of(name: str) -> str:
+    return TOKEN + hashlib.sha256(name.encode()).hexdigest()[:24]
+
+
+TOKEN = "~"
+"""The first character of a file token (never the first of a deck path)."""
+
+
+def shown_as_is(name: str) -> bool:
+    """Whether an original may be opened in a browser (else it is a download, or a name and
+    its hash in a bundle)."""
+    return Path(name).suffix.lower() in SHOWN_AS_IS
 
 
 def csv_name(exhibit: Exhibit) -> str:

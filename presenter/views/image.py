@@ -1,16 +1,19 @@
 """Images for court: display derivatives and callout crops made from the full-resolution
-original with Pillow, and what the file says about itself (EXIF)."""
+original with Pillow (an SVG drawn to PNG by resvg, nothing outside it loaded), and what the
+file says about itself (EXIF). Derivatives are made in a worker process: presenter.rendering."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps
 
 from ..deck import Deck, Exhibit
-from .files import FileUrl
+from .files import FileUrl, file_ref
 
 Image.MAX_IMAGE_PIXELS = 400_000_000
 """Evidence photos and scans can be huge; they are our own files, not uploads."""
@@ -18,6 +21,10 @@ LONG_SIDE = 2560
 """Pixels on the long side of what a screen is sent: a 4K screen's width, no more."""
 THUMB = 480
 """Pixels on the long side of a thumbnail (a chat's attachment)."""
+SVG_SIDE = 6000
+"""Pixels on the long side of an SVG drawn for a callout at most (36 megapixels)."""
+SVG_BYTES = 20 << 20
+"""An SVG larger than this is not a picture for court."""
 
 EXIF_TAGS = ("Make", "Model", "Software", "DateTime", "DateTimeOriginal", "Artist")
 
@@ -34,7 +41,10 @@ def derivative(
 ) -> None:
     """Write to `target` the image, or the `region` [x, y, w, h] of it, at most `side`
     pixels on its long side, cropped from the original (a JPEG is decoded only as finely as
-    the result needs)."""
+    the result needs; an SVG is drawn as finely as the region needs)."""
+    if is_svg(path):
+        _svg_derivative(path, target, region, side)
+        return
     with Image.open(path) as probe:
         width, height = probe.size
         kind = probe.format
@@ -60,6 +70,79 @@ def derivative(
             save_atomically(part, target, format="JPEG", quality=90)
         else:
             save_atomically(part, target, format="PNG")
+
+
+def is_svg(path: Path) -> bool:
+    """Whether the file is an SVG drawing: by its name, or by its first bytes."""
+    if path.suffix.lower() == ".svg":
+        return True
+    with open(path, "rb") as stream:
+        head = stream.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head)
+
+
+def _svg_derivative(path: Path, target: Path, region: tuple[float, ...] | None, side: int) -> None:
+    """The SVG drawn to PNG with resvg: fitted in a square as large as the region needs, then
+    cropped; no script runs (resvg has none) and nothing outside the file is fetched."""
+    import resvg_py
+
+    x, y, w, h = region if region is not None else (0.0, 0.0, 1.0, 1.0)
+    box = min(SVG_SIDE, round(side / max(w, h)))
+    png = resvg_py.svg_to_bytes(svg_string=self_contained_svg(path), width=box, height=box)
+    with Image.open(io.BytesIO(png)) as drawn:
+        drawn.load()
+        full_w, full_h = drawn.size
+        part = drawn.crop((round(x * full_w), round(y * full_h),
+                           round((x + w) * full_w), round((y + h) * full_h)))  # fmt: skip
+    part.thumbnail((side, side), Image.Resampling.LANCZOS)
+    save_atomically(part, target, format="PNG")
+
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+EMBEDDED = ("#", "data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+"""References an SVG may keep: its own elements and pictures inside it (not another SVG,
+which could refer onwards)."""
+OUTSIDE_URL = re.compile(r"url\(\s*(?!['\"]?#)[^)]*\)", re.IGNORECASE)
+IMPORT = re.compile(r"@import[^;]*;?", re.IGNORECASE)
+
+
+def self_contained_svg(path: Path) -> str:
+    """The SVG's markup with everything that could reach outside it removed: scripts,
+    foreign objects, links to other files or addresses, CSS imports and outside url()s.
+    Raises ValueError for a file too large and SyntaxError (ParseError) for one that is not
+    XML; entities from outside are never loaded (expat resolves none)."""
+    import xml.etree.ElementTree as ET
+
+    if os.stat(path).st_size > SVG_BYTES:
+        raise ValueError(f"larger than {SVG_BYTES >> 20} MB")
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    root = ET.fromstring(Path(path).read_bytes())
+    for parent in root.iter():
+        for child in list(parent):
+            if not isinstance(child.tag, str) or _local(child.tag) in ("script", "foreignObject"):
+                parent.remove(child)
+        for name, value in list(parent.attrib.items()):
+            local = _local(name).lower()
+            if local.startswith("on") or (
+                local in ("href", "src") and not value.strip().startswith(EMBEDDED)
+            ):
+                del parent.attrib[name]
+            else:
+                parent.attrib[name] = _inside(value)
+        if _local(parent.tag) == "style" and parent.text:
+            parent.text = _inside(parent.text)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _inside(css: str) -> str:
+    """CSS without imports, and with `none` for any url() not of the SVG's own elements."""
+    return OUTSIDE_URL.sub("none", IMPORT.sub("", css))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def save_atomically(image: Image.Image, target: Path, **options) -> None:
@@ -107,5 +190,5 @@ def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
     """A derivative for the screen; callouts are cut from the original by `?region=`."""
     from flask import url_for
 
-    url = url_for("files.image", item=exhibit.id, name=exhibit.files[0])
+    url = url_for("files.image", item=exhibit.id, name=file_ref(exhibit.files[0]))
     return {"src": url, "crop": url + "?region="}

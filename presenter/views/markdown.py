@@ -64,6 +64,17 @@ def _remote_images_as_text(html: str) -> str:
     return "".join(out) + html[done:]
 
 
+def _app_links_only(tag: str, attribute: str, value: str) -> str | None:
+    """A link written in evidence stays a link only to the app's own pages (root-relative),
+    which the screens' and the bundle's rules then govern; to anywhere else (another site, a
+    file beside a bundle page) it stays as text: a click in court must not leave the app or
+    open an original."""
+    if tag == "a" and attribute == "href":
+        app_page = value.startswith("/") and not value.startswith("//") and "\\" not in value
+        return value if app_page or value.startswith("#") else None
+    return value
+
+
 def safe_markdown(text: str) -> Markup:
     """The Markdown as HTML that cannot run anything or fetch anything from outside."""
     if not text.strip():
@@ -75,6 +86,7 @@ def safe_markdown(text: str) -> Markup:
         attributes=ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_app_links_only,
     )
     return Markup(_remote_images_as_text(clean))
 

@@ -1,5 +1,6 @@
 """Tables (CSV): the first page, the row count, the amount total and the time range; other
-pages come from the server's row index as steps and scrolling need them."""
+pages come from the server's row index as steps and scrolling need them. A cell longer than
+bounds.CELL reaches a screen cut, with a note saying how long it is."""
 
 from __future__ import annotations
 
@@ -7,16 +8,22 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
+from .. import i18n
 from ..deck import Deck, Exhibit
 from ..masking import mask_cells, mask_text
 from .files import FileUrl, csv_name
-from .tabledata import PAGE, TableIndex
+from .tabledata import PAGE, TableIndex, shorten_cells
 
 
 def table_index(exhibit: Exhibit, deck: Deck) -> TableIndex:
     """The row index of a table or chat exhibit's CSV, made once and kept in the cache."""
     cache = Path(current_app.instance_path, deck.id, "cache", "tables")
     return TableIndex.open(deck.root / csv_name(exhibit), cache)
+
+
+def cut_note(deck: Deck) -> str:
+    """The note ending a cut cell, in the request's language: "…（已截断，共 {total} 字）"."""
+    return i18n.translator(i18n.language(deck.case.language))("cut.cell")
 
 
 def window(
@@ -51,6 +58,7 @@ def window(
             "rows": total,
             "total": arrangement.total,
         }
+    rows = shorten_cells(rows, cut_note(deck))
     if public:
         rows = mask_cells(rows)
     return {"rows": rows, "numbers": numbers, "total": total, "arranged": arranged}
@@ -64,7 +72,7 @@ def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
     )
     return {
         "header": index.header,
-        "rows": index.page(0, PAGE),
+        "rows": shorten_cells(index.page(0, PAGE), cut_note(deck)),
         "total_rows": index.rows,
         "page_size": PAGE,
         "summary": summary,

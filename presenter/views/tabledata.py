@@ -1,11 +1,11 @@
 """Large CSV exhibits, a page at a time: the byte offset of every row, found in one pass and
-kept on disk, so any page of a million-row table is one seek and one short parse."""
+kept on disk, so any page of a million-row table is one seek and one short parse. Every read
+goes through presenter.csvfile, the one CSV reader, so the index, the filter and `check`
+agree on what a record is."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import re
@@ -16,21 +16,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import csvfile
+from ..bounds import CELL, shorten
+
 PAGE = 100
 """Rows a screen is sent at a time."""
 
+TableError = csvfile.CsvError
+"""A table that cannot be read; the message names the file."""
 
-class TableError(Exception):
-    """A table that cannot be read; the message names the file."""
+INDEX_VERSION = 2
+"""Part of the cache key: version 1 counted quotes per line, which a stray quote misled."""
 
 
 def _key(path: Path) -> str:
     stat = os.stat(path)
-    text = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+    text = f"{INDEX_VERSION}:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 _NUMBER = re.compile(r"^[¥￥]?\s*-?[\d,]*\.?\d+$")
+
+
+def shorten_cells(rows: list[list[str]], note: str) -> list[list[str]]:
+    """Rows as sent to a screen: each cell at most CELL characters, a longer one cut with
+    `note` (a template with `{total}`)."""
+    return [[shorten(cell, CELL, note) for cell in row] for row in rows]
 
 
 def number(cell: str) -> float | None:
@@ -93,7 +104,7 @@ class TableIndex:
         try:
             key = _key(path)
         except OSError as error:
-            raise TableError(f"{path}: {error.strerror}") from error
+            raise TableError(path, str(error.strerror)) from error
         with cls._lock:
             if key in cls._open:
                 return cls._open[key]
@@ -124,33 +135,8 @@ class TableIndex:
 
     @staticmethod
     def _scan(path: Path) -> tuple[list[str], array]:
-        """Record starts: a line ends a record when the quotes seen in it are balanced."""
-        offsets = array("Q")
-        try:
-            with open(path, "rb") as stream:
-                first = stream.readline()
-                while first.count(b'"') % 2:  # a header cell with a newline in quotes
-                    more = stream.readline()
-                    if not more:
-                        break
-                    first += more
-                header_text = first.decode("utf-8-sig")
-                position = stream.tell()
-                start, quotes = position, 0
-                for line in stream:
-                    if quotes == 0:
-                        start = position
-                    quotes = (quotes + line.count(b'"')) % 2
-                    position += len(line)
-                    if quotes == 0 and line.strip(b"\r\n"):
-                        offsets.append(start)
-                offsets.append(position)
-        except OSError as error:
-            raise TableError(f"{path}: {error.strerror}") from error
-        except UnicodeDecodeError as error:
-            raise TableError(f"{path}: not UTF-8 ({error.reason})") from error
-        header = next(csv.reader([header_text.rstrip("\r\n")]), [])
-        return header, offsets
+        """The header and record starts, as csvfile reads them."""
+        return csvfile.index(path)
 
     def page(self, start: int, count: int = PAGE) -> list[list[str]]:
         """Data rows start .. start+count-1 (0-based)."""
@@ -161,11 +147,7 @@ class TableIndex:
         with open(self.path, "rb") as stream:
             stream.seek(self.offsets[start])
             data = stream.read(self.offsets[end] - self.offsets[start])
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise TableError(f"{self.path}: not UTF-8 ({error.reason})") from error
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return csvfile.parse(data, self.path)
 
     def rows_at(self, numbers: Sequence[int]) -> list[list[str]]:
         """The data rows of these 0-based numbers, in that order: one seek each."""
@@ -174,11 +156,7 @@ class TableIndex:
             for n in numbers:
                 stream.seek(self.offsets[n])
                 data = stream.read(self.offsets[n + 1] - self.offsets[n])
-                try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    raise TableError(f"{self.path}: not UTF-8 ({error.reason})") from error
-                rows.append(next(csv.reader(io.StringIO(text, newline="")), []))
+                rows.append(next(iter(csvfile.parse(data, self.path)), []))
         return rows
 
     def arranged(self, sort: int | None, desc: bool, text: str, amount: str | None) -> Arrangement:
@@ -196,21 +174,16 @@ class TableIndex:
     def _arrange(self, sort: int | None, desc: bool, needle: str, amount: str | None):
         a = self.header.index(amount) if amount in self.header else None
         kept, keys, total = array("I"), [], 0.0
-        with open(self.path, encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream)
-            next(reader, None)
-            n = -1
-            for row in reader:
-                if not row:
-                    continue  # a blank line is no record (as in the index)
-                n += 1
-                if needle and not any(needle in cell.casefold() for cell in row):
-                    continue
-                kept.append(n)
-                if sort is not None:
-                    keys.append(row[sort].strip() if sort < len(row) else "")
-                if a is not None and a < len(row):
-                    total += number(row[a]) or 0.0
+        rows = csvfile.records(self.path)
+        next(rows, None)  # the header
+        for n, row in enumerate(rows):
+            if needle and not any(needle in cell.casefold() for cell in row):
+                continue
+            kept.append(n)
+            if sort is not None:
+                keys.append(row[sort].strip() if sort < len(row) else "")
+            if a is not None and a < len(row):
+                total += number(row[a]) or 0.0
         if sort is not None:
             kept = array("I", _sorted(kept, keys, desc))
         return Arrangement(kept, round(total, 2) if a is not None else None)
@@ -235,21 +208,20 @@ class TableIndex:
         t = self.header.index(time) if time in self.header else None
         total, counted, skipped = 0.0, 0, 0
         first = last = None
-        with open(self.path, encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream)
-            next(reader, None)
-            for row in reader:
-                if a is not None and a < len(row):
-                    value = number(row[a])
-                    if value is None:
-                        skipped += 1 if row[a].strip() else 0
-                    else:
-                        total += value
-                        counted += 1
-                if t is not None and t < len(row) and row[t].strip():
-                    moment = row[t].strip().replace("T", " ")
-                    first = moment if first is None or moment < first else first
-                    last = moment if last is None or moment > last else last
+        rows = csvfile.records(self.path)
+        next(rows, None)  # the header
+        for row in rows:
+            if a is not None and a < len(row):
+                value = number(row[a])
+                if value is None:
+                    skipped += 1 if row[a].strip() else 0
+                else:
+                    total += value
+                    counted += 1
+            if t is not None and t < len(row) and row[t].strip():
+                moment = row[t].strip().replace("T", " ")
+                first = moment if first is None or moment < first else first
+                last = moment if last is None or moment > last else last
         result: dict[str, Any] = {"rows": self.rows}
         if a is not None:
             result.update(amount=amount, total=round(total, 2), counted=counted, skipped=skipped)

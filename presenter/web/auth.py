@@ -1,7 +1,9 @@
 """Keys over HTTP: `?key=` becomes an HttpOnly, SameSite=Strict cookie, then is dropped.
 
-A page opened with the presenter key is a presenter's; with the screen key (or an approved
-pairing) a screen's. A screen never opens a presenter page or endpoint.
+A page opened with the presenter key is a presenter's; with the screen key (or a pairing
+approved as a court screen) a screen's; with the public-screen key (or a pairing approved as
+旁听席) a public screen's, which the server masks whatever the request asks. A screen never
+opens a presenter page or endpoint.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, redirect, request
+from flask import Response, abort, current_app, g, redirect, request
 
 from ..live.access import Access
 from ..live.court import Court
-from ..live.sockets import COOKIES
+
+SCREENS = ("screen", "public")
+"""The credential kinds of a court screen: both follow, the public one is masked."""
 
 
 def court() -> Court:
@@ -26,14 +30,20 @@ def access() -> Access:
 
 
 def request_kind() -> str | None:
-    """'presenter' or 'screen' from the request's cookies; None without a valid one."""
-    keys = access()
-    if keys.kind(request.cookies.get(COOKIES["presenter"])) == "presenter":
-        return "presenter"
-    for cookie in (COOKIES["screen"], COOKIES["pair"]):
-        if keys.kind(request.cookies.get(cookie)) == "screen":
-            return "screen"
-    return None
+    """'presenter', 'screen' or 'public' from the request's cookies; None without a valid one.
+    A presenter's browser that also opened a screen link is still the presenter's; a browser
+    holding both a screen's and a public screen's credential is masked."""
+    if "kind" not in g:
+        keys, names = access(), court().cookies
+        found = {keys.kind(request.cookies.get(names[cookie])) for cookie in names}
+        g.kind = next((kind for kind in ("presenter", "public", "screen") if kind in found), None)
+    return g.kind
+
+
+def masked() -> bool:
+    """Whether what this request gets must be masked: a public screen's, unless the server
+    was started with public masking off. Decided from the credential, never from the URL."""
+    return request_kind() == "public" and current_app.config["PUBLIC_MASK"]
 
 
 def set_cookie(response: Response, name: str, value: str) -> None:
@@ -50,17 +60,23 @@ def land_with_key(accepted: tuple[str, ...]) -> Response | None:
         abort(403)
     rest = [(k, v) for k, values in request.args.lists() if k != "key" for v in values]
     response = redirect(request.path + ("?" + urlencode(rest) if rest else ""), code=303)
-    set_cookie(response, COOKIES[kind], key)  # type: ignore[index]
+    names = court().cookies
+    set_cookie(response, names[kind], key)  # type: ignore[index]
+    for other in ("screen", "public", "pair"):
+        if other != kind and request.cookies.get(names[other]):
+            response.delete_cookie(names[other], path="/")  # one screen credential at a time
     return response
 
 
 def requires(*kinds: str) -> Callable:
-    """Refuse a view (403) unless the request holds a credential of one of `kinds`."""
+    """Refuse a view (403) unless the request holds a credential of one of `kinds`
+    ('screen' admits public screens too)."""
+    admitted = set(kinds) | ({"public"} if "screen" in kinds else set())
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):
-            if request_kind() not in kinds:
+            if request_kind() not in admitted:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -75,5 +91,11 @@ def _forbidden(error) -> tuple[str, int]:
     return render_template("pages/forbidden.html"), 403
 
 
+def _decide_masking() -> None:
+    # Jinja's finalize masks every printed value when this is set (web/screen.py)
+    g.mask_public = masked()
+
+
 def init_app(app) -> None:
     app.register_error_handler(403, _forbidden)
+    app.before_request(_decide_masking)

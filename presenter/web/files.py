@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request, send_file, url_for
 
+from .. import i18n, rendering
+from ..csvfile import CsvError
 from ..deck import Exhibit
+from ..deck.checks import evidence_folder
 from ..deck.model import region_inside
 from ..live.state import TableView
+from ..views.files import PLAYED, TOKEN, file_ref, token_of
 from .auth import court, request_kind, requires
 
 bp = Blueprint("files", __name__)
@@ -34,9 +37,11 @@ def plotly(version: str):
     return send_file(plotly_js(), mimetype="text/javascript", max_age=31536000)
 
 
-MAKING = threading.Lock()
-"""One derivative made at a time: a 100-megapixel decode is ~300 MB; two at once would
-double the server's peak, and two requests for the same one would make it twice."""
+FAILED_STATUS = {"unreadable": 415, "too_heavy": 422, "busy": 503, "unavailable": 503}
+"""The answer to a screen whose derivative could not be made (presenter.rendering): the
+file's fault, or try again later."""
+DERIVATIVES = ("images", "pages")
+"""The cache folders of derivatives, kept within RENDER_CACHE_BYTES together."""
 PAGE_WIDTH = 1600
 """Pixels across a rendered PDF page: sharp on a 1080p court screen, zoomable to a region."""
 
@@ -45,14 +50,15 @@ def _exhibit_path(item: str, name: str) -> Path:
     """The file of an exhibit that this request may have; 403 or 404 otherwise."""
     live = court()
     exhibit = live.deck.exhibit(item)
+    if exhibit is not None and name.startswith(TOKEN):  # a public screen's opaque name
+        name = next((f for f in exhibit.files if token_of(f) == name), name)
     if exhibit is None or name not in exhibit.files:
         abort(404)
     if request_kind() != "presenter" and not live.presentation.may_show(item):
         abort(403)
-    root = live.deck.root.resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        abort(404)
+    path = (live.deck.root / name).resolve()
+    if not path.is_relative_to(evidence_folder(live.deck.root)) or not path.is_file():
+        abort(404)  # whatever the name or a symlink says, only the deck's files/ folder
     return path
 
 
@@ -69,7 +75,24 @@ def cache_path(kind: str, source: Path, *variant: object, suffix: str) -> Path:
 @bp.get("/files/<item>/<path:name>")
 @requires("screen", "presenter")
 def exhibit_file(item: str, name: str):
-    return send_file(_exhibit_path(item, name), conditional=True, max_age=0)
+    """An exhibit's original, byte for byte: pictures, sound and video inline (a view embeds
+    them), anything else as a download; never active content (see security.py)."""
+    from ..views.files import shown_as_is
+
+    path = _exhibit_path(item, name)
+    name = path.name
+    if g.get("mask_public") and path.suffix.lower() not in PLAYED:
+        abort(403)  # a public screen is sent sound and video; pictures are drawn again
+    if shown_as_is(name):
+        return send_file(path, conditional=True, max_age=0)
+    return send_file(
+        path,
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=Path(name).name,
+        conditional=True,
+        max_age=0,
+    )
 
 
 @bp.get("/pages/<item>/<int:number>.png")
@@ -82,26 +105,26 @@ def document_page(item: str, number: int):
         abort(404)
     region = _region(request.args.get("region"))
     target = cache_path("pages", path, number, PAGE_WIDTH, region, suffix=".png")
-    with MAKING:
-        if not target.exists():
-            _render_page(path, number, region, target)
+    # a callout: the region rendered as sharp as a whole page would be, up to 4 times
+    width = PAGE_WIDTH if region is None else round(PAGE_WIDTH * min(4.0, 1 / region[2]))
+    _made(item, target, rendering.page, path, number, width, region)
     return send_file(target, mimetype="image/png", max_age=3600)
 
 
-def _render_page(path: Path, number: int, region, target: Path) -> None:
-    from ..deck.pdf import render_page
-    from ..views.image import save_atomically
-
-    if region is None:
-        image = render_page(path, number, PAGE_WIDTH)
-    else:  # a callout: the region rendered as sharp as a whole page would be
-        x, y, w, h = region
-        page = render_page(path, number, round(PAGE_WIDTH * min(4.0, 1 / w)))
-        image = page.crop(
-            (round(x * page.width), round(y * page.height),
-             round((x + w) * page.width), round((y + h) * page.height))
-        )  # fmt: skip
-    save_atomically(image, target, format="PNG")
+def _made(item: str, target: Path, make: Callable[..., rendering.Failure | None], *args) -> None:
+    """Make the derivative in a worker process unless cached; a clear error (never a 500)
+    for a file that cannot be read or is too heavy to draw, or while the exhibit is busy."""
+    deck = court().deck
+    config = current_app.config
+    failure = make(
+        f"{deck.id}/{item}", target, *args,
+        time_limit=config.get("RENDER_TIME_LIMIT", rendering.TIME_LIMIT),
+        folders=[Path(current_app.instance_path, deck.id, "cache", k) for k in DERIVATIVES],
+        bound=config.get("RENDER_CACHE_BYTES", rendering.CACHE_BYTES),
+    )  # fmt: skip
+    if failure is not None:
+        words = i18n.pick(failure.words, i18n.language(deck.case.language))
+        abort(Response(words, FAILED_STATUS[failure.reason], mimetype="text/plain"))
 
 
 @bp.get("/images/<item>/<path:name>")
@@ -109,24 +132,21 @@ def _render_page(path: Path, number: int, region, target: Path) -> None:
 def image(item: str, name: str):
     """An image exhibit for the screens: the display derivative, with `?region=x,y,w,h` a
     callout cropped from the full-resolution original, with `?thumb=1` a thumbnail; all
-    cached in the instance folder."""
-    from ..views.image import LONG_SIDE, THUMB, derivative
+    cached in the instance folder. An SVG is sent drawn, as PNG, never as itself."""
+    from ..views.image import LONG_SIDE, THUMB
 
     path = _exhibit_path(item, name)
     region = _region(request.args.get("region"))
     side = THUMB if request.args.get("thumb") == "1" else LONG_SIDE
     suffix = ".jpg" if path.suffix.lower() in (".jpg", ".jpeg") else ".png"
     target = cache_path("images", path, region, side, suffix=suffix)
-    with MAKING:
-        if not target.exists():
-            try:
-                derivative(path, target, region, side)
-            except OSError:
-                abort(415)
+    _made(item, target, rendering.image, path, region, side)
     return send_file(target, max_age=3600)
 
 
 def _region(text: str | None) -> tuple[float, ...] | None:
+    """`?region=x,y,w,h` snapped outward to the render grid (so near-identical regions share
+    one render); 400 for one that is not four numbers, not inside the picture, or tiny."""
     if not text:
         return None
     try:
@@ -135,7 +155,7 @@ def _region(text: str | None) -> tuple[float, ...] | None:
         abort(400)
     if not region_inside(x, y, w, h):
         abort(400)
-    return (round(x, 4), round(y, 4), round(w, 4), round(h, 4))
+    return rendering.quantise(x, y, w, h) or abort(400)
 
 
 def _exhibit_of(item: str, view: str) -> Exhibit:
@@ -163,15 +183,23 @@ def _window(item: str, view: str, read: Callable[[Exhibit, int], dict]):
         abort(415)
 
 
+@bp.app_errorhandler(CsvError)
+def _unreadable(error: CsvError):
+    """An exhibit's CSV that cannot be read now (changed on disk since it was checked): a
+    clear refusal for the screen, which shows its own words, never a 500."""
+    current_app.logger.warning("%s", error)  # for the technician; the screen needs no path
+    return jsonify({"error": "unreadable"}), 422
+
+
 def _public() -> bool:
-    return request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]
+    return bool(g.get("mask_public"))
 
 
 @bp.get("/tables/<item>/rows")
 @requires("screen", "presenter")
 def table_rows(item: str):
     """A page of a table exhibit's rows, as the presenter sorted and filtered it on the
-    screens now; masked for `as=public`."""
+    screens now; masked for a public screen."""
     from ..views.table import window
 
     def read(exhibit: Exhibit, start: int) -> dict:
@@ -188,7 +216,7 @@ def table_rows(item: str):
 @bp.get("/chats/<item>/messages")
 @requires("screen", "presenter")
 def chat_messages(item: str):
-    """A window of a chat's messages, masked for `as=public`."""
+    """A window of a chat's messages, masked for a public screen."""
     from ..masking import mask_text
     from ..views.chat import messages as window
 
@@ -196,7 +224,7 @@ def chat_messages(item: str):
         messages, total = window(
             exhibit,
             court().deck,
-            lambda name: url_for("files.exhibit_file", item=item, name=name),
+            lambda name: url_for("files.exhibit_file", item=item, name=file_ref(name)),
             start,
         )
         if _public():
@@ -233,7 +261,7 @@ def _chart_view(item: str):
 @requires("screen", "presenter")
 def chart_figure(item: str):
     """A chart exhibit's Plotly figure as the live state has it now (until, focus, fold);
-    personal numbers masked for `as=public`."""
+    personal numbers masked for a public screen."""
     from ..charts import build
     from ..masking import mask_value
 
@@ -247,7 +275,7 @@ def chart_figure(item: str):
 def chart_transactions(item: str):
     """The transactions behind the flow the presenter opened on a fund-flow chart (404 when
     none is open), with the flow's index among the figure's links (to light it on a
-    screen whose names are masked); masked for `as=public`."""
+    screen whose names are masked); masked for a public screen."""
     from ..charts import build, transactions
     from ..masking import mask_value
 

@@ -6,7 +6,16 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from .. import i18n
 from .auth import court, land_with_key, request_kind
@@ -30,6 +39,13 @@ def plotly_url() -> str:
     import plotly
 
     return url_for("files.plotly", version=plotly.__version__)
+
+
+def no_store(response: Response) -> Response:
+    """A presenter's page or data: never kept by the browser or anything between (notes,
+    prepared responses, the deck's review)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.after_app_request
@@ -60,15 +76,15 @@ def _helpers() -> dict:
 
 @bp.before_request
 def _take_key():
-    return land_with_key(("presenter", "screen"))
+    return land_with_key(("presenter", "screen", "public"))
 
 
 @bp.get("/")
 def index():
     """The presenter's exhibit catalogue; a screen goes to its stage; others are told how in."""
     kind = request_kind()
-    if kind == "screen":
+    if kind in ("screen", "public"):
         return redirect(url_for("screen.view"))
     if kind == "presenter":
-        return render_template("pages/index.html")
+        return no_store(make_response(render_template("pages/index.html")))
     return render_template("pages/welcome.html"), 401

@@ -10,6 +10,7 @@ from .. import i18n
 from ..deck import Deck, Exhibit
 from ..live.machine import REASONS
 from .auth import court, land_with_key, requires
+from .pages import no_store
 
 bp = Blueprint("presenter", __name__, url_prefix="/present")
 
@@ -17,6 +18,11 @@ bp = Blueprint("presenter", __name__, url_prefix="/present")
 @bp.before_request
 def _take_key():
     return land_with_key(("presenter",))
+
+
+@bp.after_request
+def _never_kept(response):
+    return no_store(response)
 
 
 @bp.get("")

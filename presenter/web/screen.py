@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     jsonify,
     make_response,
@@ -19,8 +18,9 @@ from flask import (
 from markupsafe import Markup
 
 from .. import i18n
-from ..live.sockets import COOKIES, live
+from ..live.access import PairingRefused
 from ..live.state import PANELS
+from ..views.files import file_ref
 from .auth import access, court, land_with_key, request_kind, requires, set_cookie
 from .steps import steps_json
 
@@ -29,24 +29,49 @@ bp = Blueprint("screen", __name__, url_prefix="/screen")
 
 @bp.before_request
 def _take_key():
-    return land_with_key(("screen", "presenter"))
+    return land_with_key(("screen", "public", "presenter"))
 
 
 @bp.get("")
 def view():
-    if request_kind() is not None:
-        return render_template("live/screen.html")
-    token = request.cookies.get(COOKIES["pair"])
-    pairing = access().request_pairing(request.args.get("name", ""), token)
-    live().tell_control()
+    kind = request_kind()
+    if kind is not None:
+        return render_template("live/screen.html", public=kind == "public")
+    names = court().cookies
+    try:
+        pairing, _ = access().request_pairing(
+            request.args.get("name", ""), request.cookies.get(names["pair"]), _address()
+        )
+    except PairingRefused as refused:
+        lang = i18n.language(court().deck.case.language)
+        message = i18n.pick(PAIRING_REFUSED[refused.code], lang)
+        return render_template("live/pairing.html", code=None, message=message), 429
     response = make_response(render_template("live/pairing.html", code=pairing.code))
-    set_cookie(response, COOKIES["pair"], pairing.token)
+    set_cookie(response, names["pair"], pairing.token)
     return response
+
+
+def _address() -> str:
+    return request.remote_addr or "?"
+
+
+PAIRING_REFUSED = {
+    "pairing_busy_here": (
+        "这台设备已有多个配对码在等待批准。请在公诉人批准后再试，或使用屏幕链接。",
+        "This device already has several codes waiting. Try again once the presenter has"
+        " answered, or use the screen link.",
+    ),
+    "pairing_busy": (
+        "等待批准的配对码过多。请稍后再试，或使用屏幕链接。",
+        "Too many codes are waiting. Try again shortly, or use the screen link.",
+    ),
+}
 
 
 @bp.get("/pairing")
 def pairing_status():
-    return jsonify({"status": access().pairing_status(request.cookies.get(COOKIES["pair"]))})
+    token = request.cookies.get(court().cookies["pair"])
+    return jsonify({"status": access().pairing_status(token)})
 
 
 @bp.get("/exhibit/<item>/<panel>")
@@ -62,13 +87,12 @@ def fragment(item: str, panel: str) -> str:
     if request_kind() != "presenter" and not live_court.presentation.may_show(item):
         abort(403)
     lang = i18n.language(live_court.deck.case.language)
-    g.mask_public = request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]
     html = render_panel(
         panel,
         exhibit,
         live_court.deck,
         lang=lang,
-        file_url=lambda name: url_for("files.exhibit_file", item=exhibit.id, name=name),
+        file_url=lambda name: url_for("files.exhibit_file", item=exhibit.id, name=file_ref(name)),
         unverified=item in live_court.presentation.unverified,
         may_show=live_court.presentation.may_show,
     )
@@ -85,7 +109,6 @@ def case_matrix() -> str:
     from ..views import render_matrix
 
     live_court = court()
-    g.mask_public = request.args.get("as") == "public" and current_app.config["PUBLIC_MASK"]
     return render_matrix(
         live_court.deck,
         lang=i18n.language(live_court.deck.case.language),
@@ -96,10 +119,12 @@ def case_matrix() -> str:
 
 def finalize(value: object) -> object:
     """Jinja's last word on every value it prints: personal numbers masked for a public
-    screen (our own URLs, which start with '/', are left whole)."""
-    if not g.get("mask_public") or not isinstance(value, str) or value.startswith("/"):
-        return value
+    screen. The app's own URLs (AppUrl) and HTML our renderers have already finalized
+    (Rendered) are left as they are: they are marked by type, never guessed from text."""
     from ..masking import mask_text
+    from ..views import Rendered
 
-    masked = mask_text(str(value))
-    return Markup(masked) if isinstance(value, Markup) else masked
+    if not g.get("mask_public") or not isinstance(value, str) or isinstance(value, Rendered):
+        return value
+    masked_text = mask_text(value)
+    return Markup(masked_text) if isinstance(value, Markup) else masked_text

@@ -5,8 +5,8 @@ async function poll() {
   try {
     const response = await fetch("/screen/pairing", { cache: "no-store" });
     const answer = await response.json();
-    if (answer.status === "approved") {
-      location.reload();
+    if (answer.status === "approved" || answer.status === null) {
+      location.reload(); // in; or the code expired or gave way: ask for a new one
       return;
     }
     if (answer.status === "refused") {
@@ -18,4 +18,5 @@ async function poll() {
   }
   setTimeout(poll, 1000);
 }
-poll();
+if (document.getElementById("pairing-code")) poll();
+else setTimeout(() => location.reload(), 15000); // too many codes waiting: ask again later

@@ -9,6 +9,8 @@ const $ = (id) => document.getElementById(id);
 let deck = { exhibits: [], reasons: {} };
 let state = null;
 let typed = "";
+const pairings = new Map(); // code -> {code, name, status, public}
+let askedHeld = null;
 
 const stage = new Stage($("stage"), {
   lang: data.lang,
@@ -49,7 +51,31 @@ const live = connect({
       const percent = p.total ? Math.floor((100 * p.done) / p.total) : 100;
       $("verify-progress").textContent = `${ui.verifying} ${p.file} ${percent}%`;
     },
-    pairings: renderPairings,
+    pairings: (list) => {
+      pairings.clear();
+      for (const pairing of list) pairings.set(pairing.code, pairing);
+      renderPairings();
+    },
+    pairing: (change) => {
+      // one pairing changed: only it is redrawn, however many codes a flood asks for
+      if (change.status === "pending" || change.status === "approved") pairings.set(change.code, change);
+      else pairings.delete(change.code);
+      renderPairings();
+    },
+    held: (held) => {
+      // the deck changed on disk and the exhibit on screen is now excluded or fails its hash:
+      // the screens went blank; showing it again needs the presenter's word (Art. 44)
+      if (!held.item) askedHeld = null;
+      if (!held.item || askedHeld === `${held.item}/${held.error}`) return;
+      askedHeld = `${held.item}/${held.error}`; // asked once; → or B ask again
+      setTimeout(() => {
+        const exhibit = deck.exhibits.find((e) => e.id === held.item);
+        const question = held.error === "unverified" ? ui.confirm_unverified : ui.confirm_excluded;
+        if (window.confirm(`${exhibit ? exhibit.id + " " + exhibit.title : held.item}\n${question}`)) {
+          send({ action: "goto", item: held.item, confirm: true });
+        }
+      }, 0);
+    },
     deck_problems: (lines) => {
       $("deck-problems").hidden = lines.length === 0;
       $("deck-problems").replaceChildren(...lines.map((line) => element("p", line)));
@@ -295,19 +321,38 @@ function renderScreens(clients) {
   $("screens").replaceChildren(...(items.length ? items : [element("li", ui.no_screens)]));
 }
 
-function renderPairings(pending) {
-  $("pairings").replaceChildren(
-    ...pending.map((pairing) => {
-      const li = element("li", `${pairing.code} ${pairing.name}`, "pairing");
-      const yes = element("button", ui.approve);
-      const no = element("button", ui.refuse);
-      yes.type = no.type = "button";
-      yes.addEventListener("click", () => send({ action: "pair", code: pairing.code, approve: true }));
-      no.addEventListener("click", () => send({ action: "pair", code: pairing.code, approve: false }));
-      li.append(yes, no);
-      return li;
-    }),
-  );
+function renderPairings() {
+  // pending codes: approve as a court screen or as the public gallery (masked), or refuse;
+  // approved screens: revoke
+  const button = (text, command) => {
+    const b = element("button", text);
+    b.type = "button";
+    b.addEventListener("click", () => send({ action: "pair", ...command }));
+    return b;
+  };
+  const items = [...pairings.values()].map((pairing) => {
+    const approved = pairing.status === "approved";
+    const label = approved ? (pairing.public ? ui.paired_public : ui.paired_screen) : pairing.code;
+    const li = element("li", undefined, approved ? "approved" : "pending");
+    li.append(element("span", label, approved ? "status" : "code"), element("span", pairing.name, "name"));
+    const code = pairing.code;
+    if (approved) li.append(button(ui.revoke, { code, revoke: true }));
+    else {
+      li.append(
+        button(ui.approve, { code, approve: true }),
+        button(ui.approve_public, { code, approve: true, public: true }),
+        button(ui.refuse, { code, approve: false }),
+      );
+    }
+    return li;
+  });
+  const waiting = [...pairings.values()].filter((p) => p.status === "pending").length;
+  if (waiting > 1) {
+    const all = element("li", undefined, "all");
+    all.append(button(ui.refuse_all, { refuse_all: true }));
+    items.push(all);
+  }
+  $("pairings").replaceChildren(...items);
 }
 
 // --- input ----------------------------------------------------------------------------

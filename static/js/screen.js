@@ -7,6 +7,7 @@ const html = document.documentElement;
 const params = new URLSearchParams(location.search);
 
 function screenName() {
+  if (data.public) return "public"; // the public gallery's credential names it; it is masked
   const asked = params.get("name");
   if (asked) localStorage.setItem("shizheng.screen-name", asked);
   return asked || localStorage.getItem("shizheng.screen-name") || "";
@@ -16,7 +17,6 @@ const stage = new Stage(document.getElementById("stage"), {
   lang: data.lang,
   logo: data.title,
   words: data.verify,
-  audience: screenName() === "public" ? "public" : "",
   name: screenName() || "screen",
   onApplied: (state) => html.setAttribute("data-seq", String(state.seq)),
 });
@@ -48,7 +48,6 @@ function named(value) {
   form.hidden = true;
   live.rename(name);
   stage.name = name;
-  stage.setAudience(name === "public" ? "public" : "");
 }
 form.addEventListener("click", (event) => {
   if (event.target.matches("button[value]")) named(event.target.value);

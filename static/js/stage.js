@@ -8,11 +8,10 @@ import { VIEW_STEPS } from "./views/index.js";
 const UNAVAILABLE = '<p class="unavailable">';
 
 export class Stage {
-  constructor(element, { lang, logo, words, audience = "", name = null, onApplied = () => {} }) {
+  constructor(element, { lang, logo, words, name = null, onApplied = () => {} }) {
     this.el = element;
     this.name = name; // a screen's name; null for the presenter's miniature
     this.offset = 0; // server clock minus ours, in seconds
-    this.audience = audience; // "public": personal numbers come masked by the server
     this.words = words;
     this.lang = lang;
     this.onApplied = onApplied;
@@ -36,13 +35,6 @@ export class Stage {
     el.className = name;
     this.el.append(el);
     return el;
-  }
-
-  setAudience(audience) {
-    if (audience === this.audience) return;
-    this.audience = audience;
-    this.deckChanged(this.version);
-    if (this.last) this.apply(this.last);
   }
 
   deckChanged(version) {
@@ -108,18 +100,24 @@ export class Stage {
   }
 
   async fetchHtml(path) {
-    // court HTML from the server, in the stage's language, masked for a public screen
-    const params = new URLSearchParams();
-    if (this.lang === "en") params.set("lang", "en");
-    if (this.audience === "public") params.set("as", "public");
-    const query = params.size ? `?${params}` : "";
+    // court HTML from the server, in the stage's language (a public screen's credential
+    // makes the server mask it: nothing here asks for that)
+    const query = this.lang === "en" ? "?lang=en" : "";
     try {
       const response = await fetch(`${path}${query}`);
       if (response.ok) return await response.text();
-      return `${UNAVAILABLE}${response.status}</p>`;
     } catch {
-      return `${UNAVAILABLE}</p>`;
+      // the server may be restarting: asked again on the next state
     }
+    return this.unavailable();
+  }
+
+  unavailable() {
+    // never a bare status code on a court screen
+    const p = document.createElement("p");
+    p.className = "unavailable";
+    p.textContent = (this.words || {}).unavailable || "";
+    return p.outerHTML;
   }
 
   zoom(section, region) {
@@ -205,7 +203,6 @@ export class Stage {
     // for a public screen; null when refused
     const params = new URLSearchParams(fields);
     if (this.lang === "en") params.set("lang", "en");
-    if (this.audience === "public") params.set("as", "public");
     const response = await fetch(params.size ? `${url}?${params}` : url);
     return response.ok ? response.json() : null;
   }
