@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRESENTER_KEY = "bench-presenter-key-0000000001"
-SCREEN_KEY = "bench-screen-key-000000000002"
+PRESENTER_KEY = "lmR4xLGoJxY-yhY9hJrVtZxgC9y-ZQbo"  # fixed, random: the key rules refuse words
+SCREEN_KEY = "5WcjOWcAuG78G574gGAr-R8oAhBnwQbz"
 
 
 def free_port() -> int:

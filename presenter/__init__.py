@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,12 @@ def create_app(
     given = {"presenter": presenter_key, "screen": screen_key, "public": public_key}
     keys = kept_keys(folder / "keys.json", given)
     access = Access(keys, paired=folder / "paired-screens.json")
+    # file tokens for public screens, keyed by what no screen holds
+    app.config["FILE_TOKEN_SECRET"] = hashlib.sha256(
+        b"file-token:" + keys["presenter"].encode()
+    ).digest()
+    # JSON keeps its characters: full-width digits stay digits for the public masking
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     court = Court(report, Path(app.instance_path), access, cookie_names(folder))
     app.extensions["shizheng.court"] = court
 

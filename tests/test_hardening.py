@@ -489,14 +489,26 @@ def test_a_public_screen_gets_no_number_in_a_url_or_a_text_that_looks_like_one(t
         assert "/138****5678 张某冒充" in matrix and "13812345678" not in matrix
 
 
-@pytest.mark.parametrize("how", ["symlink", "listed"])
+@pytest.mark.parametrize("how", ["symlink", "hard link", "folder", "listed"])
 def test_an_exhibit_file_can_never_be_an_item_or_the_deck_file(deck_dir, tmp_path, how):
     """Notes, challenges and review live in items/*.md: no exhibit may show or ship one."""
+    import os
+
     from .deckfactory import CODE_MD
 
     if how == "symlink":
         (deck_dir / "files" / "readme.php").symlink_to(Path("..") / CHAT_ITEM_PATH)
         edit(deck_dir / CODE_MD, 'files = ["files/admin.php"]', 'files = ["files/readme.php"]')
+    elif how == "hard link":
+        os.link(deck_dir / CHAT_ITEM_PATH, deck_dir / "files" / "readme.php")
+        edit(deck_dir / CODE_MD, 'files = ["files/admin.php"]', 'files = ["files/readme.php"]')
+    elif how == "folder":  # files/ itself is the deck folder
+        (deck_dir / "files").rename(deck_dir / "evidence")
+        (deck_dir / "files").symlink_to(".")
+        for item in (deck_dir / "items").iterdir():
+            item.write_text(item.read_text("utf-8").replace("files/", "files/evidence/"))
+        edit(deck_dir / CODE_MD, 'files = ["files/evidence/admin.php"]',
+             f'files = ["files/{CHAT_ITEM_PATH}"]')  # fmt: skip
     else:
         edit(deck_dir / CODE_MD, 'files = ["files/admin.php"]', f'files = ["{CHAT_ITEM_PATH}"]')
     report = load_deck(deck_dir)
@@ -560,3 +572,28 @@ def test_a_full_court_gives_a_new_screen_a_code_and_the_presenter_can_refuse_all
     assert answer == {"ok": True, "refused": PENDING_TOTAL}
     assert court.access.pairings() == []
     boss.disconnect(namespace="/live")
+
+
+def test_an_svg_picture_is_checked_and_shown_drawn_never_as_itself(deck_dir, tmp_path):
+    import hashlib
+
+    from .deckfactory import SHOT_MD
+
+    svg = EVIL_SVG.encode()
+    (deck_dir / "files" / "shot.svg").write_bytes(svg)
+    item = deck_dir / SHOT_MD
+    text = item.read_text("utf-8").replace("files/shot.png", "files/shot.svg")
+    text = re.sub(r'algorithm = "md5"\nvalue = "[0-9a-f]+"',
+                  f'algorithm = "md5"\nvalue = "{hashlib.md5(svg).hexdigest()}"', text)  # fmt: skip
+    item.write_text(text, encoding="utf-8")
+    assert not load_deck(deck_dir).problems
+    with court_app(deck_dir, tmp_path / "i") as app:
+        screen = keyed_client(app, SCREEN_KEY)
+        with screen.get("/images/E02/files/shot.svg") as picture:
+            assert picture.status_code == 200 and picture.mimetype == "image/png"
+            assert picture.data.startswith(b"\x89PNG") and b"<svg" not in picture.data
+        with screen.get("/files/E02/files/shot.svg") as original:
+            assert original.headers["Content-Disposition"].startswith("attachment")
+    (deck_dir / "files" / "shot.svg").write_bytes(b"<html><script>alert(1)</script></html>")
+    unreadable = [p for p in load_deck(deck_dir).errors if p.code == "unreadable"]
+    assert unreadable and "not an SVG picture" in unreadable[0].message("en")

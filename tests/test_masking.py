@@ -33,6 +33,20 @@ from presenter.masking import mask_cells, mask_text
         ("１３８１２３４０００３", "１３８****０００３"),
         ("138\u200b12340004", "138\u200b****0004"),
         ("1381234\u00ad0005", "138****\u00ad0005"),
+        # separators a keyboard or a bank export writes, and other invisible characters
+        ("138\u00a01234\u00a05678", "138\u00a0****\u00a05678"),
+        ("138－1234－5678", "138－****－5678"),
+        ("138\u30001234\u30005678", "138\u3000****\u30005678"),
+        ("138\t1234  5678", "138\t****  5678"),
+        ("110101.19900307.123X", "110101.********.123X"),
+        ("6222.0212.3456.7890", "6222.02**.****.7890"),
+        ("008613812345678", "0086138****5678"),
+        ("138\u200e1234\u20625678", "138\u200e****\u20625678"),
+        ("𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", "𝟏𝟑𝟖****𝟓𝟔𝟕𝟖"),
+        ("٠١٣٨١٢٣٤٥٦٧٨", "٠١٣٨١٢٣٤٥٦٧٨"),  # twelve digits: no such number
+        ("١٣٨١٢٣٤٥٦٧٨", "١٣٨****٥٦٧٨"),
+        ("6222<br>0212<br>3456<br>7890", "6222<br>02**<br>****<br>7890"),
+        ("abcdef0123456789abcdef13812345678", "abcdef0123456789abcdef138****5678"),
     ],
 )
 def test_numbers_standing_alone_are_masked(text, masked):
@@ -80,11 +94,14 @@ def test_a_number_split_by_tags_is_found_as_a_screen_reads_it():
     assert mask_text(html) == (
         "<p>138<em>****</em>0007 与 <b>138****</b>0014 和 138****<span></span>0008</p>"
     )
-    assert mask_text(Markup("<a title=13800000001>x</a>")) == "<a title=13800000001>x</a>"
+    # an attribute's value is text a screen may show (a picture's alt, a title)
+    assert mask_text(Markup('<img alt="13800000001" src="/x.png">')) == (
+        '<img alt="138****0001" src="/x.png">'
+    )
     # an entity is one character, never digits: &#34; does not join the number
     assert mask_text(Markup("&#34;13800000001&#34;")) == "&#34;138****0001&#34;"
-    # as plain text, a tag written in a chat message is text and stays between the digits
-    assert mask_text("138<b>1234</b>0000") == "138<b>1234</b>0000"
+    # a tag written in plain text is read the same way: over-masked at worst, never under
+    assert mask_text("138<b>1234</b>0000") == "138<b>****</b>0000"
 
 
 def test_check_values_and_the_apps_urls_are_never_masked():
@@ -94,3 +111,13 @@ def test_check_values_and_the_apps_urls_are_never_masked():
     assert mask_text(f"SHA-256 {digest}") == f"SHA-256 {digest}"
     url = AppUrl("/images/E02/files/13812345678.png")
     assert mask_text(url) is url and mask_text(url + "?thumb=1") == url + "?thumb=1"
+
+
+def test_a_value_is_masked_whole_keys_too():
+    from presenter.masking import mask_value
+
+    figure = {"meta": {"positions": {"张某 13800000001": [0.1, 0.2]}}, "n": 13800000001}
+    assert mask_value(figure) == {
+        "meta": {"positions": {"张某 138****0001": [0.1, 0.2]}},
+        "n": 13800000001,
+    }

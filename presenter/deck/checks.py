@@ -151,6 +151,24 @@ def evidence_folder(root: Path) -> Path:
     return (root / EVIDENCE_FOLDER).resolve()
 
 
+def is_deck_file(root: Path, path: Path) -> bool:
+    """Whether `path` is, under any name (a symlinked folder, a hard link), the deck's own
+    deck.toml or an item: the files that hold the presenter's notes."""
+    try:
+        target = os.stat(path)
+    except OSError:
+        return False
+    own = [root / "deck.toml", *(root / "items").glob("*")]
+    for file in own:
+        try:
+            known = os.stat(file)
+        except OSError:
+            continue
+        if (known.st_dev, known.st_ino) == (target.st_dev, target.st_ino):
+            return True
+    return False
+
+
 def confine(root: Path, relative: str) -> tuple[Path | None, str | None]:
     """The file a deck path names, or the code of why it may not be used.
 
@@ -172,7 +190,7 @@ def confine(root: Path, relative: str) -> tuple[Path | None, str | None]:
     resolved = target.resolve()
     if not resolved.is_relative_to(root.resolve()):
         return None, "path_escapes"
-    if not resolved.is_relative_to(evidence_folder(root)):
+    if not resolved.is_relative_to(evidence_folder(root)) or is_deck_file(root, resolved):
         return None, "path_outside_files"  # items/*.md hold notes, challenges and review
     if not resolved.is_file():
         return None, "not_a_file"

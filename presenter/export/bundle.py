@@ -151,7 +151,9 @@ class _Writer:
 
     # -- the catalogue ----------------------------------------------------------------------
     def catalogue(self) -> None:
-        catalogue.write_docx(self.rows, self.deck, self.root / f"{CATALOGUE_NAME}.docx", self.lang)
+        catalogue.write_docx(
+            self.rows, self.deck, self.root / f"{CATALOGUE_NAME}.docx", self.lang, self.mask
+        )
         catalogue.write_csv(self.rows, self.root / f"{CATALOGUE_NAME}.csv", self.lang)
 
     # -- the pages --------------------------------------------------------------------------

@@ -81,11 +81,13 @@ def _moment(value: dt.datetime | dt.date | None) -> str:
 
 
 def _masked(row: Row) -> Row:
+    """Every text of the row masked (a file name in a check value's line is text too; the
+    check value itself is left whole)."""
+    texts = ("title", "category", "method", "collected_at", "collectors", "proves")
     return replace(
         row,
-        title=mask_text(row.title),
-        collectors=mask_text(row.collectors),
-        proves=mask_text(row.proves),
+        **{name: mask_text(getattr(row, name)) for name in texts},
+        hashes=tuple(mask_text(line) for line in row.hashes),
     )
 
 
@@ -134,8 +136,9 @@ def write_csv(catalogue: list[Row], path: Path, lang: str) -> None:
     write_spreadsheet_csv(path, [header, *rows])
 
 
-def write_docx(catalogue: list[Row], deck: Deck, path: Path, lang: str) -> None:
-    """The rows as a Word document laid out as Chinese prosecution paperwork."""
+def write_docx(catalogue: list[Row], deck: Deck, path: Path, lang: str, mask: bool = False) -> None:
+    """The rows as a Word document laid out as Chinese prosecution paperwork (the case's
+    title and number masked too with `mask`)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -143,6 +146,8 @@ def write_docx(catalogue: list[Row], deck: Deck, path: Path, lang: str) -> None:
     from docx.shared import Mm, Pt
 
     t = i18n.translator(lang)
+    shown = mask_text if mask else str
+    case_title, case_number = shown(deck.case.title), shown(deck.case.number or "")
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -158,11 +163,11 @@ def write_docx(catalogue: list[Row], deck: Deck, path: Path, lang: str) -> None:
     _run(title, t("catalogue.heading"), HEI, Pt(22))
     case = document.add_paragraph()
     case.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(case, deck.case.title, SONG, Pt(14))
-    if deck.case.number:
+    _run(case, case_title, SONG, Pt(14))
+    if case_number:
         number = document.add_paragraph()
         number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(number, deck.case.number, SONG, Pt(12))
+        _run(number, case_number, SONG, Pt(12))
 
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
@@ -177,7 +182,7 @@ def write_docx(catalogue: list[Row], deck: Deck, path: Path, lang: str) -> None:
         for i, (cell, text, width) in enumerate(zip(cells, texts, widths, strict=True)):
             cell.width = width
             _run(cell.paragraphs[0], text, SONG, Pt(7) if i == 4 else Pt(10.5))
-    document.core_properties.title = _xml_safe(f"{t('catalogue.heading')} {deck.case.title}")[
+    document.core_properties.title = _xml_safe(f"{t('catalogue.heading')} {case_title}")[
         :CORE_PROPERTY_LIMIT
     ]
     document.core_properties.author = ""

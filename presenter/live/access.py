@@ -27,6 +27,12 @@ MIN_KEY_BITS = 128
 """A key must be able to carry this much randomness (LIVE-PROTOCOL: at least 128 bits)."""
 MIN_GUESSES_LOG10 = 64 * math.log10(2)
 """A key the pattern-aware estimate guesses in fewer than 2^64 tries is refused."""
+KEY_WORDS = [
+    "shizheng", "presenter", "screen", "screens", "public", "gallery", "expert", "court",
+    "key", "trial", "evidence", "fayuan", "jianchayuan", "gongsu", "zhongguo", "renmin",
+    "pangting", "shiting", "demo", "test",
+]  # fmt: skip
+"""Words an attacker tries first for this application's keys."""
 MIN_KEY_LENGTH = 22
 """Characters of a key: 22 URL-safe base64 characters carry 132 bits (at least 128)."""
 KEY_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -121,7 +127,8 @@ def key_problem(key: str, lang: str = "en") -> str | None:
         if set(key) & set(chars)
     )
     capacity = len(key) * math.log2(pool)
-    weak = capacity < MIN_KEY_BITS or zxcvbn(key[:100])["guesses_log10"] < MIN_GUESSES_LOG10
+    guesses = zxcvbn(key[:100], user_inputs=KEY_WORDS)["guesses_log10"]
+    weak = capacity < MIN_KEY_BITS or guesses < MIN_GUESSES_LOG10
     if len(key) < MIN_KEY_LENGTH or weak:
         if zh:
             return (

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import Namespace, SocketIO, emit, join_room
 
-from ..masking import mask_text
+from ..masking import mask_value
 from .court import Court
 from .machine import Outcome, Refused
 from .state import DRIVERS, LiveState
@@ -51,7 +51,8 @@ class LiveNamespace(Namespace):
 
     def _broadcast(self, outcome: Outcome) -> None:
         if outcome.event == "reload":
-            self.io.emit("deck", self._deck_message(), namespace=NAMESPACE)
+            for room in (WHOLE, PUBLIC):
+                self.io.emit("deck", self._deck_message(room), namespace=NAMESPACE, to=room)
             self.io.emit(
                 "held", self.court.presentation.held() or {}, namespace=NAMESPACE, to=CONTROL
             )
@@ -64,19 +65,14 @@ class LiveNamespace(Namespace):
 
     @staticmethod
     def _state(state: LiveState, room: str) -> dict[str, Any]:
+        """The state message for a room: the public room's masked whole (a table's filter,
+        a chart's focus and flow, the sound screen's name, a verification's file names)."""
         message = state.to_json()
-        if room == PUBLIC and message["sound"]:  # a screen's name is text like any other
-            message["sound"] = mask_text(message["sound"])
-        if room == PUBLIC and message["table"]:
-            message["table"]["filter"] = mask_text(message["table"]["filter"])
-        if room == PUBLIC and message["chart"]:
-            chart = message["chart"]
-            chart["focus"] = [mask_text(name) for name in chart["focus"]]
-            chart["flow"] = [mask_text(name) for name in chart["flow"]] if chart["flow"] else None
-        return message
+        return mask_value(message) if room == PUBLIC else message  # type: ignore[return-value]
 
-    def _deck_message(self) -> dict[str, Any]:
-        return {"deck": self.court.deck.id, "version": self.court.deck_version}
+    def _deck_message(self, room: str) -> dict[str, Any]:
+        message = {"deck": self.court.deck.id, "version": self.court.deck_version}
+        return mask_value(message) if room == PUBLIC else message  # type: ignore[return-value]
 
     def tell_control(self) -> None:
         """Send the presenter's side lists: connected screens, pairings, deck errors, and an
@@ -112,7 +108,7 @@ class LiveNamespace(Namespace):
             join_room(CONTROL)
         audience = PUBLIC if client.public else WHOLE
         join_room(audience)
-        emit("deck", self._deck_message())
+        emit("deck", self._deck_message(audience))
         emit("state", self._state(self.court.state, audience))
         self.tell_control()
 

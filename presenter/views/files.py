@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +39,17 @@ def file_ref(name: str) -> str:
 
 
 def token_of(name: str) -> str:
-    return TOKEN + hashlib.sha256(name.encode()).hexdigest()[:24]
+    """A file's token: keyed by this instance's secret (a public screen that reads a masked
+    name cannot try phone numbers against it), and written without digits (so masking
+    never touches it)."""
+    from flask import current_app
+
+    secret = current_app.config["FILE_TOKEN_SECRET"]
+    digest = hmac.new(secret, name.encode(), hashlib.sha256).hexdigest()[:24]
+    return TOKEN + digest.translate(_LETTERS)
+
+
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
 
 
 TOKEN = "~"

@@ -66,6 +66,9 @@ def derivative(
         part.thumbnail((side, side), Image.Resampling.LANCZOS)
         if part.mode not in ("RGB", "RGBA", "L"):
             part = part.convert("RGBA" if "A" in part.getbands() else "RGB")
+        # drawn again without what the file says of itself (comment, XMP, EXIF): a public
+        # screen gets the picture, and its metadata may name people and numbers
+        part.info = {k: v for k, v in part.info.items() if k in ("icc_profile", "dpi")}
         if kind == "JPEG" and part.mode != "RGBA":
             save_atomically(part, target, format="JPEG", quality=90)
         else:

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, request, 
 from .. import i18n, rendering
 from ..csvfile import CsvError
 from ..deck import Exhibit
-from ..deck.checks import evidence_folder
+from ..deck.checks import evidence_folder, is_deck_file
 from ..deck.model import region_inside
 from ..live.state import TableView
 from ..views.files import PLAYED, TOKEN, file_ref, token_of
@@ -56,9 +56,11 @@ def _exhibit_path(item: str, name: str) -> Path:
         abort(404)
     if request_kind() != "presenter" and not live.presentation.may_show(item):
         abort(403)
-    path = (live.deck.root / name).resolve()
-    if not path.is_relative_to(evidence_folder(live.deck.root)) or not path.is_file():
-        abort(404)  # whatever the name or a symlink says, only the deck's files/ folder
+    root = live.deck.root
+    path = (root / name).resolve()
+    inside = path.is_relative_to(evidence_folder(root)) and not is_deck_file(root, path)
+    if not inside or not path.is_file():
+        abort(404)  # whatever a name, a symlink or a hard link says: only evidence
     return path
 
 
@@ -171,12 +173,15 @@ def _exhibit_of(item: str, view: str) -> Exhibit:
 def _window(item: str, view: str, read: Callable[[Exhibit, int], dict]):
     """A window of a table or chat exhibit as JSON, from `?start=` (0-based): 404 for
     another view, 403 when the screens may not have it, 400 for a bad start."""
+    from ..masking import mask_value
     from ..views.tabledata import TableError
 
     exhibit = _exhibit_of(item, view)
     try:
         start = max(0, int(request.args.get("start", "0")))
-        return jsonify({"start": start, **read(exhibit, start)})
+        data = {"start": start, **read(exhibit, start)}
+        # a public screen's window is masked whole: every field, whatever a view adds
+        return jsonify(mask_value(data) if _public() else data)
     except ValueError:
         abort(400)
     except TableError:
@@ -217,7 +222,6 @@ def table_rows(item: str):
 @requires("screen", "presenter")
 def chat_messages(item: str):
     """A window of a chat's messages, masked for a public screen."""
-    from ..masking import mask_text
     from ..views.chat import messages as window
 
     def read(exhibit: Exhibit, start: int) -> dict:
@@ -227,12 +231,6 @@ def chat_messages(item: str):
             lambda name: url_for("files.exhibit_file", item=item, name=file_ref(name)),
             start,
         )
-        if _public():
-            for message in messages:
-                message["text"] = mask_text(message["text"])
-                message["sender"] = mask_text(message["sender"])
-                if message["attachment"]:
-                    message["attachment"]["name"] = mask_text(message["attachment"]["name"])
         return {"messages": messages, "total": total}
 
     return _window(item, "chat", read)
