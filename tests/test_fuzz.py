@@ -16,6 +16,12 @@ from presenter.live.machine import ACTIONS
 
 from .conftest import DEMO_DECK, PRESENTER_KEY, PUBLIC_KEY, SCREEN_KEY, court_app, keyed_client
 
+pytestmark = pytest.mark.filterwarnings(
+    # hypothesis notes any change of the global `random` state while it draws; a socket.io
+    # client of another test, reconnecting in its own thread, changes it (jittered delays)
+    "ignore:Do not use the `random` module inside strategies"
+)
+
 FUZZ = settings(
     max_examples=150,
     deadline=None,

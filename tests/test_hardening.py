@@ -597,3 +597,40 @@ def test_an_svg_picture_is_checked_and_shown_drawn_never_as_itself(deck_dir, tmp
     (deck_dir / "files" / "shot.svg").write_bytes(b"<html><script>alert(1)</script></html>")
     unreadable = [p for p in load_deck(deck_dir).errors if p.code == "unreadable"]
     assert unreadable and "not an SVG picture" in unreadable[0].message("en")
+
+
+def test_the_presenter_page_pairs_a_screen_and_asks_about_a_held_exhibit(
+    browser, deck_copy, tmp_path
+):
+    """In Chromium: a code shows up in the presenter's list as soon as a screen asks, is
+    approved as the public gallery with one click; a reload that excludes the exhibit on the
+    screens asks the presenter, whose yes brings it back."""
+    with serve_deck(deck_copy, tmp_path / "instance") as served:
+        desk = browser.new_context(viewport={"width": 1366, "height": 768})
+        boss = desk.new_page()
+        asked: list[str] = []
+        boss.on("dialog", lambda d: (asked.append(d.message), d.accept()))
+        boss.goto(f"{served.url}present?key={PRESENTER_KEY}")
+        wait_until(lambda: boss.evaluate("document.getElementById('stage').dataset.seq"), 30)
+        gallery = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+        gallery.goto(f"{served.url}screen?name=gallery")
+        code = gallery.locator("#pairing-code").inner_text()
+        boss.wait_for_selector(f"#pairings li:has-text('{code}')", timeout=10_000)
+        boss.locator(f"#pairings li:has-text('{code}') button").nth(1).click()  # as 旁听席
+        gallery.wait_for_selector("#stage", timeout=15_000)
+        wait_until(lambda: gallery.evaluate("document.documentElement.dataset.seq"), 15)
+        boss.keyboard.press("ArrowRight")
+        boss.keyboard.type("8")
+        boss.keyboard.press("Enter")
+        wait_until(lambda: "622200*********0101" in gallery.locator("#stage").inner_text(), 15)
+        assert "6222000000000000101" not in gallery.content()
+        item = deck_copy / "items" / "e08-deposits.md"
+        item.write_text(item.read_text("utf-8").replace("+++\n", "+++\nexcluded = true\n", 1))
+        # Playwright hands over events only while it is called: ask it something each time
+        wait_until(lambda: boss.evaluate("1") and asked, 30)  # 该证据已排除…确认后才能展示
+        wait_until(
+            lambda: gallery.evaluate("document.getElementById('stage').dataset.blank") == "", 15
+        )
+        assert "E08" in asked[0]
+        gallery.context.close()
+        desk.close()
