@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from presenter.deck import load_deck
-from presenter.live.machine import Presentation
+from presenter.live.machine import ACTIONS, RULES, Presentation
 from presenter.live.state import LiveState, StateStore
 
 from .conftest import DEMO_DECK, altered
@@ -324,3 +324,217 @@ def test_a_matrix_cell_goes_to_an_exhibits_panel_in_one_change(live):
 def test_the_case_flag_survives_a_round_trip(live):
     state = ok(live, action="case", show=True)
     assert LiveState.from_json(json.loads(json.dumps(state.to_json()))) == state
+
+
+# --- odd inputs: the refusal each gets is part of the protocol ------------------------------
+
+
+@pytest.fixture
+def court(demo):
+    """A presentation that knows the pages and columns of its exhibits, on the screens."""
+    live = Presentation(demo, clock=Clock(), pages={"E12": 3}, columns={"E08": 8})
+    ok(live, action="blank", mode=None)
+    return live
+
+
+@pytest.mark.parametrize(
+    ("item", "command", "error"),
+    [
+        # a bool is not a number, a number in a string is not a number, nor is 2.0 a step
+        ("E04", {"action": "step", "step": False}, "step_out_of_range"),
+        ("E04", {"action": "step", "step": "1"}, "step_out_of_range"),
+        ("E04", {"action": "step", "step": 1.0}, "step_out_of_range"),
+        ("E04", {"action": "step"}, "step_out_of_range"),
+        ("E12", {"action": "page", "page": True}, "page_out_of_range"),
+        ("E12", {"action": "page", "page": "2"}, "page_out_of_range"),
+        ("E12", {"action": "page", "page": 0}, "page_out_of_range"),
+        ("E08", {"action": "table", "sort": True}, "bad_table"),
+        ("E08", {"action": "table", "start": False}, "bad_table"),
+        ("E08", {"action": "table", "start": 1.5}, "bad_table"),
+        ("E08", {"action": "table", "filter": 7}, "bad_table"),
+        ("E08", {"action": "table", "filter": True}, "bad_table"),
+        ("E11", {"action": "chart", "fold": True}, "bad_chart"),
+        ("E11", {"action": "chart", "fold": 10.0}, "bad_chart"),
+        ("E11", {"action": "chart", "fold": 501}, "bad_chart"),
+        ("E11", {"action": "chart", "until": 5}, "bad_chart"),
+        ("E11", {"action": "chart", "until": ""}, "bad_chart"),
+        ("E11", {"action": "chart", "focus": "赵某"}, "bad_chart"),
+        ("E11", {"action": "chart", "focus": [1]}, "bad_chart"),
+        ("E11", {"action": "chart", "flow": ["周某"]}, "bad_chart"),
+        ("E11", {"action": "chart", "flow": ["", "吴某"]}, "bad_chart"),
+        ("E11", {"action": "chart", "flow": ["周" * 201, "吴某"]}, "bad_chart"),
+        ("E11", {"action": "chart", "flow": []}, "bad_chart"),
+        ("E10", {"action": "chart", "flow": ["周某", "吴某"]}, "bad_chart"),  # not fund flows
+        # NaN and infinities are not places nor times
+        ("E06", {"action": "media", "op": "seek", "position": float("nan")}, "bad_media"),
+        ("E06", {"action": "media", "op": "seek", "position": float("inf")}, "bad_media"),
+        ("E06", {"action": "media", "op": "seek", "position": True}, "bad_media"),
+        ("E06", {"action": "media", "op": "seek", "position": "12"}, "bad_media"),
+        ("E06", {"action": "media", "op": "stop"}, "bad_media"),
+        ("E06", {"action": "media"}, "bad_media"),
+        ("E02", {"action": "pointer", "x": float("nan"), "y": 0.5}, "bad_pointer"),
+        ("E02", {"action": "pointer", "x": 0.5, "y": float("-inf")}, "bad_pointer"),
+        ("E02", {"action": "pointer", "x": True, "y": 0.5}, "bad_pointer"),
+        ("E02", {"action": "pointer", "x": 0.5}, "bad_pointer"),
+        ("E02", {"action": "pointer", "x": None, "y": 0.5}, "bad_pointer"),
+        ("E02", {"action": "region", "region": [0, 0, float("nan"), 1]}, "bad_region"),
+        ("E02", {"action": "region", "region": [True, 0, 0.5, 0.5]}, "bad_region"),
+        ("E02", {"action": "region", "region": "0,0,1,1"}, "bad_region"),
+        ("E02", {"action": "region", "region": {"x": 0}}, "bad_region"),
+        ("E02", {"action": "region", "region": [0, 0, 1, 1, 1]}, "bad_region"),
+        # wrong types for the rest
+        ("E02", {"action": "panel", "panel": 1}, "unknown_panel"),
+        ("E02", {"action": "panel"}, "unknown_panel"),
+        ("E02", {"action": "blank", "mode": 0}, "unknown_blank"),
+        ("E02", {"action": "blank", "mode": False}, "unknown_blank"),
+        ("E02", {"action": "case", "show": 1}, "bad_case"),
+        ("E02", {"action": "case"}, "bad_case"),
+        ("E02", {"action": "sound", "screen": 5}, "bad_media"),
+        ("E02", {"action": "sound", "screen": ""}, "bad_media"),
+        ("E02", {"action": "goto", "item": 4}, "unknown_item"),
+        ("E02", {"action": "goto", "item": ["E04"]}, "unknown_item"),
+        ("E02", {"action": "goto"}, "unknown_item"),
+        ("E02", {"action": "handover", "to": ["expert"]}, "unknown_action"),
+        ("E02", {"action": "handover"}, "unknown_action"),
+        ("E02", {"action": ["next"]}, "unknown_action"),
+        ("E02", {"action": {"goto": "E04"}}, "unknown_action"),
+        ("E02", {"action": "verify"}, "unknown_action"),  # the court starts it, not the machine
+        ("E02", {"action": "pair", "code": "123456"}, "unknown_action"),  # the socket adapter's
+    ],
+)
+def test_odd_fields_get_the_protocols_refusal_and_no_other_words(court, item, command, error):
+    ok(court, action="goto", item=item)
+    before = court.state
+    outcome = court.command(command, "presenter")
+    assert outcome.ack() == {"ok": False, "error": error}, command
+    assert court.state == before
+
+
+def test_unknown_fields_are_ignored(court):
+    assert ok(court, action="goto", item="E04", colour="red", panel="source").item == "E04"
+    assert ok(court, action="step", step=1, step_count=99, x=float("nan")).step == 1
+    assert ok(court, action="pointer", x=0.5, y=0.5, z="deep").pointer == (0.5, 0.5)
+
+
+def test_confirm_and_desc_are_true_or_else_false_never_refused(demo):
+    live = Presentation(demo, unverified=frozenset({"E05"}), clock=Clock(), columns={"E08": 8})
+    ok(live, action="blank", mode=None)
+    for almost in (1, "true", "yes", [True]):
+        outcome = live.command({"action": "goto", "item": "E05", "confirm": almost}, "presenter")
+        assert (outcome.error, outcome.ack()["item"]) == ("unverified", "E05"), almost
+    ok(live, action="goto", item="E08")
+    assert ok(live, action="table", sort=1, desc=1).table.desc is False
+    assert ok(live, action="table", sort=1, desc=True).table.desc is True
+    assert ok(live, action="table", desc=True).table is None, "no order to reverse"
+
+
+def test_numbers_are_taken_as_given_ints_as_floats(court):
+    ok(court, action="goto", item="E06")
+    assert ok(court, action="media", op="seek", position=12).media.position == 12.0
+    assert ok(court, action="region", region=[0, 0, 1, 1]).region == (0.0, 0.0, 1.0, 1.0)
+    assert ok(court, action="region", region=(0.25, 0.25, 0.5, 0.5)).region[2] == 0.5
+    assert ok(court, action="pointer", x=1, y=0).pointer == (1.0, 0.0)
+    assert ok(court, action="pointer", x=None, y=None).pointer is None
+
+
+def test_texts_are_trimmed_and_capped_as_the_protocol_says(court):
+    assert ok(court, action="sound", screen="  judge \n").sound == "judge"
+    assert ok(court, action="sound", screen=" " + "屏" * 70).sound == "屏" * 60
+    ok(court, action="goto", item="E08")
+    assert refused(court, action="table", filter=" " + "x" * 100) == "bad_table", (
+        "the length counts what was typed, before trimming"
+    )
+    assert ok(court, action="table", filter="x" * 100).table.filter == "x" * 100
+    for nothing in ("", 0, False, [], {}, None):
+        assert ok(court, action="table", filter=nothing).table is None, nothing
+    ok(court, action="goto", item="E11")
+    names = [f"账户{n}" for n in range(25)]
+    assert ok(court, action="chart", focus=names).chart.focus == tuple(names[:20])
+    for nothing in ("", 0, False, {}):
+        assert ok(court, action="chart", focus=nothing).chart is None, nothing
+    assert refused(court, action="chart", focus=("赵某",)) == "bad_chart", "a list, not a tuple"
+    flow = ok(court, action="chart", flow=["周" * 200, "吴某"]).chart.flow
+    assert flow == ("周" * 200, "吴某")
+    until = ok(court, action="chart", until="2026-03-15T23:59:00+08:00").chart.until
+    assert until == "2026-03-15T23:59:00+08:00", "kept as written"
+
+
+def test_who_sent_it_is_checked_before_what_it_says(court):
+    for command in (
+        {"action": "launch"},
+        {"action": "step", "step": True},
+        {"action": "verify"},
+        {"action": 5},
+        {},
+    ):
+        assert refused(court, "screen", **command) == "screen_cannot_command", command
+    assert refused(court, "screen", action="handover", to="nobody") == "screen_cannot_command"
+    # a handover is checked before control; everything else is not_in_control first
+    assert refused(court, "expert", action="handover", to="nobody") == "unknown_action"
+    assert refused(court, "expert", action="handover", to="expert") == "not_allowed"
+    for command in (
+        {"action": "launch"},
+        {"action": "step", "step": True},
+        {"action": "page", "page": "x"},
+        {"action": "goto", "item": "E99", "panel": "notes"},
+        {"action": "verify"},
+        {"action": None},
+    ):
+        assert refused(court, "expert", **command) == "not_in_control", command
+
+
+def test_the_exhibit_on_the_screens_is_checked_before_the_fields(court, demo):
+    ok(court, action="goto", item="E07")  # code: neither document, media, table nor chart
+    assert refused(court, action="page", page="x") == "not_document"
+    assert refused(court, action="media", op="stop", position=float("nan")) == "not_media"
+    assert refused(court, action="table", sort=True, filter=5) == "not_table"
+    assert refused(court, action="chart", fold=1, until="never") == "not_chart"
+    assert refused(court, action="goto", item="E99", panel="notes") == "unknown_panel"
+    # with nothing showable, there is no exhibit to take any of these
+    nothing = altered(demo, exhibits=tuple(altered(e, excluded=True) for e in demo.exhibits))
+    empty = Presentation(nothing, clock=Clock())
+    assert empty.state.item is None
+    for command in (
+        {"action": "step", "step": True},
+        {"action": "page", "page": "x"},
+        {"action": "media", "op": "stop"},
+        {"action": "table", "sort": -1},
+        {"action": "chart", "fold": 1},
+    ):
+        assert refused(empty, **command) == "no_exhibit", command
+    assert refused(empty, action="region", region="x") == "bad_region"
+
+
+def test_a_refusal_for_an_exhibit_kept_off_the_screens_names_it(demo):
+    excluded = altered(demo.exhibit("E03"), excluded=True)
+    deck = altered(demo, exhibits=tuple(excluded if e.id == "E03" else e for e in demo.exhibits))
+    live = Presentation(demo, clock=Clock())
+    ok(live, action="blank", mode=None)
+    ok(live, action="goto", item="E03")
+    ok(live, action="blank", mode="black")
+    live.replace_deck(deck)
+    assert live.held() == {"item": "E03", "error": "excluded"}
+    for command in ({"action": "next"}, {"action": "prev"}, {"action": "blank", "mode": None}):
+        outcome = live.command(command, "presenter")
+        assert outcome.ack() == {"ok": False, "error": "excluded", "item": "E03"}, command
+    assert ok(live, action="blank", mode="white").blank == "white", "another blank is fine"
+    confirmed = live.command({"action": "goto", "item": "E03", "confirm": True}, "presenter")
+    assert confirmed.ok and confirmed.details == {"confirmed": "excluded"}
+    assert live.state.blank is None and live.held() is None and live.may_show("E03")
+
+
+def test_every_action_of_the_protocol_has_a_handler_but_verify():
+    assert set(RULES) | {"verify"} == set(ACTIONS)
+
+
+def test_a_flow_is_a_list_as_json_has_it(court):
+    ok(court, action="goto", item="E11")
+    assert refused(court, action="chart", flow=("周某", "吴某")) == "bad_chart"
+
+
+def test_a_number_too_large_for_a_float_is_refused_not_a_crash(court):
+    ok(court, action="goto", item="E06")
+    huge = 10**400  # JSON allows it, as an integer
+    assert refused(court, action="media", op="seek", position=huge) == "bad_media"
+    assert refused(court, action="pointer", x=huge, y=0) == "bad_pointer"
+    assert refused(court, action="region", region=[huge, 0, 1, 1]) == "bad_region"

@@ -4,21 +4,43 @@ Plain Python, no sockets: the socket adapter parses a message, calls `Presentati
 and broadcasts what its listeners are given. The machine is the single writer of the live
 state, behind one lock; listeners run inside that lock, so the record and the broadcast see
 the states in `seq` order.
+
+A command goes through four gates, in this order, so that each refusal is the one the
+protocol promises: who sent it (`screen_cannot_command`, `not_in_control`; a handover is
+anyone's), what the screens show (an exhibit, of the view the action needs), its fields
+(`commands.parse`), then its handler in `RULES`: `(scene, command) -> Change`, one small
+function per action, named `on_<action>`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
+import enum
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..deck import Deck, Exhibit
-from ..deck.model import region_inside
-from .state import BLANKS, DRIVERS, PANELS, ChartView, LiveState, Media, TableView
+from .commands import (
+    Arrange,
+    BlankScreens,
+    Case,
+    Chart,
+    Goto,
+    Handover,
+    Page,
+    Play,
+    Point,
+    Refused,
+    ShowPanel,
+    Sound,
+    Step,
+    Walk,
+    Zoom,
+    parse,
+)
+from .state import DRIVERS, ChartView, LiveState, Media, TableView
 
 REASONS: dict[str, tuple[str, str]] = {
     "screen_cannot_command": (
@@ -109,17 +131,311 @@ class Outcome:
         return {"ok": False, "error": self.error, **self.details}
 
 
-class Refused(Exception):
-    """A command that cannot be carried out; carries the reason code."""
-
-    def __init__(self, code: str, **details: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
-
-
 Listener = Callable[[Outcome, Mapping[str, Any], str], None]
 """Called with each change, the command that made it and the role that sent it."""
+
+
+# --- what a handler sees and gives back -----------------------------------------------------
+
+
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a handler made of a command: the new state, details for the record, and the
+    exhibit the presenter has now confirmed showing (`KEEP`: as before)."""
+
+    state: LiveState
+    details: Mapping[str, Any] = field(default_factory=dict)
+    confirmed: str | None | _Keep = KEEP
+
+
+def blocked(exhibit: Exhibit, unverified: frozenset[str]) -> str | None:
+    """Why court screens may not have this exhibit unless the presenter confirms (Art. 44)."""
+    if exhibit.excluded:
+        return "excluded"
+    if exhibit.id in unverified:
+        return "unverified"
+    return None
+
+
+def with_step(state: LiveState, exhibit: Exhibit, step: int, now: float) -> LiveState:
+    """Step n of the exhibit: its callout region, its page, its chart view, and for a clip,
+    play from its start."""
+    prepared = exhibit.steps[step - 1] if step > 0 else None
+    region = prepared.region if prepared is not None else None
+    media = state.media
+    page = state.page if step > 0 else 1
+    if prepared is not None and prepared.clip is not None:
+        media = Media(True, prepared.clip.start, now)
+    if prepared is not None and prepared.page is not None:
+        page = prepared.page
+    chart = None
+    if prepared is not None and (prepared.until is not None or prepared.focus):
+        until = prepared.until.isoformat() if prepared.until is not None else None
+        chart = ChartView(until, tuple(prepared.focus or ()))
+    return state.but(
+        step=step, page=page, region=region, pointer=None, media=media, table=None, chart=chart
+    )
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What a handler sees: the state, the deck and what is known of its files, the exhibit
+    the presenter confirmed, who sent the command and when (server time)."""
+
+    state: LiveState
+    deck: Deck
+    role: str
+    now: float
+    unverified: frozenset[str] = frozenset()
+    confirmed: str | None = None
+    pages: Mapping[str, int] = field(default_factory=dict)
+    columns: Mapping[str, int] = field(default_factory=dict)
+
+    def current(self) -> Exhibit:
+        """The exhibit on the screens; Refused when there is none."""
+        exhibit = self.deck.exhibit(self.state.item or "")
+        if exhibit is None:
+            raise Refused("no_exhibit")
+        return exhibit
+
+    def blocked(self, exhibit: Exhibit) -> str | None:
+        return blocked(exhibit, self.unverified)
+
+    def check_held(self) -> None:
+        """Refuse to bring the picture back on an exhibit kept off the screens (excluded or
+        failing its hash since a reload) until the presenter confirms it."""
+        exhibit = self.deck.exhibit(self.state.item or "")
+        verification = self.state.verification
+        if exhibit is None or self.confirmed == exhibit.id:
+            return
+        if verification and verification["item"] == exhibit.id:
+            return  # the failed check itself is what the screens show
+        held = self.blocked(exhibit)
+        if held:
+            raise Refused(held, item=exhibit.id)
+
+    def enter(self, exhibit: Exhibit, step: int, confirm: bool) -> Change:
+        """Another exhibit on the screens, at a step, its content panel, from its first page;
+        one kept off them needs `confirm`, which is recorded."""
+        held = self.blocked(exhibit)
+        if held and not confirm:
+            raise Refused(held, item=exhibit.id)
+        fresh = self.state.but(
+            case=False,
+            item=exhibit.id,
+            panel="content",
+            page=1,
+            verification=None,
+            region=None,
+            pointer=None,
+            media=Media(at=self.now),
+        )
+        return Change(
+            with_step(fresh, exhibit, step, self.now),
+            {"confirmed": held} if held else {},
+            confirmed=exhibit.id if held else None,
+        )
+
+
+# --- one handler per action -----------------------------------------------------------------
+
+
+def on_goto(scene: Scene, command: Goto) -> Change:
+    """An exhibit at step 0, or the one on the screens again (where a confirmation brings
+    back one kept off them); `panel` opens it on a panel in the same change."""
+    exhibit = scene.deck.exhibit(command.item) if command.item is not None else None
+    if exhibit is None:
+        raise Refused("unknown_item")
+    if exhibit.id == scene.state.item:
+        change = _again(scene, exhibit, command.confirm)
+    else:
+        change = scene.enter(exhibit, 0, command.confirm)
+    panel = command.panel
+    if panel is not None and panel != change.state.panel:
+        change = replace(change, state=change.state.but(panel=panel, region=None, pointer=None))
+    return change
+
+
+def _again(scene: Scene, exhibit: Exhibit, confirm: bool) -> Change:
+    state, held = scene.state, scene.blocked(exhibit)
+    if held and confirm and scene.confirmed != exhibit.id:
+        # shown after its live verification failed, or kept off after a reload: the
+        # presenter confirms in view
+        verification = state.verification
+        if verification and verification["item"] == exhibit.id and not verification["ok"]:
+            new = state.but(verification={**verification, "confirmed": True})
+        else:
+            new = state.but(blank=None)
+        return Change(new, {"confirmed": held}, confirmed=exhibit.id)
+    if held and scene.confirmed != exhibit.id:
+        raise Refused(held, item=exhibit.id)
+    return Change(state.but(case=False))
+
+
+def on_walk(scene: Scene, command: Walk) -> Change:
+    """Next or previous: the steps of the exhibit first, then the neighbouring exhibit
+    (excluded ones skipped; "previous" lands on its last step).
+
+    While the screens are blank, or show the case matrix, the first press only brings the
+    exhibit back (as PowerPoint does), so nothing moves unseen.
+    """
+    direction = 1 if command.action == "next" else -1
+    state = scene.state
+    if state.blank is not None:
+        scene.check_held()
+        return Change(state.but(blank=None))
+    if state.case:
+        return Change(state.but(case=False))
+    exhibits = scene.deck.exhibits
+    current = scene.deck.exhibit(state.item or "")
+    if current is not None:
+        target = state.step + direction
+        if 0 <= target <= len(current.steps):
+            return Change(with_step(state, current, target, scene.now))
+        index = exhibits.index(current)
+    else:
+        index = -1 if direction > 0 else len(exhibits)
+    index += direction
+    while 0 <= index < len(exhibits) and exhibits[index].excluded:
+        index += direction
+    if not 0 <= index < len(exhibits):
+        raise Refused("at_end" if direction > 0 else "at_start")
+    neighbour = exhibits[index]
+    return scene.enter(neighbour, 0 if direction > 0 else len(neighbour.steps), command.confirm)
+
+
+def on_step(scene: Scene, command: Step) -> Change:
+    """A prepared step of the exhibit (0: before any)."""
+    exhibit = scene.current()
+    if command.step > len(exhibit.steps):
+        raise Refused("step_out_of_range")
+    return Change(with_step(scene.state.but(case=False), exhibit, command.step, scene.now))
+
+
+def on_page(scene: Scene, command: Page) -> Change:
+    """A page of the document on the screens."""
+    if command.page > scene.pages.get(scene.current().id, 1):
+        raise Refused("page_out_of_range")
+    return Change(scene.state.but(page=command.page, region=None, pointer=None))
+
+
+def on_panel(scene: Scene, command: ShowPanel) -> Change:
+    changes = {"panel": command.panel, "region": None, "pointer": None, "case": False}
+    return Change(scene.state.but(**changes))
+
+
+def on_blank(scene: Scene, command: BlankScreens) -> Change:
+    """Black, white or the case's title; no mode brings the picture back, unless the exhibit
+    is kept off the screens."""
+    if command.mode is None:
+        scene.check_held()
+    return Change(scene.state.but(blank=command.mode))
+
+
+def on_region(scene: Scene, command: Zoom) -> Change:
+    return Change(scene.state.but(region=command.region))
+
+
+def on_pointer(scene: Scene, command: Point) -> Change:
+    return Change(scene.state.but(pointer=command.pointer))
+
+
+def on_media(scene: Scene, command: Play) -> Change:
+    """Play, pause or seek, at server time; without a position, from where it is now."""
+    now, current = scene.now, scene.state.media
+    at = command.position if command.position is not None else current.now(now)
+    playing = {"play": True, "pause": False, "seek": current.playing}[command.op]
+    return Change(scene.state.but(media=Media(playing, at, now)))
+
+
+def on_sound(scene: Scene, command: Sound) -> Change:
+    return Change(scene.state.but(sound=command.screen))
+
+
+def on_table(scene: Scene, command: Arrange) -> Change:
+    """Sort, filter and page a table exhibit; nothing chosen is the file as it is."""
+    sort = command.sort
+    if sort is not None and sort >= scene.columns.get(scene.current().id, 0):
+        raise Refused("bad_table")
+    view = TableView(sort, command.desc and sort is not None, command.filter, command.start or 0)
+    return Change(scene.state.but(table=None if view == TableView() else view))
+
+
+def on_chart(scene: Scene, command: Chart) -> Change:
+    """A chart's time, focus, fold and open flow (flows are fund-flow charts' only)."""
+    if command.flow is not None and scene.current().chart != "funds":
+        raise Refused("bad_chart")
+    view = ChartView(command.until, command.focus, command.fold, command.flow)
+    return Change(scene.state.but(chart=None if view == ChartView() else view))
+
+
+def on_case(scene: Scene, command: Case) -> Change:
+    return Change(scene.state.but(case=command.show, region=None, pointer=None))
+
+
+def on_handover(scene: Scene, command: Handover) -> Change:
+    # the presenter hands over and may always take back; the expert may only hand back
+    if scene.role == "expert" and (command.to != "presenter" or scene.state.controller != "expert"):
+        raise Refused("not_allowed")
+    return Change(scene.state.but(controller=command.to))
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one action is carried out: its handler, and what must hold before its fields are
+    even read."""
+
+    handler: Callable[[Scene, Any], Change]
+    exhibit: bool = False
+    """Only with an exhibit on the screens (else `no_exhibit`)."""
+    views: tuple[str, ...] = ()
+    """Only with an exhibit of one of these views on the screens (else `otherwise`)."""
+    otherwise: str = ""
+    recorded: bool = True
+    """Whether its changes go to the record (Art. 49)."""
+    anyone: bool = False
+    """Either driver may send it, in control or not."""
+
+    def admit(self, scene: Scene) -> None:
+        if self.exhibit or self.views:
+            exhibit = scene.current()
+            if self.views and exhibit.view not in self.views:
+                raise Refused(self.otherwise)
+
+
+RULES: dict[str, Rule] = {
+    "goto": Rule(on_goto),
+    "next": Rule(on_walk),
+    "prev": Rule(on_walk),
+    "step": Rule(on_step, exhibit=True),
+    "page": Rule(on_page, views=("document",), otherwise="not_document"),
+    "panel": Rule(on_panel),
+    "blank": Rule(on_blank),
+    "region": Rule(on_region),
+    "pointer": Rule(on_pointer, recorded=False),
+    "media": Rule(on_media, views=("video", "audio"), otherwise="not_media"),
+    "sound": Rule(on_sound),
+    "table": Rule(on_table, views=("table",), otherwise="not_table"),
+    "chart": Rule(on_chart, views=("chart",), otherwise="not_chart"),
+    "case": Rule(on_case),
+    "handover": Rule(on_handover, anyone=True),
+    # verify is not here: the court starts it (`Presentation.check_verify`), and hashes in
+    # the background; sent here it is an unknown action
+}
+"""Every action the machine carries out, and how."""
+
+
+# --- the presentation -----------------------------------------------------------------------
 
 
 class Presentation:
@@ -166,7 +482,7 @@ class Presentation:
             exhibit = self._deck.exhibit(exhibit_id)
             if exhibit is None:
                 return False
-            if self._blocked(exhibit) is None:
+            if blocked(exhibit, self._unverified) is None:
                 return True
             return self._state.item == exhibit_id and self._confirmed == exhibit_id
 
@@ -183,10 +499,12 @@ class Presentation:
         """Carry out one command of the protocol for a client of `role`, or refuse it."""
         with self._lock:
             try:
-                new, recorded, details = self._apply(command, role)
+                rule, change = self._apply(command, role)
             except Refused as refused:
                 return Outcome(False, self._state, refused.code, details=refused.details)
-            return self._commit(new, command, role, recorded, "state", details)
+            if change.confirmed is not KEEP:
+                self._confirmed = change.confirmed
+            return self._commit(change.state, command, role, rule.recorded, "state", change.details)
 
     def replace_deck(
         self,
@@ -209,14 +527,14 @@ class Presentation:
                 step = min(self._state.step, len(exhibit.steps))
                 new = self._state.but(deck=deck.id, step=step)
                 if step != self._state.step:
-                    new = self._with_step(new, exhibit, step)
-                blocked = self._blocked(exhibit)
-                if blocked:
+                    new = with_step(new, exhibit, step, self._clock())
+                held = blocked(exhibit, self._unverified)
+                if held:
                     # now excluded or failing its hash: off the screens until the presenter
                     # confirms, as `goto` asks (Art. 44); the confirmation is asked again
                     self._confirmed = None
                     new = new.but(blank=new.blank or "black", region=None, pointer=None)
-                    details = {"held": blocked, "item": exhibit.id}
+                    details = {"held": held, "item": exhibit.id}
             return self._commit(new, {"action": "reload"}, "server", True, "reload", details)
 
     def held(self) -> dict[str, str] | None:
@@ -226,8 +544,8 @@ class Presentation:
             exhibit = self._deck.exhibit(self._state.item or "")
             if exhibit is None or self._confirmed == exhibit.id:
                 return None
-            blocked = self._blocked(exhibit)
-            return {"item": exhibit.id, "error": blocked} if blocked else None
+            held = blocked(exhibit, self._unverified)
+            return {"item": exhibit.id, "error": held} if held else None
 
     def check_verify(self, role: str) -> Exhibit:
         """The exhibit a `verify` command from `role` would re-hash; Refused if it may not."""
@@ -236,7 +554,7 @@ class Presentation:
                 raise Refused("screen_cannot_command")
             if role != self._state.controller:
                 raise Refused("not_in_control")
-            exhibit = self._current()
+            exhibit = self._scene(role).current()
             if not exhibit.source.hashes:
                 raise Refused("no_hash")
             return exhibit
@@ -266,6 +584,32 @@ class Presentation:
 
     # --- internals -------------------------------------------------------------------------
 
+    def _apply(self, command: Mapping[str, Any], role: str) -> tuple[Rule, Change]:
+        """The command through its gates (see the module's docstring), then its handler."""
+        if role not in DRIVERS:
+            raise Refused("screen_cannot_command")
+        action = command.get("action")
+        rule = RULES.get(action) if isinstance(action, str) else None
+        if not (rule is not None and rule.anyone) and role != self._state.controller:
+            raise Refused("not_in_control")
+        if rule is None:
+            raise Refused("unknown_action")
+        scene = self._scene(role)
+        rule.admit(scene)
+        return rule, rule.handler(scene, parse(command))
+
+    def _scene(self, role: str) -> Scene:
+        return Scene(
+            self._state,
+            self._deck,
+            role,
+            self._clock(),
+            self._unverified,
+            self._confirmed,
+            self._pages,
+            self._columns,
+        )
+
     def _commit(
         self,
         new: LiveState,
@@ -285,7 +629,7 @@ class Presentation:
 
     def _opening(self) -> LiveState:
         """Before the first command: the first showable exhibit, screens on the logo."""
-        first = next((e for e in self._deck.exhibits if self._blocked(e) is None), None)
+        first = next((e for e in self._deck.exhibits if not blocked(e, self._unverified)), None)
         return LiveState(
             deck=self._deck.id,
             item=first.id if first else None,
@@ -295,296 +639,8 @@ class Presentation:
 
     def _restored(self, state: LiveState) -> LiveState:
         exhibit = self._deck.exhibit(state.item or "")
-        if state.deck != self._deck.id or exhibit is None or self._blocked(exhibit):
+        if state.deck != self._deck.id or exhibit is None or blocked(exhibit, self._unverified):
             return self._opening().but(seq=state.seq)
         if state.step > len(exhibit.steps):
-            return self._with_step(state, exhibit, len(exhibit.steps))
+            return with_step(state, exhibit, len(exhibit.steps), self._clock())
         return state
-
-    def _blocked(self, exhibit: Exhibit) -> str | None:
-        if exhibit.excluded:
-            return "excluded"
-        if exhibit.id in self._unverified:
-            return "unverified"
-        return None
-
-    def _check_held(self) -> None:
-        """Refuse to bring the picture back on an exhibit kept off the screens (excluded or
-        failing its hash since a reload) until the presenter confirms it."""
-        exhibit = self._deck.exhibit(self._state.item or "")
-        verification = self._state.verification
-        if exhibit is None or self._confirmed == exhibit.id:
-            return
-        if verification and verification["item"] == exhibit.id:
-            return  # the failed check itself is what the screens show
-        blocked = self._blocked(exhibit)
-        if blocked:
-            raise Refused(blocked, item=exhibit.id)
-
-    def _current(self) -> Exhibit:
-        exhibit = self._deck.exhibit(self._state.item or "")
-        if exhibit is None:
-            raise Refused("no_exhibit")
-        return exhibit
-
-    def _apply(
-        self, command: Mapping[str, Any], role: str
-    ) -> tuple[LiveState, bool, dict[str, Any]]:
-        """The new state, whether it goes to the record, and details for the record."""
-        if role not in DRIVERS:
-            raise Refused("screen_cannot_command")
-        action = command.get("action")
-        state = self._state
-        if action == "handover":
-            return self._handover(command.get("to"), role), True, {}
-        if role != state.controller:
-            raise Refused("not_in_control")
-        confirm = command.get("confirm") is True
-        if action == "goto":
-            panel = command.get("panel")
-            if panel is not None and panel not in PANELS:
-                raise Refused("unknown_panel")
-            new, recorded, details = self._goto(command.get("item"), confirm)
-            if panel is not None and panel != new.panel:
-                new = new.but(panel=panel, region=None, pointer=None)
-            return new, recorded, details
-        if action == "next":
-            return self._walk(+1, confirm)
-        if action == "prev":
-            return self._walk(-1, confirm)
-        if action == "step":
-            step = command.get("step")
-            exhibit = self._current()
-            if not _is_int(step) or not 0 <= step <= len(exhibit.steps):
-                raise Refused("step_out_of_range")
-            return self._with_step(state.but(case=False), exhibit, step), True, {}
-        if action == "case":
-            if not isinstance(command.get("show"), bool):
-                raise Refused("bad_case")
-            return state.but(case=command["show"], region=None, pointer=None), True, {}
-        if action == "page":
-            page = command.get("page")
-            exhibit = self._current()
-            if exhibit.view != "document":
-                raise Refused("not_document")
-            if not _is_int(page) or not 1 <= page <= self._pages.get(exhibit.id, 1):
-                raise Refused("page_out_of_range")
-            return state.but(page=page, region=None, pointer=None), True, {}
-        if action == "verify":
-            raise Refused("unknown_action")  # started by the court, which hashes in the background
-        if action == "panel":
-            if command.get("panel") not in PANELS:
-                raise Refused("unknown_panel")
-            changes = {"panel": command["panel"], "region": None, "pointer": None, "case": False}
-            return state.but(**changes), True, {}
-        if action == "blank":
-            mode = command.get("mode")
-            if mode is not None and mode not in BLANKS:
-                raise Refused("unknown_blank")
-            if mode is None:
-                self._check_held()
-            return state.but(blank=mode), True, {}
-        if action == "region":
-            return state.but(region=_region(command.get("region"))), True, {}
-        if action == "pointer":
-            return state.but(pointer=_pointer(command)), False, {}
-        if action == "sound":
-            screen = command.get("screen")
-            if screen is not None and (not isinstance(screen, str) or not screen.strip()):
-                raise Refused("bad_media")
-            return state.but(sound=screen.strip()[:60] if screen else None), True, {}
-        if action == "media":
-            return state.but(media=self._media(command)), True, {}
-        if action == "table":
-            return state.but(table=self._table(command)), True, {}
-        if action == "chart":
-            return state.but(chart=self._chart(command)), True, {}
-        raise Refused("unknown_action")
-
-    def _handover(self, to: object, role: str) -> LiveState:
-        if to not in DRIVERS:
-            raise Refused("unknown_action")
-        # the presenter hands over and may always take back; the expert may only hand back
-        if role == "expert" and (to != "presenter" or self._state.controller != "expert"):
-            raise Refused("not_allowed")
-        return self._state.but(controller=to)
-
-    def _goto(self, item: object, confirm: bool) -> tuple[LiveState, bool, dict[str, Any]]:
-        exhibit = self._deck.exhibit(item) if isinstance(item, str) else None
-        if exhibit is None:
-            raise Refused("unknown_item")
-        if exhibit.id == self._state.item:
-            blocked = self._blocked(exhibit)
-            if blocked and confirm and self._confirmed != exhibit.id:
-                # shown after its live verification failed, or kept off after a reload: the
-                # presenter confirms in view
-                self._confirmed = exhibit.id
-                new, verification = self._state, self._state.verification
-                if verification and verification["item"] == exhibit.id and not verification["ok"]:
-                    new = new.but(verification={**verification, "confirmed": True})
-                else:
-                    new = new.but(blank=None)
-                return new, True, {"confirmed": blocked}
-            if blocked and self._confirmed != exhibit.id:
-                raise Refused(blocked, item=exhibit.id)
-            return self._state.but(case=False), True, {}
-        return self._enter(exhibit, 0, confirm)
-
-    def _enter(
-        self, exhibit: Exhibit, step: int, confirm: bool
-    ) -> tuple[LiveState, bool, dict[str, Any]]:
-        blocked = self._blocked(exhibit)
-        if blocked and not confirm:
-            raise Refused(blocked, item=exhibit.id)
-        self._confirmed = exhibit.id if blocked else None
-        fresh = self._state.but(
-            case=False,
-            item=exhibit.id,
-            panel="content",
-            page=1,
-            verification=None,
-            region=None,
-            pointer=None,
-            media=Media(at=self._clock()),
-        )
-        details = {"confirmed": blocked} if blocked else {}
-        return self._with_step(fresh, exhibit, step), True, details
-
-    def _walk(self, direction: int, confirm: bool) -> tuple[LiveState, bool, dict[str, Any]]:
-        """Next or previous: the steps of the exhibit first, then the neighbouring exhibit.
-
-        While the screens are blank, or show the case matrix, the first press only brings
-        the exhibit back (as PowerPoint does), so nothing moves unseen.
-        """
-        state = self._state
-        if state.blank is not None:
-            self._check_held()
-            return state.but(blank=None), True, {}
-        if state.case:
-            return state.but(case=False), True, {}
-        exhibits = self._deck.exhibits
-        current = self._deck.exhibit(state.item or "")
-        if current is not None:
-            target = state.step + direction
-            if 0 <= target <= len(current.steps):
-                return self._with_step(state, current, target), True, {}
-            index = exhibits.index(current)
-        else:
-            index = -1 if direction > 0 else len(exhibits)
-        index += direction
-        while 0 <= index < len(exhibits) and exhibits[index].excluded:
-            index += direction
-        if not 0 <= index < len(exhibits):
-            raise Refused("at_end" if direction > 0 else "at_start")
-        neighbour = exhibits[index]
-        return self._enter(neighbour, 0 if direction > 0 else len(neighbour.steps), confirm)
-
-    def _with_step(self, state: LiveState, exhibit: Exhibit, step: int) -> LiveState:
-        """Step n of the exhibit: its callout region, its page, and for a clip, play from its
-        start."""
-        prepared = exhibit.steps[step - 1] if step > 0 else None
-        region = prepared.region if prepared is not None else None
-        media = state.media
-        page = state.page if step > 0 else 1
-        if prepared is not None and prepared.clip is not None:
-            media = Media(True, prepared.clip.start, self._clock())
-        if prepared is not None and prepared.page is not None:
-            page = prepared.page
-        chart = None
-        if prepared is not None and (prepared.until is not None or prepared.focus):
-            until = prepared.until.isoformat() if prepared.until is not None else None
-            chart = ChartView(until, tuple(prepared.focus or ()))
-        return state.but(
-            step=step, page=page, region=region, pointer=None, media=media, table=None, chart=chart
-        )
-
-    def _table(self, command: Mapping[str, Any]) -> TableView | None:
-        exhibit = self._current()
-        if exhibit.view != "table":
-            raise Refused("not_table")
-        sort, text, start = command.get("sort"), command.get("filter") or "", command.get("start")
-        columns = self._columns.get(exhibit.id, 0)
-        if sort is not None and (not _is_int(sort) or not 0 <= sort < columns):
-            raise Refused("bad_table")
-        if not isinstance(text, str) or len(text) > 100:
-            raise Refused("bad_table")
-        if start is not None and (not _is_int(start) or start < 0):
-            raise Refused("bad_table")
-        desc = command.get("desc") is True and sort is not None
-        view = TableView(sort, desc, text.strip(), start or 0)
-        return None if view == TableView() else view
-
-    def _chart(self, command: Mapping[str, Any]) -> ChartView | None:
-        if self._current().view != "chart":
-            raise Refused("not_chart")
-        until, focus, fold = command.get("until"), command.get("focus") or [], command.get("fold")
-        try:
-            if until is not None:
-                dt.datetime.fromisoformat(str(until))
-        except ValueError:
-            raise Refused("bad_chart") from None
-        if not isinstance(focus, list) or not all(isinstance(f, str) for f in focus):
-            raise Refused("bad_chart")
-        if fold is not None and (not _is_int(fold) or not 2 <= fold <= 500):
-            raise Refused("bad_chart")
-        flow = command.get("flow")
-        if flow is not None and (
-            self._current().chart != "funds"
-            or not isinstance(flow, list)
-            or len(flow) != 2
-            or not all(isinstance(f, str) and 0 < len(f) <= 200 for f in flow)
-        ):
-            raise Refused("bad_chart")
-        view = ChartView(
-            None if until is None else str(until),
-            tuple(focus[:20]),
-            fold,
-            (flow[0], flow[1]) if flow else None,
-        )
-        return None if view == ChartView() else view
-
-    def _media(self, command: Mapping[str, Any]) -> Media:
-        if self._current().view not in ("video", "audio"):
-            raise Refused("not_media")
-        op = command.get("op")
-        position = command.get("position")
-        now = self._clock()
-        if position is not None and (not _is_number(position) or position < 0):
-            raise Refused("bad_media")
-        current = self._state.media
-        at = float(position) if position is not None else current.now(now)
-        if op == "play":
-            return Media(True, at, now)
-        if op == "pause":
-            return Media(False, at, now)
-        if op == "seek" and position is not None:
-            return Media(current.playing, at, now)
-        raise Refused("bad_media")
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _region(value: object) -> tuple[float, float, float, float] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list | tuple) or len(value) != 4 or not all(map(_is_number, value)):
-        raise Refused("bad_region")
-    x, y, w, h = (float(v) for v in value)
-    if not region_inside(x, y, w, h):
-        raise Refused("bad_region")
-    return (x, y, w, h)
-
-
-def _pointer(command: Mapping[str, Any]) -> tuple[float, float] | None:
-    x, y = command.get("x"), command.get("y")
-    if x is None and y is None:
-        return None
-    if not (_is_number(x) and _is_number(y) and 0 <= x <= 1 and 0 <= y <= 1):  # type: ignore[operator]
-        raise Refused("bad_pointer")
-    return (float(x), float(y))  # type: ignore[arg-type]
