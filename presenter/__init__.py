@@ -32,13 +32,15 @@ def create_app(
     screen_key: str | None = None,
     public_key: str | None = None,
     public_mask: bool = True,
+    start: str = "logo",
 ) -> Flask:
     """The app factory: one app serves one loaded deck to the presenter and the screens.
 
     Keys are random, made once and kept in the instance folder (so screens come back after
     a restart), unless given (access.KeyClash when two are the same). Exhibits failing
     their hash (a report's `unverified`) are kept off the screens unless the presenter
-    confirms them.
+    confirms them. `start`: what the screens show before the first exhibit (`logo`, the
+    case's title, or `black`).
     """
     from .live import sockets
     from .live.access import Access, cookie_names, kept_keys
@@ -66,7 +68,7 @@ def create_app(
     ).digest()
     # JSON keeps its characters: full-width digits stay digits for the public masking
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    court = Court(report, Path(app.instance_path), access, cookie_names(folder))
+    court = Court(report, Path(app.instance_path), access, cookie_names(folder), start)
     app.extensions["shizheng.court"] = court
 
     app.jinja_env.finalize = screen.finalize

@@ -377,6 +377,13 @@ def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     help="Key of the public gallery's screen link, masked by the server (default: random, kept).",
 )
 @click.option(
+    "--start",
+    type=click.Choice(["logo", "black"]),
+    default="logo",
+    show_default=True,
+    help="What the screens show before the first exhibit: the case's title, or black.",
+)
+@click.option(
     "--no-public-mask",
     is_flag=True,
     help="Show ID, mobile and card numbers whole on the public screen too.",
@@ -390,6 +397,7 @@ def serve(
     presenter_key: str | None,
     screen_key: str | None,
     public_key: str | None,
+    start: str,
     no_public_mask: bool,
     lang: str,
     instance: Path,
@@ -417,6 +425,7 @@ def serve(
             screen_key=screen_key,
             public_key=public_key,
             public_mask=not no_public_mask,
+            start=start,
         )
     except KeyClash as clash:
         options = ", ".join(f"--{kind}-key" for kind in clash.kinds)

@@ -173,6 +173,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pairing.refuse": ("拒绝", "Refuse"),
     "pairing.revoke": ("撤销", "Revoke"),
     "pairing.refuse_all": ("全部拒绝", "Refuse all"),
+    "jump.none": ("没有第 {n} 项证据（共 {count} 项）", "there is no exhibit {n} ({count} in all)"),
     "pairing.screen": ("已配对法庭屏幕", "Paired court screen"),
     "pairing.public": ("已配对旁听席屏幕", "Paired public screen"),
     "welcome.links": (

@@ -163,3 +163,15 @@ def test_a_weak_key_from_the_environment_is_blamed_on_the_variable(deck_dir):
     result = run_app(str(deck_dir), env={"SHIZHENG_SCREEN_KEY": "a" * 22, "SHIZHENG_LANG": "en"})
     assert result.returncode == 2
     assert "$SHIZHENG_SCREEN_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_screens_start_on_the_title_or_black(deck_dir, tmp_path):
+    from presenter import create_app
+    from presenter.deck import load_deck
+
+    for start in ("logo", "black"):
+        app = create_app(load_deck(deck_dir), instance_path=tmp_path / start, start=start)
+        assert app.extensions["shizheng.court"].state.blank == start
+        app.extensions["shizheng.court"].record.close()
+    result = run_app(str(deck_dir), "--start", "grey", env={"SHIZHENG_LANG": "en"})
+    assert result.returncode == 2 and "--start" in result.stderr

@@ -183,3 +183,64 @@ def test_a_public_screen_never_receives_a_full_card_number(pages, server):
     assert not any("6222000000000000101" in body for body in bodies)
     assert "6222000000000000101" not in screen.page.content()
     assert "6222000000000000101" in presenter.page.locator("#stage").inner_text()
+
+
+def test_a_used_control_gives_the_keys_back_to_the_presentation(pages):
+    """A technician filters a table, or touches the time slider, then drives with the keys
+    again: B blanks the screens (it is not typed into the filter), → is the next step (it
+    does not move the slider), Escape leaves a field."""
+    screen = pages(f"screen?key={SCREEN_KEY}&name=judge")
+    presenter = pages(f"present?key={PRESENTER_KEY}")
+    page = presenter.page
+    wait_until(lambda: screen.seq() >= 0 and presenter_seq(presenter) >= 0, 30)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.type("8")
+    page.keyboard.press("Enter")
+    wait_until(lambda: screen.stage("item") == "E08" and screen.stage("blank") == "", 10)
+    page.fill("#table-filter", "陈某")
+    page.press("#table-filter", "Enter")
+    wait_until(lambda: page.evaluate("document.activeElement.id") != "table-filter", 10)
+    page.keyboard.press("b")
+    wait_until(lambda: screen.stage("blank") == "black", 10)
+    assert page.input_value("#table-filter") == "陈某"
+    page.keyboard.press("b")
+    wait_until(lambda: screen.stage("blank") == "", 10)
+    page.focus("#table-filter")
+    page.keyboard.press("Escape")  # leaves the field: the next key drives again
+    assert page.evaluate("document.activeElement.id") != "table-filter"
+    page.keyboard.type("11")
+    page.keyboard.press("Enter")
+    wait_until(lambda: screen.stage("item") == "E11" and screen.stage("step") == "0", 10)
+    page.wait_for_selector("#chart-controls:not([hidden])")
+    page.focus("#chart-until")
+    page.keyboard.press("ArrowRight")  # the slider does not keep the arrow
+    wait_until(lambda: screen.stage("step") == "1", 10)
+    assert presenter.errors == [] and screen.errors == []
+
+
+def test_with_the_server_down_the_presenter_is_told_it_is_reconnecting(
+    browser, deck_copy, tmp_path
+):
+    with serve_deck(deck_copy, tmp_path / "instance") as served:
+        watched = Watched(browser, f"{served.url}present?key={PRESENTER_KEY}")
+        wait_until(lambda: presenter_seq(watched) >= 0, 30)
+        served.process.terminate()
+        served.process.wait(timeout=30)
+        status = watched.page.locator("#connection")
+        wait_until(lambda: "重连" in status.inner_text(), 20)
+        for _ in range(3):  # socket.io keeps trying: never "the key is not valid"
+            watched.page.wait_for_timeout(1000)
+            assert "密钥无效" not in status.inner_text()
+        watched.context.close()
+
+
+def test_a_number_that_is_no_exhibit_says_so(pages):
+    presenter = pages(f"present?key={PRESENTER_KEY}")
+    wait_until(lambda: presenter_seq(presenter) >= 0, 30)
+    seq = presenter_seq(presenter)
+    presenter.page.keyboard.type("99")
+    presenter.page.keyboard.press("Enter")
+    toast = presenter.page.locator("#toast")
+    toast.wait_for(state="visible", timeout=5000)
+    assert "99" in toast.inner_text() and "13" in toast.inner_text()
+    assert presenter_seq(presenter) == seq, "nothing was sent to the screens"

@@ -63,6 +63,7 @@ class Court:
         instance: Path,
         access: Access,
         cookies: Mapping[str, str] | None = None,
+        start: str = "logo",
     ) -> None:
         deck = report.deck
         if deck is None:
@@ -78,6 +79,7 @@ class Court:
             state=self.store.load(deck.id),
             pages=document_pages(deck),
             columns=table_columns(deck),
+            start=start,
         )
         self.record = Record.start(
             self.folder / "records", deck.id, title=deck.case.title, seq=self.state.seq

@@ -450,6 +450,7 @@ class Presentation:
         clock: Callable[[], float] = time.time,
         pages: Mapping[str, int] | None = None,
         columns: Mapping[str, int] | None = None,
+        start: str = "logo",
     ) -> None:
         self._lock = threading.RLock()
         self._clock = clock
@@ -459,6 +460,7 @@ class Presentation:
         self._pages = dict(pages or {})
         self._columns = dict(columns or {})
         self._confirmed: str | None = None
+        self._start = start
         self._state = self._restored(state) if state else self._opening()
 
     # --- reading ---------------------------------------------------------------------------
@@ -628,12 +630,13 @@ class Presentation:
         return outcome
 
     def _opening(self) -> LiveState:
-        """Before the first command: the first showable exhibit, screens on the logo."""
+        """Before the first command: the first showable exhibit, the screens on the case's
+        title (`logo`) or black, as the server was started (`--start`)."""
         first = next((e for e in self._deck.exhibits if not blocked(e, self._unverified)), None)
         return LiveState(
             deck=self._deck.id,
             item=first.id if first else None,
-            blank="logo",
+            blank=self._start,  # type: ignore[arg-type]
             media=Media(at=self._clock()),
         )
 

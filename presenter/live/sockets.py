@@ -53,11 +53,11 @@ class LiveNamespace(Namespace):
         if outcome.event == "reload":
             for room in (WHOLE, PUBLIC):
                 self.io.emit("deck", self._deck_message(room), namespace=NAMESPACE, to=room)
-            self.io.emit(
-                "held", self.court.presentation.held() or {}, namespace=NAMESPACE, to=CONTROL
-            )
         for room in (WHOLE, PUBLIC):
             self.io.emit("state", self._state(outcome.state, room), namespace=NAMESPACE, to=room)
+        if outcome.event == "reload":  # after the state: the presenter is asked with it in view
+            held = self.court.presentation.held() or {}
+            self.io.emit("held", held, namespace=NAMESPACE, to=CONTROL)
 
     def _pairing_changed(self, pairing: dict[str, Any]) -> None:
         # only what changed: a flood of codes must not re-send the whole list each time

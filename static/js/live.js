@@ -5,6 +5,9 @@ export function boot() {
   return JSON.parse(document.getElementById("boot").textContent);
 }
 
+const REFUSALS = new Set(["unknown_key", "role_not_allowed"]);
+// what the server answers a connection it will not take (live/sockets.py on_connect)
+
 export function connect({ role, name, handlers }) {
   // eslint-disable-next-line no-undef
   const socket = io("/live", {
@@ -35,7 +38,12 @@ export function connect({ role, name, handlers }) {
     fresh = true;
     handlers.connection?.(false);
   });
-  socket.on("connect_error", (error) => handlers.refused?.(error.message));
+  socket.on("connect_error", (error) => {
+    // the server said no to the key; anything else (the server is down or restarting) is a
+    // lost connection that socket.io keeps trying to restore
+    if (REFUSALS.has(error.message)) handlers.refused?.(error.message);
+    else handlers.connection?.(false);
+  });
   socket.on("state", (state) => {
     if (!fresh && state.seq <= lastSeq) return;
     fresh = false;

@@ -1,6 +1,6 @@
 // The exhibit list, the steps of the exhibit on screen, its panels and pages, and moving
 // between them: next, previous, first, last, by number.
-import { $, element } from "./dom.js";
+import { $, element, toast } from "./dom.js";
 import { current } from "./store.js";
 
 export function start({ store, send, ui }) {
@@ -94,8 +94,10 @@ export function start({ store, send, ui }) {
     last: () => showable().at(-1) && send({ action: "goto", item: showable().at(-1).id }),
     number: (n) => {
       // the exhibit's number in the list, as the trial technician typed it
-      const exhibit = store.get().deck.exhibits[n - 1];
+      const exhibits = store.get().deck.exhibits;
+      const exhibit = exhibits[n - 1];
       if (exhibit) send({ action: "goto", item: exhibit.id });
+      else toast(ui.no_such_number.replace("{n}", n).replace("{count}", exhibits.length));
     },
     turn,
   };

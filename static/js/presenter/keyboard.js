@@ -26,9 +26,33 @@ export function start(actions) {
   let typed = "";
   const jump = $("jump");
 
-  document.addEventListener("keydown", (event) => {
-    // typing in a field is not driving; a shortcut of the browser's is not ours
-    if (event.target.closest("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) return;
+  document.addEventListener(
+    "change",
+    (event) => {
+      // a control that was used gives the keys back: after a filter's Enter, a slider's or a
+      // list's choice, B is a black screen again, not a letter, and → is the next step
+      if (event.target.matches?.("input, select")) event.target.blur();
+    },
+    true,
+  );
+
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key === "Escape" && typing(event.target)) {
+        event.target.blur(); // Escape leaves a field
+        event.preventDefault();
+        return;
+      }
+      // typing in a text field is not driving; a shortcut of the browser's is not ours; a
+      // focused slider, list or button never keeps the presentation's keys (capture phase)
+      if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      press(event);
+    },
+    true,
+  );
+
+  function press(event) {
     if (/^[0-9]$/.test(event.key)) {
       typed += event.key;
       jump.textContent = `→ ${typed}`;
@@ -52,5 +76,12 @@ export function start(actions) {
       event.preventDefault();
       action();
     }
-  });
+  }
+}
+
+function typing(target) {
+  // where keys are text: a text area, or an input that takes text or a number
+  return !!target.matches?.(
+    "textarea, input:not([type=range]):not([type=checkbox]):not([type=radio]):not([type=button])",
+  );
 }
