@@ -201,7 +201,8 @@ def test_a_used_control_gives_the_keys_back_to_the_presentation(pages):
     page.press("#table-filter", "Enter")
     wait_until(lambda: page.evaluate("document.activeElement.id") != "table-filter", 10)
     page.keyboard.press("b")
-    wait_until(lambda: screen.stage("blank") == "black", 10)
+    # B toggles from what the presenter's page knows: wait until it knows the black screen
+    wait_until(lambda: screen.stage("blank") == presenter.stage("blank") == "black", 10)
     assert page.input_value("#table-filter") == "陈某"
     page.keyboard.press("b")
     wait_until(lambda: screen.stage("blank") == "", 10)
