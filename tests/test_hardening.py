@@ -454,16 +454,17 @@ def test_presenter_pages_and_data_are_never_stored(client, url):
         assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_a_public_credential_is_masked_whatever_the_url_asks(public_client, screen_client):
-    from .deckfactory import FUNDS_CSV  # noqa: F401 - the factory deck's numbers
-
-    court = public_client.application.extensions["shizheng.court"]
-    court.presentation.command({"action": "goto", "item": "E01"}, "presenter")
-    for query in ("", "?as=whole", "?as=", "?as=presenter", "?as=public"):
-        html = public_client.get("/screen/exhibit/E01/source" + query).text
-        assert "F2L000000000" in html  # a serial is not a personal number
-    page = public_client.get("/screen").text
-    assert '"public": true' in page and 'value="public"' not in page
+def test_a_public_credential_is_masked_whatever_the_url_asks(deck_dir, tmp_path):
+    edit(deck_dir / "deck.toml", 'text = "张某冒充', 'text = "张某用13812345678冒充')
+    with court_app(deck_dir, tmp_path / "i") as app:
+        public, screen = keyed_client(app, PUBLIC_KEY), keyed_client(app, SCREEN_KEY)
+        for query in ("", "?as=whole", "?as=", "?as=presenter", "?as=public"):
+            masked = public.get("/screen/exhibit/E01/facts" + query).text
+            assert "138****5678" in masked and "13812345678" not in masked, query
+            assert "13812345678" in screen.get("/screen/exhibit/E01/facts" + query).text
+        assert "F2L000000000" in public.get("/screen/exhibit/E01/source").text  # a serial
+        page = public.get("/screen").text
+        assert '"public": true' in page and 'value="public"' not in page
 
 
 def test_a_public_screen_gets_no_number_in_a_url_or_a_text_that_looks_like_one(tmp_path):

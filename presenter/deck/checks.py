@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -156,17 +157,25 @@ def is_deck_file(root: Path, path: Path) -> bool:
     deck.toml or an item: the files that hold the presenter's notes."""
     try:
         target = os.stat(path)
+        items, deck_toml = os.stat(root / "items"), os.stat(root / "deck.toml")
     except OSError:
         return False
-    own = [root / "deck.toml", *(root / "items").glob("*")]
-    for file in own:
+    # asked on every file request (each range of a video): the items' identities are read
+    # again only when the items folder or deck.toml changed
+    identity = (items.st_mtime_ns, deck_toml.st_ino, deck_toml.st_mtime_ns)
+    return (target.st_dev, target.st_ino) in _deck_file_ids(str(root), identity)
+
+
+@functools.lru_cache(maxsize=16)
+def _deck_file_ids(root: str, identity: tuple[int, ...]) -> frozenset[tuple[int, int]]:
+    ids = set()
+    for file in [Path(root, "deck.toml"), *Path(root, "items").glob("*")]:
         try:
             known = os.stat(file)
         except OSError:
             continue
-        if (known.st_dev, known.st_ino) == (target.st_dev, target.st_ino):
-            return True
-    return False
+        ids.add((known.st_dev, known.st_ino))
+    return frozenset(ids)
 
 
 def confine(root: Path, relative: str) -> tuple[Path | None, str | None]:

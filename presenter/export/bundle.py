@@ -182,7 +182,7 @@ class _Writer:
                     "name": name,
                     "href": quote(name),  # `evil.html#.png` names a file, not evil.html
                     "open": shown_as_is(name),
-                    "sha256": self._sha256(name),
+                    "sha256": copied[name],
                 }
                 for name in exhibit.files
                 if name in copied
@@ -213,12 +213,6 @@ class _Writer:
             scripts=list(dict.fromkeys(scripts)),
         )
 
-    def _sha256(self, name: str) -> str:
-        """The copy's SHA-256, as the bundle's manifest will list it."""
-        from ..integrity import hash_file
-
-        return hash_file(self.root / name, ["sha256"])["sha256"]
-
     def _page(self, name: str, template: str, **context: object) -> None:
         page = render_template(
             template,
@@ -234,7 +228,7 @@ class _Writer:
         )
         (self.root / name).write_text(self._freeze(page), encoding="utf-8")
 
-    def _content(self, exhibit: Exhibit, copied: set[str]) -> tuple[str, list[str], str]:
+    def _content(self, exhibit: Exhibit, copied: dict[str, str]) -> tuple[str, list[str], str]:
         """The exhibit's view, written whole; the data scripts it needs; a note under it."""
         from ..views import RENDERERS, chat, render_exhibit
         from ..views.files import file_ref
@@ -299,13 +293,15 @@ class _Writer:
             )
         return name
 
-    def _copy_files(self) -> set[str]:
+    def _copy_files(self) -> dict[str, str]:
         """The exhibits' own files, byte for byte at their deck paths (so their recorded
-        check values can be verified); none in a masked bundle, whose originals' text, names
-        and metadata (a photo's EXIF) carry the numbers it masks."""
+        check values can be verified), each hashed in the read that copies it: their SHA-256
+        by deck path. None in a masked bundle, whose originals' text, names and metadata (a
+        photo's EXIF) carry the numbers it masks."""
         from ..deck.checks import confine
+        from ..integrity import hash_file
 
-        copied: set[str] = set()
+        copied: dict[str, str] = {}
         for exhibit in [] if self.mask else self.exhibits:
             for name in exhibit.files:
                 source, problem = confine(self.deck.root, name)
@@ -313,8 +309,9 @@ class _Writer:
                     raise ExportError(f"{exhibit.id}: {name}: {problem}")
                 target = self.root / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target)
-                copied.add(name)
+                with open(target, "wb") as copy:
+                    copied[name] = hash_file(source, ["sha256"], copy_to=copy)["sha256"]
+                shutil.copystat(source, target)
         return copied
 
     # -- assets -----------------------------------------------------------------------------

@@ -15,19 +15,17 @@ FileUrl = Callable[[str], str]
 """The URL of one of an exhibit's files, by its name in the deck."""
 
 
-SHOWN_AS_IS = frozenset(
-    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
-    | {".mp4", ".m4v", ".mov", ".webm", ".ogv", ".ogg", ".oga", ".opus"}
+PICTURES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
+PLAYED = frozenset(
+    {".mp4", ".m4v", ".mov", ".webm", ".ogv", ".ogg", ".oga", ".opus"}
     | {".mp3", ".m4a", ".aac", ".wav", ".flac"}
 )
+"""Sound and video: the only originals a public screen is sent (its pictures are drawn again
+without their metadata, at /images)."""
+SHOWN_AS_IS = PICTURES | PLAYED
 """Originals a browser shows without running anything, by their name: pictures, sound and
 video (served with their own type and `nosniff`, so a script named .png stays a picture).
 Anything else (HTML, SVG, XML, scripts, documents, unknown kinds) is only ever downloaded."""
-
-
-PLAYED = frozenset(SHOWN_AS_IS - {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
-"""Sound and video: the only originals a public screen is sent (its pictures are drawn again
-without their metadata, at /images)."""
 
 
 def file_ref(name: str) -> str:

@@ -172,9 +172,9 @@ def _exhibit_of(item: str, view: str) -> Exhibit:
 
 def _window(item: str, view: str, read: Callable[[Exhibit, int], dict]):
     """A window of a table or chat exhibit as JSON, from `?start=` (0-based): 404 for
-    another view, 403 when the screens may not have it, 400 for a bad start."""
+    another view, 403 when the screens may not have it, 400 for a bad start, 422 for a
+    file that cannot be read."""
     from ..masking import mask_value
-    from ..views.tabledata import TableError
 
     exhibit = _exhibit_of(item, view)
     try:
@@ -183,9 +183,7 @@ def _window(item: str, view: str, read: Callable[[Exhibit, int], dict]):
         # a public screen's window is masked whole: every field, whatever a view adds
         return jsonify(mask_value(data) if _public() else data)
     except ValueError:
-        abort(400)
-    except TableError:
-        abort(415)
+        abort(400)  # an unreadable CSV is answered by _unreadable, in words
 
 
 @bp.app_errorhandler(CsvError)

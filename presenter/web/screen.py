@@ -15,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from markupsafe import Markup
 
 from .. import i18n
 from ..live.access import PairingRefused
@@ -126,5 +125,4 @@ def finalize(value: object) -> object:
 
     if not g.get("mask_public") or not isinstance(value, str) or isinstance(value, Rendered):
         return value
-    masked_text = mask_text(value)
-    return Markup(masked_text) if isinstance(value, Markup) else masked_text
+    return mask_text(value)  # a Markup stays a Markup
