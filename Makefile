@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test lint format system-deps bench demo clean
+.PHONY: run test lint format system-deps bench demo screenshots clean
 
 run: $(VENV)/.stamp-run
 	$(BIN)/python app.py $(ARGS)
@@ -35,6 +35,11 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/charts.py
 	$(BIN)/python bench/fund_cycles.py
 	$(BIN)/python bench/hostile.py
+
+# Every demo exhibit, panel and page on court screens of four sizes, as PNG files in
+# screenshots/ (not committed), with any text found cut, overlapping or too small.
+screenshots: $(VENV)/.stamp-test system-deps
+	$(BIN)/python -m tests.screens screenshots
 
 # Regenerate decks/demo/ (needs ffmpeg and fonts-noto-cjk); commit the result.
 demo: $(VENV)/.stamp-run

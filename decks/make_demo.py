@@ -325,6 +325,35 @@ CALL = [
     (26.5, "V", 5),
     (28.5, "T", 16),
 ]
+CALL_WORDS = [
+    # what each turn of CALL says (E05's transcript, and the table in its body)
+    ("明远老师", "陈姐，今晚行情我跟您说一下。"),
+    ("陈某", "老师，我钱都投进去了。"),
+    ("明远老师", "这波稳赚不赔，我带的学员没有亏过的。"),
+    ("陈某", "可我手上真没钱了。"),
+    ("明远老师", "可以找亲戚借一点，这波翻倍，下周就能还上。"),
+    ("陈某", "我想想吧。"),
+    ("明远老师", "名额就剩今晚，过了就没有了。"),
+]
+CALL_END = 33.0
+"""Where the last turn ends (the recording is 34 seconds)."""
+
+
+def srt_time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, minutes, whole = millis // 3_600_000, millis // 60_000 % 60, millis // 1000 % 60
+    return f"{hours:02d}:{minutes:02d}:{whole:02d},{millis % 1000:03d}"
+
+
+def call_transcript() -> str:
+    """E05's transcript as SRT: each turn from its start until just before the next."""
+    ends = [start - 0.3 for start, _, _ in CALL[1:]] + [CALL_END]
+    turns = zip(CALL, ends, CALL_WORDS, strict=True)
+    blocks = [
+        f"{n}\n{srt_time(start)} --> {srt_time(end)}\n{who}：{words}\n"
+        for n, ((start, _, _), end, (who, words)) in enumerate(turns, 1)
+    ]
+    return "\n".join(blocks)
 
 
 def call_recording() -> bytes:
@@ -875,7 +904,8 @@ id = "E05"
 title = "被害人陈某手机中的通话录音（与“明远老师”，2026-03-17）"
 type = "communication"
 view = "audio"
-files = ["files/call-2026-03-17.wav"]
+files = ["files/call-2026-03-17.wav", "files/call-2026-03-17.srt"]
+transcript = "files/call-2026-03-17.srt"
 
 [source]
 method = "retrieval"
@@ -1365,7 +1395,7 @@ HASHES = {
         ("files/chat/profit-screenshot.png", "sha256"),
         ("files/chat/app-download-qr.png", "sha256"),
     ],
-    "E05": [("files/call-2026-03-17.wav", "sha256")],
+    "E05": [("files/call-2026-03-17.wav", "sha256"), ("files/call-2026-03-17.srt", "sha256")],
     "E06": [("files/withdraw-recording.webm", "sha1")],
     "E07": [("files/platform/TradeAdmin.php", "sm3")],
     "E08": [("files/platform-deposits.csv", "sha256")],
@@ -1470,6 +1500,7 @@ def data_texts() -> dict[str, str]:
     return {
         "deck.toml": DECK_TOML,
         "files/platform/TradeAdmin.php": TRADE_ADMIN,
+        "files/call-2026-03-17.srt": call_transcript(),
         "files/chat-zhang-chen.csv": csv_text(
             ["时间", "发送人", "内容", "附件"], [list(m) for m in CHAT]
         ),

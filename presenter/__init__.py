@@ -33,6 +33,7 @@ def create_app(
     public_key: str | None = None,
     public_mask: bool = True,
     start: str = "logo",
+    aspect: str = "16:9",
 ) -> Flask:
     """The app factory: one app serves one loaded deck to the presenter and the screens.
 
@@ -40,8 +41,10 @@ def create_app(
     a restart), unless given (access.KeyClash when two are the same). Exhibits failing
     their hash (a report's `unverified`) are kept off the screens unless the presenter
     confirms them. `start`: what the screens show before the first exhibit (`logo`, the
-    case's title, or `black`).
+    case's title, or `black`). `aspect`: the court screens' width:height; the court's
+    picture is laid out at that ratio (letterboxed on a screen of another).
     """
+    from . import formatting
     from .live import sockets
     from .live.access import Access, cookie_names, kept_keys
     from .live.court import Court
@@ -55,7 +58,7 @@ def create_app(
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.config.from_mapping(DECK=report.deck, PUBLIC_MASK=public_mask)
+    app.config.from_mapping(DECK=report.deck, PUBLIC_MASK=public_mask, SCREEN_ASPECT=aspect)
     if test_config:
         app.config.from_mapping(test_config)
     folder = Path(app.instance_path, report.deck.id)
@@ -72,6 +75,7 @@ def create_app(
     app.extensions["shizheng.court"] = court
 
     app.jinja_env.finalize = screen.finalize
+    formatting.install(app.jinja_env, lambda: formatting.deck_zone(court.deck.case))
     security.init_app(app)
     auth.init_app(app)
     for blueprint in (pages.bp, presenter.bp, screen.bp, files.bp):

@@ -12,6 +12,8 @@ LINES = 5_000
 """Lines of a code file sent to a screen."""
 SOURCE = 1 << 20
 """Bytes of a code file read for a screen (1 MiB): a file larger than this shows its start."""
+CUES = 5_000
+"""Lines of a transcript sent to a screen (each cut at CELL characters); `check` warns of more."""
 
 _RUN = 24
 """Characters a cut may move back so as not to split a number (a card number with spaces

@@ -31,6 +31,9 @@ def _language() -> str:
     return os.environ.get("SHIZHENG_LANG", "zh-CN")
 
 
+ASPECTS = ("4:3", "16:10", "16:9", "21:9")
+"""The shapes of court screens: projectors (4:3, 16:10), displays (16:9) and wide walls."""
+
 LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(["zh-CN", "en"]),
@@ -384,6 +387,13 @@ def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     help="What the screens show before the first exhibit: the case's title, or black.",
 )
 @click.option(
+    "--aspect",
+    type=click.Choice(ASPECTS),
+    default="16:9",
+    show_default=True,
+    help="The court screens' shape: the picture is laid out at that ratio, letterboxed on others.",
+)
+@click.option(
     "--no-public-mask",
     is_flag=True,
     help="Show ID, mobile and card numbers whole on the public screen too.",
@@ -398,6 +408,7 @@ def serve(
     screen_key: str | None,
     public_key: str | None,
     start: str,
+    aspect: str,
     no_public_mask: bool,
     lang: str,
     instance: Path,
@@ -426,6 +437,7 @@ def serve(
             public_key=public_key,
             public_mask=not no_public_mask,
             start=start,
+            aspect=aspect,
         )
     except KeyClash as clash:
         options = ", ".join(f"--{kind}-key" for kind in clash.kinds)
@@ -438,6 +450,7 @@ def serve(
     click.echo(f"Presenter:  {base}/present?key={keys.presenter_key}")
     click.echo(f"Screens:    {base}/screen?key={keys.screen_key}")
     click.echo(f"Public:     {base}/screen?key={keys.public_key}")
+    click.echo(f"Expert:     {base}/present?key={keys.expert_key}")
     if shown != host:
         click.echo(_words(lang, "every_interface").format(host=host), err=True)
 

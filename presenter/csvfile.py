@@ -130,6 +130,20 @@ def records(path: Path) -> Iterator[list[str]]:
             yield from filter(None, reader)
 
 
+def numbered(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Every record with the line it starts on (1-based), the header first: for messages
+    that name a line of the file (a transcript's)."""
+    with _reading(path), open(path, "rb") as stream:
+        _skip_bom(stream)
+        reader = _reader(stream)
+        with _reading(path, reader):
+            line = 0
+            for row in reader:
+                if row:
+                    yield line + 1, row
+                line = reader.line_num
+
+
 def header(path: Path) -> list[str]:
     """The first record: the column names."""
     rows = records(path)

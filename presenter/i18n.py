@@ -66,7 +66,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     # live presentation: presenter view, screens, pairing
     "presenter": ("公诉人控制台", "Presenter"),
     "screen": ("法庭屏幕", "Court screen"),
-    "timer": ("计时（点击重新开始）", "Timer (click to restart)"),
+    "timer": ("示证总时长（点击重新计时）", "Whole presentation (click to restart the clocks)"),
+    "timer.exhibit": ("本项展示时长", "Time this exhibit was on the screens"),
+    "timer.countdown": ("倒计时（分钟，留空取消）", "Countdown (minutes; empty for none)"),
+    "timer.countdown_short": ("倒计时", "Countdown"),
+    "timer.left": ("剩余时间（超时变红）", "Time left (red when over)"),
+    "timer.reset_confirm": (
+        "所有计时（总时长和各项证据的展示时长）从零开始？",
+        "Start every clock (the whole presentation and each exhibit's) again from zero?",
+    ),
+    "preview": ("下一项预览（仅本机可见）", "Next exhibit, preview (here only)"),
+    "preview.none": ("没有下一项证据", "There is no next exhibit"),
+    "laser": ("激光笔", "Laser pointer"),
+    "laser.hint": (
+        "按住 Shift（或打开激光笔）并在缩略画面上移动鼠标：所有屏幕显示指示点",
+        "Hold Shift (or turn the laser on) and move the mouse over the miniature: every screen"
+        " shows the pointer",
+    ),
+    "expert.view": ("技术人员视图", "Expert's view"),
     "online": ("已连接", "connected"),
     "offline": ("连接中断，正在重连……", "disconnected, reconnecting…"),
     "refused": ("密钥无效，已被拒绝", "refused: the key is not valid"),
@@ -82,6 +99,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "media.play_pause": ("播放/暂停", "Play/pause"),
     "media.sound": ("声音", "Sound"),
     "media.sound_here": ("本机（公诉人）", "This machine (presenter)"),
+    "media.sound_blocked": ("声音被浏览器阻止", "sound blocked by the browser"),
+    "media.enable_sound": ("点击此处启用声音", "Click here to enable sound"),
+    "media.position": ("播放位置", "Position"),
+    "transcript.unreadable": ("文字记录暂时无法读取", "the transcript cannot be read now"),
     "table.total": ("合计", "Total"),
     "table.filter": ("筛选", "Filter"),
     "table.sorted": ("排序", "Sorted by"),
@@ -149,11 +170,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "unverified": ("校验不符", "hash mismatch"),
     "keys.hint": (
-        "→ 空格 PageDown 下一步；← PageUp 上一步；Home/End 首项/末项；"
-        "输入序号后回车跳转；B 黑屏，W 白屏（再按恢复）；C 质证应对",
+        "→ 空格 PageDown 下一步；← PageUp 上一步；Home/End 首项/末项；输入序号后回车跳转；"
+        "E 内容，S 来源，F 事实，R 印证；[ ] 翻页；P 播放/暂停，J/L 后退/前进 5 秒；"
+        "B 黑屏，W 白屏（再按恢复）；按住 Shift 激光笔；M 证据链；V 当庭核验",
         "→ Space PageDown next; ← PageUp back; Home/End first/last; type a number then Enter to"
-        " jump; B black, W white (again to restore); C responses to challenges",
+        " jump; E content, S source, F facts, R corroboration; [ ] pages; P play/pause, J/L"
+        " −5 s/+5 s; B black, W white (again to restore); hold Shift for the laser; M evidence"
+        " chain; V verify now",
     ),
+    "keys.challenges": ("C 质证应对", "C responses to challenges"),
     "record": ("示证记录", "Record"),
     "screen.name_prompt": ("请为此屏幕命名", "Name this screen"),
     "screen.judge": ("审判席", "Judges"),

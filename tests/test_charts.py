@@ -60,8 +60,10 @@ def test_small_accounts_fold_into_other(ledger):
 def test_a_flows_transactions_are_the_rows_behind_it_with_their_numbers(ledger):
     data = funds.transactions(ledger, FUNDS, ChartView(), ("账户A", "账户B"), 10)
     assert data["count"] == 1 and data["total"] == 49000.0
-    assert data["header"] == ["#", "time", "from", "to", "amount"]
-    assert data["rows"] == [(2, "2024-03-02T11:00:00+08:00", "账户A", "账户B", "49000")]
+    # as the court reads them: the deck's column names, the amount's unit once, the time in
+    # the deck's zone, the amount grouped (tests/test_court_reading.py)
+    assert data["header"] == ["#", "time", "from", "to", "amount（元）"]
+    assert data["rows"] == [[2, "2024-03-02 11:00", "账户A", "账户B", "49,000.00"]]
     assert data["caption"].startswith("账户A → 账户B：1 笔，合计 49,000.00 元")
 
 

@@ -114,7 +114,8 @@ def test_a_laundering_ledgers_totals_stay_true(rings):
     meta = figure["meta"]
     paid_out = sum(amount for (payer, _), (amount, _) in pairs.items() if payer in victims)
     assert meta["total"] == pytest.approx(paid_out, abs=0.01)
-    assert f"{paid_out / 10_000:,.2f} 万元" in figure["layout"]["title"]["text"]
+    # 元 for every figure: 万元 only where the amount column's name says so
+    assert f"{paid_out:,.2f} 元" in figure["layout"]["title"]["text"]
     # a node's in and out are all the money of the accounts it stands for, netting or not
     named = {n for n in meta["nodes"] if n != funds.OTHER and not n.startswith(funds.RETURN)}
     for name, (into, out) in zip(meta["nodes"], meta["through"], strict=True):

@@ -68,6 +68,8 @@ STRAY_ROWS = [
 ]
 """What csv makes of STRAY: a quote inside an unquoted cell is a character; a blank line is
 no row."""
+COURT_ROWS = [[when, what, f"{int(amount):,}.00"] for when, what, amount in STRAY_ROWS]
+"""STRAY_ROWS as the court reads them: the amount column in yuan and fen."""
 
 
 def add_table(deck: Path, data: bytes, last: int) -> Path:
@@ -140,16 +142,16 @@ def test_a_stray_quote_gives_the_same_rows_on_every_route(tmp_path, instance, op
     assert 'data-total="4"' in html and html.count('<tr data-n="') == 4
     assert "5&#34; 显示器" in html and "引号&#34;中间" in html
     data = presenter.get("/tables/E05/rows").get_json()
-    assert data["rows"] == STRAY_ROWS and data["numbers"] == [1, 2, 3, 4]
+    assert data["rows"] == COURT_ROWS and data["numbers"] == [1, 2, 3, 4]
     court = app.extensions["shizheng.court"]
     court.presentation.command({"action": "goto", "item": "E05"}, "presenter")
     court.presentation.command({"action": "table", "filter": "显示器"}, "presenter")
     screen = keyed_client(app, SCREEN_KEY)
     data = screen.get("/tables/E05/rows").get_json()
-    assert data["rows"] == [STRAY_ROWS[0]] and data["numbers"] == [1]
+    assert data["rows"] == [COURT_ROWS[0]] and data["numbers"] == [1]
     court.presentation.command({"action": "table", "sort": 2, "desc": True}, "presenter")
     data = screen.get("/tables/E05/rows").get_json()
-    assert data["rows"] == STRAY_ROWS and data["numbers"] == [1, 2, 3, 4]
+    assert data["rows"] == COURT_ROWS and data["numbers"] == [1, 2, 3, 4]
 
 
 def test_check_counts_the_rows_the_screens_show(tmp_path):
@@ -198,7 +200,7 @@ def test_a_50_mb_cell_reaches_a_screen_cut_with_a_note(tmp_path, instance, opene
     court.presentation.command({"action": "table", "filter": "xxxx", "sort": 1}, "presenter")
     response = keyed_client(app, SCREEN_KEY).get("/tables/E05/rows")
     assert response.status_code == 200 and len(response.data) < BOUND
-    assert response.get_json()["rows"] == [["2024-03-02", "x" * CELL + note, "2"]]
+    assert response.get_json()["rows"] == [["2024-03-02", "x" * CELL + note, "2.00"]]
 
 
 def test_a_cut_never_splits_a_number():

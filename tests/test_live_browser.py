@@ -21,8 +21,8 @@ def server(deck_copy, tmp_path):
 class Watched:
     """A page whose console errors and uncaught exceptions are kept."""
 
-    def __init__(self, browser, url: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+    def __init__(self, browser, url: str, viewport=(1280, 800)) -> None:
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))

@@ -247,7 +247,8 @@ def test_document_pages_turn_within_the_pdf(demo):
     assert ok(live, action="step", step=2).page == 2, "a step with a page turns to it"
     assert ok(live, action="step", step=0).page == 1
     ok(live, action="goto", item="E11")
-    assert refused(live, action="page", page=1) == "not_document"
+    state = ok(live, action="page", page=2)
+    assert (state.page, state.flow_page) == (1, 2), "elsewhere, a page of long content"
 
 
 def test_sound_comes_from_one_chosen_screen(live):
@@ -485,7 +486,7 @@ def test_who_sent_it_is_checked_before_what_it_says(court):
 
 def test_the_exhibit_on_the_screens_is_checked_before_the_fields(court, demo):
     ok(court, action="goto", item="E07")  # code: neither document, media, table nor chart
-    assert refused(court, action="page", page="x") == "not_document"
+    assert refused(court, action="page", page="x") == "page_out_of_range"  # any view has pages
     assert refused(court, action="media", op="stop", position=float("nan")) == "not_media"
     assert refused(court, action="table", sort=True, filter=5) == "not_table"
     assert refused(court, action="chart", fold=1, until="never") == "not_chart"

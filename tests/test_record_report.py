@@ -80,12 +80,12 @@ def test_csv_has_the_verdict_on_top_and_a_row_per_entry(session: Path, tmp_path:
     assert verdict == [f"{session.name}: 共 {len(rows)} 条，校验链完整"]
     assert header[:3] == ["序号", "时间", "证据"]
     assert [r[0] for r in rows] == [str(e["n"]) for e in lines_of(session)]
-    assert rows[2][2:5] == ["E04", "证据内容", "1"]  # goto shows the first step
-    assert rows[3][2:5] == ["E04", "证据内容", "3"]  # steps are counted from 1
+    assert rows[2][2:5] == ["E04", "证据内容", "开始"]  # goto: before the first step
+    assert rows[3][2:5] == ["E04", "证据内容", "2"]  # steps are counted from 1, as presented
     assert all(r[-1] == "已核验" for r in rows)
     assert [r[8] for r in rows[2:8]] == [
         "转到 E04",
-        "步骤 3",
+        "步骤 2",
         "切换面板 来源与形成",
         "屏幕 黑屏",
         "屏幕 恢复显示",

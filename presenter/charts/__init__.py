@@ -8,9 +8,10 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import formatting
 from ..deck import Deck, Exhibit
 from . import funds, network, timeline, trajectory
 from .style import CONFIG
@@ -28,6 +29,17 @@ class ChartView:
     fold: int = FOLD
     lang: str = "zh-CN"
     """The language of the chart's captions and hovers (deck text stays as written)."""
+    zone: str = formatting.DEFAULT_ZONE
+    """The deck's time zone: times are read and written in it (a time without an offset in
+    the CSV is in it)."""
+    unit: str = formatting.YUAN
+    """The unit of the amounts: 万元 where the amount column's name says so."""
+
+
+def read_as(view: ChartView, exhibit: Exhibit, deck: Deck) -> ChartView:
+    """The view with the deck's time zone and the unit the exhibit's amount column gives."""
+    zone = formatting.zone_key(formatting.deck_zone(deck.case))
+    return replace(view, zone=zone, unit=formatting.unit_of(exhibit.column("amount")))
 
 
 Builder = Callable[[Path, dict[str, str], ChartView], dict]
@@ -53,6 +65,7 @@ KEEP = 64
 def build(exhibit: Exhibit, deck: Deck, view: ChartView = ChartView()) -> dict:
     """The figure of a chart exhibit as it should look for `view`."""
     kind = exhibit.chart or ""
+    view = read_as(view, exhibit, deck)
 
     def make(path: Path, roles: dict[str, str]) -> dict:
         return {**BUILDERS[kind](path, roles, view), "config": CONFIG}
@@ -66,6 +79,7 @@ LIMIT = 200
 
 def transactions(exhibit: Exhibit, deck: Deck, view: ChartView, flow: tuple[str, str]) -> dict:
     """The transactions behind one flow of a fund-flow chart as `view` draws it."""
+    view = read_as(view, exhibit, deck)
 
     def make(path: Path, roles: dict[str, str]) -> dict:
         return funds.transactions(path, roles, view, flow, LIMIT)

@@ -21,29 +21,33 @@ def read(path: Path, roles: dict[str, str]) -> pl.DataFrame:
 LOCAL_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
 
-def moments(texts: pl.Series) -> pl.Series:
+def moments(texts: pl.Series, zone: str = "+08:00") -> pl.Series:
     """Text times as UTC datetimes, each value read on its own (a column may mix forms):
-    ISO 8601 with an offset, or a date and time without one (China Standard Time); what
-    cannot be read becomes null."""
+    ISO 8601 with an offset, or a date and time without one (in the deck's `zone`, China
+    Standard Time unless it names another); what cannot be read becomes null."""
     s = texts.str.strip_chars()
     aware = s.str.replace(r"Z$", "+00:00").str.to_datetime(
         "%Y-%m-%dT%H:%M:%S%:z", strict=False, time_unit="ms"
     )
     plain = s.str.replace("T", " ", literal=True).str.slice(0, 19)
     local = [
-        plain.str.to_datetime(form, strict=False, time_unit="ms").dt.replace_time_zone("+08:00")
+        plain.str.to_datetime(form, strict=False, time_unit="ms").dt.replace_time_zone(
+            zone, ambiguous="earliest", non_existent="null"
+        )
         for form in LOCAL_FORMATS
     ]
     utc = [series.dt.convert_time_zone("UTC") for series in (aware, *local)]
     return pl.select(pl.coalesce(utc)).to_series()
 
 
-def until_filter(frame: pl.DataFrame, column: str, until: dt.datetime | None) -> pl.DataFrame:
-    """The rows at or before `until` (all when None)."""
+def until_filter(
+    frame: pl.DataFrame, column: str, until: dt.datetime | None, zone: dt.tzinfo = CST
+) -> pl.DataFrame:
+    """The rows at or before `until` (all when None; one without an offset is in `zone`)."""
     if until is None:
         return frame
     if until.tzinfo is None:
-        until = until.replace(tzinfo=CST)
+        until = until.replace(tzinfo=zone)
     return frame.filter(pl.col(column) <= until.astimezone(dt.UTC))
 
 

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import polars as pl
 
+from .. import formatting
 from .data import moments, read, span, until_filter
-from .style import DIM, layout, plain, say, so_far, stacked, yuan
+from .labels import text_width
+from .style import DIM, layout, plain, say, so_far, stacked, yuan, zone
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -30,12 +32,13 @@ COLUMNS = 6
 """Columns a fund-flow chart with cycles may spread its accounts over (before the ↩ one)."""
 
 
-def ledger(path: Path, roles: dict[str, str]) -> pl.DataFrame:
+def ledger(path: Path, roles: dict[str, str], zone: str = "+08:00") -> pl.DataFrame:
     """The transactions with a readable amount: each with its data row number in the file
-    (`row`, from 1), its time as written and as a moment (`at`)."""
+    (`row`, from 1), its time as written and as a moment (`at`; one written without an
+    offset is in the deck's `zone`)."""
     frame = read(path, roles).with_row_index("row", offset=1)
     frame = frame.with_columns(
-        moments(frame["time"]).alias("at"),
+        moments(frame["time"], zone).alias("at"),
         pl.col("amount")
         .str.replace_all(r"[,¥￥\s]", "")
         .cast(pl.Float64, strict=False)
@@ -91,7 +94,7 @@ def transactions(
     """The transactions behind one flow of the figure for `view`, both ways (a flow is net;
     a flow from or to 其他 gathers the folded accounts; one to "↩ X" is one to X), in time
     order: the first `limit` of them, with the count and the net total of all."""
-    frame = until_filter(ledger(path, roles), "at", view.until)
+    frame = until_filter(ledger(path, roles, view.zone), "at", view.until, zone(view))
     kept = _kept(_totals(frame), view.fold, view.focus)
     source, target = (_account(name, kept) for name in flow)
     forward = (_folded("from", kept) == source) & (_folded("to", kept) == target)
@@ -104,13 +107,13 @@ def transactions(
     names = {"source": flow[0], "target": flow[1], "count": match.height}
     if returned.height:
         caption = say(
-            view, "flow_net", **names, amount=yuan(total, view.lang),
-            paid=yuan(float(paid["value"].sum()), view.lang), paid_count=paid.height,
-            returned=yuan(float(returned["value"].sum()), view.lang),
+            view, "flow_net", **names, amount=yuan(total, view),
+            paid=yuan(float(paid["value"].sum()), view), paid_count=paid.height,
+            returned=yuan(float(returned["value"].sum()), view),
             returned_count=returned.height,
         )  # fmt: skip
     else:
-        caption = say(view, "flow", **names, amount=yuan(total, view.lang))
+        caption = say(view, "flow", **names, amount=yuan(total, view))
     if match.height > limit:
         caption += say(view, "flow_first", limit=limit)
     return {
@@ -118,9 +121,34 @@ def transactions(
         "count": match.height,
         "total": round(total, 2),
         "caption": caption,
-        "header": ["#" if c == "row" else roles[c] for c in columns],
-        "rows": match.head(limit).select(columns).rows(),
+        "header": [_heading(c, roles, view) for c in columns],
+        "numeric": [i for i, c in enumerate(columns) if c in ("row", "amount")],
+        "rows": [
+            _readable(dict(zip(columns, row, strict=True)), view)
+            for row in match.head(limit).select(columns).rows()
+        ],
     }
+
+
+def _heading(column: str, roles: dict[str, str], view: ChartView) -> str:
+    """A column of the transactions as the deck names it (`[columns]`), the amount's with
+    its unit once."""
+    if column == "row":
+        return "#"
+    name = roles[column]
+    return f"{name}（{view.unit}）" if column == "amount" and "元" not in name else name
+
+
+def _readable(row: dict[str, object], view: ChartView) -> list[object]:
+    """A transaction as the court reads it: the time in the deck's zone, the amount grouped."""
+    cells: list[object] = []
+    for column, value in row.items():
+        if column == "time" and isinstance(value, str):
+            value = formatting.moment(value, zone(view))
+        elif column == "amount":
+            value = formatting.figure(value, view.unit) or value
+        cells.append(value)
+    return cells
 
 
 def _account(name: str, kept: set[str] | None) -> str:
@@ -272,9 +300,9 @@ def lit(graph: nx.DiGraph, focus: tuple[str, ...]) -> tuple[set[str], set[tuple[
 
 
 def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
-    everything = ledger(path, roles)
+    everything = ledger(path, roles, view.zone)
     times = everything.select(pl.col("at").min().alias("a"), pl.col("at").max().alias("b"))
-    shown = until_filter(everything, "at", view.until)
+    shown = until_filter(everything, "at", view.until, zone(view))
     totals = _fold(_totals(shown), view.fold, view.focus)
     flows = netted(totals)
     # the largest flows, a focused account's first; a flow netting to nothing draws nothing
@@ -311,7 +339,8 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     }
     last = max(column.values(), default=0) or 1
     width = 0.78 if copies else 0.998  # room for the last column's labels before the copies
-    at = {n: 0.001 + width * column[n] / last for n in accounts} | {
+    edge = _columns_apart(column, last)
+    at = {n: 0.001 + width * edge[column[n]] for n in accounts} | {
         RETURN + n: 0.999 for n in copies
     }
     stacks: dict[float, list[str]] = {}
@@ -325,7 +354,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
         "type": "sankey",
         "arrangement": "fixed",
         "valueformat": ",.2f",
-        "valuesuffix": "" if view.lang == "en" else " 元",
+        "valuesuffix": "" if view.lang == "en" and view.unit == "元" else f" {view.unit}",
         "node": {
             # a copy is named by its first word, leaving room in a crowded last column
             "label": [
@@ -341,8 +370,8 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
             "color": [colour[n] if n in on_nodes else DIM for n in names],
             "customdata": [
                 [
-                    yuan(paid_in[real[n]], view.lang),
-                    yuan(paid_out[real[n]], view.lang),
+                    yuan(paid_in[real[n]], view),
+                    yuan(paid_out[real[n]], view),
                     ""
                     if n == real[n] or n == RETURN + OTHER
                     else "<br>" + say(view, "back_node", account=plain(real[n])),
@@ -363,8 +392,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
                 for u, v in ends
             ],
             "customdata": [
-                [yuan(f.net, view.lang), f.count, _link_note(f, f in going_back, view)]
-                for f in drawn
+                [yuan(f.net, view), f.count, _link_note(f, f in going_back, view)] for f in drawn
             ],
             "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata[0]}, "
             f"{say(view, 'flow_hover')}%{{customdata[2]}}<extra></extra>",
@@ -374,7 +402,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     if any(f.returned for f in drawn):
         notes.append(say(view, "netted"))
     if going_back:
-        amount = yuan(sum(f.net for f in going_back), view.lang)
+        amount = yuan(sum(f.net for f in going_back), view)
         notes.append(say(view, "back", flows=len(going_back), amount=amount))
     if hidden:
         notes.append(
@@ -383,10 +411,10 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
                 "hidden",
                 flows=len(hidden),
                 count=sum(f.count for f in hidden),
-                amount=yuan(sum(f.net for f in hidden), view.lang),
+                amount=yuan(sum(f.net for f in hidden), view),
             )  # fmt: skip
         )
-    caption = say(view, "paid_out", amount=yuan(total, view.lang)) + so_far(view)
+    caption = say(view, "paid_out", amount=yuan(total, view)) + so_far(view)
     more = {}
     if notes:  # on a line of their own, below the total
         caption += "<br>" + say(view, "notes").join(notes)
@@ -416,6 +444,32 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     }
 
 
+def _columns_apart(column: dict[str, int], last: int) -> list[float]:
+    """Where each column of accounts stands (0 to 1): the gap after a column is as wide as
+    the labels written in it (beside each node, and for the last column before it), so a
+    label never runs into the next column's."""
+    widest = [0.0] * (last + 1)
+    for name, c in column.items():
+        lines = stacked(name).split("<br>")
+        widest[c] = max(widest[c], max(text_width(line) for line in lines))
+    gaps = [widest[c] + NODE_ROOM for c in range(last)]
+    if last:
+        gaps[-1] += widest[last]
+    # and no gap so narrow that its flows cannot be told apart
+    floor = 0.6 * sum(gaps) / max(1, len(gaps))
+    gaps = [max(gap, floor) for gap in gaps]
+    total = sum(gaps) or 1.0
+    edge, run = [0.0], 0.0
+    for gap in gaps:
+        run += gap
+        edge.append(run / total)
+    return edge
+
+
+NODE_ROOM = 60.0
+"""Px beside a node's label before the next column: the node itself and a margin."""
+
+
 def _role(paid_in: float, paid_out: float) -> str:
     """A victim's colour for an account that only pays, an exit's for one that only receives."""
     return VICTIM if not paid_in else EXIT if not paid_out else MIDDLE
@@ -428,8 +482,8 @@ def _link_note(flow: Flow, back: bool, view: ChartView) -> str:
     if flow.returned:
         note += "<br>" + say(
             view, "net_hover", source=plain(flow.source), target=plain(flow.target),
-            paid=yuan(flow.paid, view.lang), paid_count=flow.paid_count,
-            returned=yuan(flow.returned, view.lang), returned_count=flow.returned_count,
+            paid=yuan(flow.paid, view), paid_count=flow.paid_count,
+            returned=yuan(flow.returned, view), returned_count=flow.returned_count,
         )  # fmt: skip
     if back:
         note += "<br>" + say(view, "back_hover", target=plain(flow.target))

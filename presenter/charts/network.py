@@ -10,7 +10,8 @@ import networkx as nx
 import polars as pl
 
 from .data import read
-from .style import DIM, PALETTE, layout, plain, say
+from .labels import Labels
+from .style import BODY, DIM, PALETTE, layout, plain, say
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -18,6 +19,23 @@ if TYPE_CHECKING:
 SEED = 7
 SHOWN = 60
 """People drawn at most: the most connected, and the focused ones with their contacts."""
+WIDE = 1.9
+"""How much wider than high the people are spread: the picture is wide."""
+
+
+def spread(g: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Where each person is drawn: a spring layout with room between people, stretched to
+    the wide picture (x in 0..WIDE, y in 0..1)."""
+    if not len(g):
+        return {}
+    raw = nx.spring_layout(g, seed=SEED, k=2.0 / max(1, len(g)) ** 0.5, iterations=200)
+    xs = [float(p[0]) for p in raw.values()]
+    ys = [float(p[1]) for p in raw.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {
+        n: (WIDE * (float(p[0]) - min(xs)) / span_x, (float(p[1]) - min(ys)) / span_y)
+        for n, p in raw.items()
+    }
 
 
 def graph(path: Path, roles: dict[str, str], focus: tuple[str, ...] = ()) -> tuple[nx.Graph, int]:
@@ -70,9 +88,22 @@ def _colour(name: str, focus: set[str], near: set[str]) -> str:
 def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     g, people = graph(path, roles, view.focus)
     names = sorted(g)
-    position = nx.spring_layout(g, seed=SEED, k=1.2 / max(1, len(g)) ** 0.5)
+    position = spread(g)
     degree = {n: g.nodes[n]["contacts"] for n in names}
     top = max(degree.values(), default=1)
+    size = {n: 18 + 30 * degree[n] / top for n in names}
+    # labels kept apart: people first (above their dot, else below), then relations along
+    # their line; one without room is left to the hover
+    margin = (-0.08, WIDE + 0.08), (-0.1, 1.1)
+    labels = Labels(*margin)
+    for n in names:
+        labels.mark(*position[n], size[n] / 2 + 2)
+    placed = {}
+    for n in names:
+        x, y = position[n]
+        lift = size[n] / 2 + BODY * 0.75
+        spot = labels.take([(x, y, lift, "center"), (x, y, -lift, "center")], n)
+        placed[n] = "top center" if spot == 0 else "bottom center" if spot == 1 else None
     focus = {f for f in view.focus if f in g}
     near = focus | {n for f in focus for n in g.neighbors(f)} if focus else set(g)
     edges = sorted(tuple(sorted(e)) for e in g.edges)
@@ -88,27 +119,39 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
             "type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
             "line": {"width": 2.5 if on else 1.5, "color": PALETTE[0] if on else DIM},
         })  # fmt: skip
+    named = []
+    for u, v in lit:
+        relation = plain(g.edges[u, v]["relation"])
+        along = [
+            (position[u][0] + t * (position[v][0] - position[u][0]),
+             position[u][1] + t * (position[v][1] - position[u][1]), 0.0, "center")
+            for t in (0.5, 0.38, 0.62, 0.28, 0.72)
+        ]  # fmt: skip
+        spot = labels.take(along, relation) if relation else None
+        if spot is not None:
+            named.append((along[spot][0], along[spot][1], relation))
     traces.append({
         "type": "scatter", "mode": "text", "hoverinfo": "skip",
-        "x": [(position[u][0] + position[v][0]) / 2 for u, v in lit],
-        "y": [(position[u][1] + position[v][1]) / 2 for u, v in lit],
-        "text": [plain(g.edges[u, v]["relation"]) for u, v in lit],
-        "textfont": {"size": 15, "color": "#555555"},
+        "x": [x for x, _, _ in named], "y": [y for _, y, _ in named],
+        "text": [text for _, _, text in named],
+        "textfont": {"size": BODY, "color": "#555555"},
     })  # fmt: skip
     traces.append({
-        "type": "scatter", "mode": "markers+text", "textposition": "top center",
+        "type": "scatter", "mode": "markers+text",
+        "textposition": [placed[n] or "top center" for n in names],
         "x": [position[n][0] for n in names], "y": [position[n][1] for n in names],
-        "text": [plain(n) for n in names],
+        "text": [plain(n) if placed[n] else "" for n in names],
+        "hovertext": [plain(n) for n in names],
         "customdata": [degree[n] for n in names],
-        "hovertemplate": f"%{{text}}<br>{say(view, 'contacts_hover')}<extra></extra>",
+        "hovertemplate": f"%{{hovertext}}<br>{say(view, 'contacts_hover')}<extra></extra>",
         "marker": {
-            "size": [18 + 30 * degree[n] / top for n in names],
+            "size": [size[n] for n in names],
             "color": [_colour(n, focus, near) for n in names],
             "line": {"width": 2, "color": "#ffffff"},
         },
-        "textfont": {"size": 20},
+        "textfont": {"size": BODY},
     })  # fmt: skip
-    axis = {"visible": False, "showgrid": False, "zeroline": False}
+    axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": True}
     return {
         "data": traces,
         "layout": layout(
@@ -119,8 +162,8 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
             )
             + say(view, "relations", count=g.number_of_edges()),
             showlegend=False,
-            xaxis=axis,
-            yaxis={**axis, "scaleanchor": "x"},
+            xaxis={**axis, "range": list(margin[0])},
+            yaxis={**axis, "range": list(margin[1])},
         ),
         "meta": {
             "nodes": names,

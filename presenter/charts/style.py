@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from . import ChartView
 
-from .data import CST
+from .. import formatting
 
 PALETTE = ["#13294b", "#b22222", "#1f7a3a", "#c77700", "#5b2c83", "#00798c", "#8a5a00", "#444444"]
 """Dark, saturated colours that keep apart on a washed-out projector."""
 DIM = "rgba(160, 160, 160, 0.18)"
-FONT = {"family": "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, sans-serif", "size": 18}
+BODY = 28
+"""Type size of every label, in px of a court picture 1080 px high: the screens draw each
+chart at that height and scale it (views/chart.js), so it reads as the text around it."""
+FONT = {"family": "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, sans-serif", "size": BODY}
 CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 """Plotly's config for every chart: the screens need neither the toolbar nor a mouse."""
 
@@ -22,12 +25,12 @@ def layout(caption: str, **more: object) -> dict:
     """The common layout: large type, white paper, and on top a caption saying what the
     chart shows now (the exhibit's own title stands above it on the screen already)."""
     return {
-        "title": {"text": caption, "x": 0.01, "xanchor": "left", "font": {"size": 22}},
+        "title": {"text": caption, "x": 0.01, "xanchor": "left", "font": {"size": 34}},
         "font": FONT,
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "margin": {"l": 40, "r": 40, "t": 70, "b": 40},
-        "hoverlabel": {"font": {"size": 18}},
+        "margin": {"l": 60, "r": 60, "t": 90, "b": 60},
+        "hoverlabel": {"font": {"size": BODY}},
         **more,
     }
 
@@ -82,18 +85,18 @@ def so_far(view: ChartView) -> str:
     """` · 截至 2026-03-08 12:00` when the chart shows data up to a time, else nothing."""
     if view.until is None:
         return ""
-    moment = view.until if view.until.tzinfo else view.until.replace(tzinfo=CST)
-    return say(view, "until", moment=f"{moment.astimezone(CST):%Y-%m-%d %H:%M}")
+    return say(view, "until", moment=formatting.moment(view.until, zone(view), seconds=False))
 
 
-def yuan(amount: float, lang: str = "zh-CN") -> str:
-    """An amount in yuan the way Chinese paperwork writes it: 386,000.00 元, or 万 above;
-    in English, ¥386,000.00."""
-    if lang == "en":
-        return f"¥{amount:,.2f}"
-    if abs(amount) >= 100_000:
-        return f"{amount / 10_000:,.2f} 万元"
-    return f"{amount:,.2f} 元"
+def zone(view: ChartView):
+    """The deck's time zone, as the chart reads times."""
+    return formatting.zone(view.zone)
+
+
+def yuan(amount: float, view: ChartView) -> str:
+    """An amount as the court reads it (presenter.formatting): 386,000.00 元, in 万元 only
+    where the amount column's name says so; in English, ¥386,000.00."""
+    return formatting.amount(round(amount, 2), view.unit, view.lang)
 
 
 def plain(text: object) -> str:

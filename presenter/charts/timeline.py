@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .data import CST, moments, read, span, until_filter
-from .style import PALETTE, layout, plain, say, so_far
+from .data import moments, read, span, until_filter
+from .labels import Labels
+from .style import BODY, PALETTE, layout, plain, say, so_far, zone
 
 if TYPE_CHECKING:
     from . import ChartView
@@ -25,42 +26,52 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     if "end" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("end"))
     frame = frame.with_columns(
-        moments(frame["start"]).alias("s"), moments(frame["end"]).alias("e")
+        moments(frame["start"], view.zone).alias("s"), moments(frame["end"], view.zone).alias("e")
     ).with_row_index("row")
     actors = frame["actor"].drop_nulls().unique(maintain_order=True).to_list()
-    dated = until_filter(frame.drop_nulls(["s", "actor"]), "s", view.until)
+    dated = until_filter(frame.drop_nulls(["s", "actor"]), "s", view.until, zone(view))
     shown = dated.sort("s", "row").tail(SHOWN)
-    events = list(shown.select("actor", "s", "e", "event").iter_rows())
+    events = list(shown.select("actor", "row", "s", "e", "event").iter_rows())
     bounds = frame.select(
         pl.min_horizontal(pl.col("s").min(), pl.col("e").min()).alias("first"),
         pl.max_horizontal(pl.col("s").max(), pl.col("e").max()).alias("last"),
     ).row(0)
     known = [t for t in bounds if t is not None]
     pad = dt.timedelta(days=2)
+    first, last = (min(known) - pad, max(known) + pad) if known else (None, None)
+    lane = {actor: len(actors) - 1 - i for i, actor in enumerate(actors)}  # the first on top
+    placed = _place(frame, lane, first, last)
     traces = []
     for i, actor in enumerate(actors):
         mine = [e for e in events if e[0] == actor]
         colour = PALETTE[i % len(PALETTE)]
         xs: list[object] = []
         ys: list[object] = []
-        for _, start, end, _ in mine:
+        for _, _, start, end, _ in mine:
             if end is not None:
-                xs += [_local(start), _local(end), None]
-                ys += [actor, actor, None]
+                xs += [_local(view, start), _local(view, end), None]
+                ys += [lane[actor], lane[actor], None]
         traces.append({
             "type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
             "line": {"width": 14, "color": colour}, "showlegend": False,
         })  # fmt: skip
         traces.append({
-            "type": "scatter", "mode": "markers+text", "name": plain(actor),
-            "textposition": "top right", "textfont": {"size": 15, "color": "#333333"},
-            "x": [_local(s) for _, s, _, _ in mine], "y": [actor] * len(mine),
-            "text": [plain(t) for *_, t in mine],
-            "hovertemplate": "%{x|%Y-%m-%d}<br>%{text}<extra>%{y}</extra>",
+            "type": "scatter", "mode": "markers", "name": plain(actor),
+            "x": [_local(view, s) for _, _, s, _, _ in mine], "y": [lane[actor]] * len(mine),
+            "customdata": [plain(t) for *_, t in mine],
+            "hovertemplate": "%{x|%Y-%m-%d %H:%M}<br>%{customdata}<extra>%{fullData.name}</extra>",
             "marker": {"size": 16, "color": colour, "line": {"width": 2, "color": "#fff"}},
             "showlegend": False,
         })  # fmt: skip
-    axis_range = [_local(min(known) - pad), _local(max(known) + pad)] if known else None
+    named = [(placed[row], text) for _, row, _, _, text in events if row in placed]
+    traces.append({
+        "type": "scatter", "mode": "text", "hoverinfo": "skip", "showlegend": False,
+        "x": [_local(view, at) for (at, _, _), _ in named], "y": [y for (_, y, _), _ in named],
+        "textposition": [side for (_, _, side), _ in named],
+        "text": [plain(text) for _, text in named],
+        "textfont": {"size": BODY, "color": "#333333"},
+    })  # fmt: skip
+    axis_range = [_local(view, first), _local(view, last)] if known else None
     return {
         "data": traces,
         "layout": layout(
@@ -72,19 +83,61 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
                 "gridcolor": "#e5e5e5",
             },
             yaxis={
-                "type": "category",
-                "categoryorder": "array",
-                "categoryarray": actors[::-1],
-                "tickvals": actors,
+                "range": [-0.5, len(actors) - 0.5],
+                "tickvals": [lane[a] for a in actors],
                 "ticktext": [plain(a) for a in actors],
+                "zeroline": False,
+                "fixedrange": True,
             },
         ),  # fmt: skip
         "meta": {
             "actors": actors,
-            "events": [[a, t] for a, _, _, t in events],
+            "events": [[a, t] for a, _, _, _, t in events],
             "span": span(known),
         },
     }
+
+
+def _place(
+    frame: pl.DataFrame, lane: dict[str, int], first: dt.datetime | None, last: dt.datetime | None
+) -> dict[int, tuple[dt.datetime, float, str]]:
+    """Where each event's label goes (by row): beside its dot, above or below it or one tier
+    higher, to its right or left, wherever it covers no other label, dot or bar. Placed once
+    for every event of the file, so a label never moves as the presenter reveals more."""
+    if first is None or last is None or not lane:
+        return {}
+    whole = (last - first).total_seconds() or 1.0
+    labels = Labels((0.0, 1.0), (-0.5, len(lane) - 0.5))
+    rows = list(frame.drop_nulls(["s", "actor"]).sort("s", "row").head(SHOWN).iter_rows(named=True))
+    at = {r["row"]: (r["s"] - first).total_seconds() / whole for r in rows}
+    for r in rows:
+        labels.mark(at[r["row"]], lane[r["actor"]], 10)
+        if r["e"] is not None:
+            end = (r["e"] - first).total_seconds() / whole
+            labels.taken.append(
+                (
+                    at[r["row"]],
+                    lane[r["actor"]] - 8 * labels.sy,
+                    end,
+                    lane[r["actor"]] + 8 * labels.sy,
+                )
+            )
+    gap = 12 * labels.sx
+    placed = {}
+    for r in rows:
+        x, y = at[r["row"]], lane[r["actor"]]
+        tiers = [(dy, align) for dy in (28.0, -28.0, 64.0) for align in ("left", "right")]
+        candidates = [(x + gap if a == "left" else x - gap, y, dy, a) for dy, a in tiers]
+        spot = labels.take(candidates, plain(r["event"] or ""))
+        if spot is not None:
+            cx, _, dy, align = candidates[spot]
+            moment = first + dt.timedelta(seconds=cx * whole)
+            placed[r["row"]] = (
+                moment,
+                y + dy * labels.sy,
+                "middle right" if align == "left" else "middle left",
+            )
+    return placed
 
 
 def _caption(view: ChartView, drawn: int, shown: int, total: int) -> str:
@@ -92,5 +145,6 @@ def _caption(view: ChartView, drawn: int, shown: int, total: int) -> str:
     return latest + say(view, "events", shown=shown, total=total)
 
 
-def _local(moment: dt.datetime) -> str:
-    return moment.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")
+def _local(view: ChartView, moment: dt.datetime) -> str:
+    """A time on the chart's axis, in the deck's zone (what the court reads on it)."""
+    return moment.astimezone(zone(view)).strftime("%Y-%m-%d %H:%M:%S")

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .. import csvfile
-from ..bounds import CELL, LINE
+from .. import csvfile, transcript
+from ..bounds import CELL, CUES, LINE
 from ..integrity import HashCache, Progress, hash_file
-from . import chain
+from . import chain, replay
 from .loader import DeckToml, ItemFile, Located
 from .model import DIGEST_LENGTH, STEP_KEYS, DeckFile, Exhibit
 from .problems import Problem
@@ -109,6 +109,7 @@ def check_item(ctx: Context, item: ItemFile) -> None:
     _check_references(ctx, exhibit, where)
     usable = _check_files(ctx, exhibit, where)
     _check_view(ctx, exhibit, where, usable)
+    _check_transcript(ctx, exhibit, where, usable)
     _check_hashes(ctx, exhibit, where, usable)
     if not exhibit.shows:
         ctx.problems.append(where.warning("no_shows", "shows"))
@@ -238,7 +239,7 @@ def _check_files(ctx: Context, exhibit: Exhibit, where: Located) -> dict[str, Pa
         if code:
             ctx.problems.append(where.error(code, "files", i, path=name))
             continue
-        if not fits_view(exhibit.view, name):
+        if name != exhibit.transcript and not fits_view(exhibit.view, name):
             expected = ", ".join(EXTENSIONS[exhibit.view])
             ctx.problems.append(
                 where.error(
@@ -342,6 +343,7 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
     wanted = [k for k in ("messages", "rows") if any(getattr(s, k) for s in exhibit.steps)]
     shown = exhibit.view in ("chat", "table")  # cells a screen shows, and may cut
     count, long_cells, first_long = 0, 0, None
+    pictures: set[int] = set()  # the chat messages with a picture attached
     try:
         rows = csvfile.records(path)
         header = next(rows, [])
@@ -353,6 +355,8 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
                         "attachment_unlisted", "files", path=name, row=count, attachment=row[at]
                     )
                 )
+            elif at is not None and at < len(row) and row[at].lower().endswith(PICTURES):
+                pictures.add(count)
             if shown and max(map(len, row)) > CELL:
                 long_cells += sum(len(cell) > CELL for cell in row)
                 if first_long is None:
@@ -387,6 +391,43 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
     units = {"messages": ("条消息", "messages"), "rows": ("行数据", "data rows")}
     for key in wanted:
         _check_range_steps(ctx, exhibit, where, key, count, units[key])
+    if exhibit.view == "chat":
+        _check_chat_steps(ctx, exhibit, where, count, pictures)
+
+
+PICTURES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg")
+"""A chat attachment shown as a picture (a thumbnail, and large on a step)."""
+
+
+def _check_chat_steps(
+    ctx, exhibit: Exhibit, where: Located, count: int, pictures: set[int]
+) -> None:
+    """A picture shown large must be one; a callout needs it; and as the chat is replayed
+    (presenter.deck.replay), a step that goes back or changes nothing is a warning."""
+    for i, step in enumerate(exhibit.steps):
+        if step.attachment is not None and step.attachment > count:
+            ctx.problems.append(
+                where.error(
+                    "step_out_of_range", "step", i, "attachment", key="attachment",
+                    value=step.attachment, count=count, unit_zh="条消息", unit_en="messages",
+                ),
+            )  # fmt: skip
+        elif step.attachment is not None and step.attachment not in pictures:
+            ctx.problems.append(
+                where.error(
+                    "attachment_not_picture", "step", i, "attachment", message=step.attachment
+                )
+            )
+        if step.region is not None and step.attachment is None:
+            ctx.problems.append(where.error("region_needs_attachment", "step", i, "region"))
+    for i, shown in replay.backwards(exhibit.steps):
+        value = str(exhibit.steps[i].messages)
+        ctx.problems.append(
+            where.warning("chat_step_backwards", "step", i, "messages", value=value, shown=shown)
+        )
+    for i in replay.unchanged(exhibit.steps):
+        key = ("messages",) if exhibit.steps[i].messages is not None else ()
+        ctx.problems.append(where.warning("chat_step_unchanged", "step", i, *key))
 
 
 def _check_range_steps(ctx, exhibit: Exhibit, where: Located, key: str, count: int, unit) -> None:
@@ -506,6 +547,56 @@ def _check_svg(ctx, where: Located, name: str, path: Path) -> None:
     if not root.tag.endswith("svg"):
         detail = f"not an SVG picture (<{root.tag}>)"
         ctx.problems.append(where.error("unreadable", "files", path=name, detail=detail))
+
+
+MEDIA_VIEWS = ("audio", "video")
+"""The views that play, and may have a transcript."""
+
+
+def _check_transcript(
+    ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]
+) -> None:
+    """A transcript is one of the item's files (so it is hashed, verified and exported like
+    them), of a kind the reader knows, readable to its last line, and within what a screen
+    is sent."""
+    name = exhibit.transcript
+    if name is None:
+        return
+    if exhibit.view not in MEDIA_VIEWS:
+        ctx.problems.append(where.error("key_not_for_view", "transcript", view=exhibit.view))
+        return
+    if name not in exhibit.files:
+        ctx.problems.append(where.error("transcript_not_listed", "transcript", path=name))
+        return
+    if not any(f != name for f in exhibit.files):
+        ctx.problems.append(where.error("transcript_no_media", "files", view=exhibit.view))
+    if not name.lower().endswith(transcript.SUFFIXES):
+        ctx.problems.append(where.error("transcript_kind", "transcript", path=name))
+        return
+    if name not in usable:
+        return  # missing or outside files/: said at its place in `files`
+    try:
+        cues = transcript.read(usable[name])
+    except transcript.TranscriptError as error:
+        at = f"{name}:{error.line}" if error.line else name
+        zh, en = error.words
+        ctx.problems.append(
+            where.error("transcript_malformed", "transcript", at=at, detail_zh=zh, detail_en=en)
+        )
+        return
+    if len(cues) > CUES:
+        ctx.problems.append(
+            where.warning(
+                "transcript_long", "transcript", path=name, cues=f"{len(cues):,}", limit=f"{CUES:,}"
+            )
+        )
+    long_lines = sum(len(cue.text) > CELL for cue in cues)
+    if long_lines:
+        ctx.problems.append(
+            where.warning(
+                "transcript_long_line", "transcript", path=name, lines=long_lines, limit=f"{CELL:,}"
+            )
+        )
 
 
 def _check_hashes(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]) -> None:

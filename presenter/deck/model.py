@@ -180,6 +180,22 @@ def _page(value: int) -> int:
 Page = Annotated[StrictInt, AfterValidator(_page)]
 
 
+def _message(value: int) -> int:
+    if value < 1:
+        raise PydanticCustomError("bad_message", "messages start at 1")
+    return value
+
+
+def _timezone(value: str) -> str:
+    from ..formatting import zone
+
+    try:
+        zone(value)
+    except ValueError:
+        raise PydanticCustomError("bad_timezone", "not a time zone") from None
+    return value.strip()
+
+
 @dataclass(frozen=True, config=_SCHEMA)
 class Case:
     title: StrictStr
@@ -189,6 +205,9 @@ class Case:
     defendants: tuple[StrictStr, ...] = ()
     presenters: tuple[StrictStr, ...] = ()
     language: Language = "zh-CN"
+    timezone: Annotated[StrictStr, AfterValidator(_timezone)] = "+08:00"
+    """The zone in which the court reads the deck's times, and in which a time written
+    without an offset (in a CSV) is taken: a UTC offset or an IANA name."""
 
 
 @dataclass(frozen=True, config=_SCHEMA)
@@ -296,7 +315,7 @@ STEP_KEYS: dict[str, frozenset[str]] = {
     "image": frozenset({"region"}),
     "video": frozenset({"clip"}),
     "audio": frozenset({"clip"}),
-    "chat": frozenset({"messages"}),
+    "chat": frozenset({"messages", "attachment", "region"}),
     "table": frozenset({"rows"}),
     "code": frozenset({"lines"}),
     "document": frozenset({"page", "region"}),
@@ -312,6 +331,8 @@ class Step:
 
     label: StrictStr = ""
     messages: RangeList | None = None
+    attachment: Annotated[StrictInt, AfterValidator(_message)] | None = None
+    """Chat: the message (1-based) whose picture is shown large; `region` a callout on it."""
     region: Region | None = None
     clip: ClipRange | None = None
     rows: RangeList | None = None
@@ -364,6 +385,8 @@ class Exhibit:
     chart: ChartKind | None = None
     language: StrictStr | None = None
     columns: dict[StrictStr, StrictStr] = dataclass_field(default_factory=dict)
+    transcript: StrictStr | None = None
+    """Audio and video: which of `files` is the transcript (SRT, WebVTT or CSV)."""
     shows: tuple[Shows, ...] = ()
     corroborates: tuple[Corroboration, ...] = ()
     steps: tuple[Step, ...] = Field(default=(), alias="step")

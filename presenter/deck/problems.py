@@ -56,6 +56,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'a clip is ["HH:MM:SS", "HH:MM:SS"] with the start before the end',
     ),
     "bad_page": ("页码从 1 开始", "pages start at 1"),
+    "bad_message": ("消息序号从 1 开始", "messages are numbered from 1"),
+    "bad_timezone": (
+        '{value} 不是时区（应为 UTC 偏移如 "+08:00"，或时区名如 "Asia/Shanghai"）',
+        '{value} is not a time zone (a UTC offset like "+08:00", or a name like "Asia/Shanghai")',
+    ),
     "bad_hex": ("校验值应为十六进制字符串", "the check value must be a hexadecimal string"),
     "bad_hex_length": (
         "{algorithm} 校验值应为 {length} 位十六进制，实际为 {actual} 位",
@@ -124,6 +129,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{view} 视图没有列角色“{role}”（可用：{allowed}）",
         "the {view} view has no column role '{role}' (roles: {allowed})",
     ),
+    "transcript_not_listed": (
+        "文字记录“{path}”不在本证据项的 files 中",
+        "the transcript '{path}' is not one of the item's files",
+    ),
+    "transcript_kind": (
+        "文字记录“{path}”应为 .srt、.vtt 或 .csv 文件",
+        "the transcript '{path}' is not an .srt, .vtt or .csv file",
+    ),
+    "transcript_malformed": (
+        "文字记录 {at} 无法读取：{detail_zh}",
+        "the transcript {at} cannot be read: {detail_en}",
+    ),
+    "transcript_no_media": (
+        "除文字记录外，{view} 视图还需要一个音视频文件",
+        "besides its transcript, the {view} view needs a sound or video file",
+    ),
     "csv_missing_column": (
         "“{path}”缺少列“{column}”（{role}）",
         "'{path}' has no column '{column}' (for {role})",
@@ -135,6 +156,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "attachment_unlisted": (
         "“{path}”第 {row} 条消息的附件“{attachment}”不在本项目的 files 中",
         "message {row} of '{path}' has the attachment '{attachment}', which is not in files",
+    ),
+    "attachment_not_picture": (
+        "第 {message} 条消息没有图片附件，不能放大展示",
+        "message {message} has no picture attached to show large",
+    ),
+    "region_needs_attachment": (
+        "chat 视图的 region 是放大附件图片上的标注，须与 attachment 同用",
+        "on a chat step, region is a callout on a picture shown large: it needs attachment",
     ),
     "step_out_of_range": (
         "{key} = {value} 超出范围（共 {count} {unit_zh}）",
@@ -164,6 +193,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（共 {cells} 个超长单元格）",
         "row {row} of '{path}' has {length} characters in '{column}'; screens show the first"
         " {limit} ({cells} such cells in all)",
+    ),
+    "transcript_long": (
+        "文字记录“{path}”共 {cues} 行，屏幕上只显示前 {limit} 行",
+        "the transcript '{path}' has {cues} lines; screens show the first {limit}",
+    ),
+    "transcript_long_line": (
+        "文字记录“{path}”有 {lines} 行超过 {limit} 字，屏幕上将截断",
+        "the transcript '{path}' has {lines} lines longer than {limit} characters; screens"
+        " cut them",
+    ),
+    "chat_step_backwards": (
+        "messages = {value} 回到了已显示的消息（此前已显示到第 {shown} 条）："
+        "向前翻步不会隐藏已显示的消息",
+        "messages = {value} goes back: messages up to {shown} are already on screen, and"
+        " moving forward never hides them",
+    ),
+    "chat_step_unchanged": (
+        "此步骤与上一步在屏幕上完全相同",
+        "this step changes nothing on the screens: they show what the step before showed",
     ),
     "code_long_line": (
         "“{path}”第 {line} 行有 {length} 字，屏幕上只显示前 {limit} 字（共 {lines} 个超长行）",
@@ -239,7 +287,7 @@ def under_key(key: str, parent: str) -> bool:
 
 
 DEPENDS_ON: dict[str, tuple[str, ...]] = {
-    "view": ("files", "columns", "step", "chart", "language"),
+    "view": ("files", "columns", "step", "chart", "language", "transcript"),
 }
 """Keys whose problems wait while the key they depend on is still a TODO."""
 

@@ -232,7 +232,7 @@ class _Writer:
         """The exhibit's view, written whole; the data scripts it needs; a note under it."""
         from ..views import RENDERERS, chat, render_exhibit
         from ..views.files import file_ref
-        from ..views.table import table_index
+        from ..views.table import Reading, table_index
         from ..views.tabledata import shorten_cells
 
         def file_url(name: str) -> str:
@@ -245,7 +245,8 @@ class _Writer:
         template, scripts, note = f"views/{view}.html", [], ""
         if view == "table":
             index = table_index(exhibit, self.deck)
-            context["rows"] = shorten_cells(index.page(0, ROWS_SHOWN), self.t("cut.cell"))
+            rows = shorten_cells(index.page(0, ROWS_SHOWN), self.t("cut.cell"))
+            context["rows"] = Reading.of(exhibit, self.deck, index.header).cells(rows)
             if index.rows > ROWS_SHOWN:
                 note = self.t("bundle.rows_shown").format(
                     shown=f"{ROWS_SHOWN:,}", total=f"{index.rows:,}"
@@ -254,6 +255,7 @@ class _Writer:
             context["messages"], total = chat.messages(
                 exhibit, self.deck, file_url, 0, MESSAGES_SHOWN
             )
+            context["before"] = total  # the bundle is read whole, not replayed
             if total > MESSAGES_SHOWN:
                 note = self.t("bundle.messages_shown").format(
                     shown=f"{MESSAGES_SHOWN:,}", total=f"{total:,}"

@@ -98,9 +98,7 @@ def _entry(entry: dict, verified: bool, t) -> Entry:
         event=event,
         item=str(state.get("item") or ""),
         panel=t("panel." + state["panel"]) if state.get("panel") else "",
-        step=str(state["step"] + 1)
-        if isinstance(state.get("step"), int) and state.get("item")
-        else "",
+        step=_step(state.get("step"), t) if state.get("item") else "",
         blank=t(BLANKS[blank]) if blank in BLANKS else "",
         controller=t("record.role." + controller) if controller else "",
         by=t("record.role." + entry["by"]) if entry.get("by") else "",
@@ -134,8 +132,8 @@ def _what(event: str, command: dict, details: dict, t) -> str:
 def _value(action: str, key: str, value: object, t) -> str:
     """A command's argument as a reader of the record says it: steps counted from 1, panels,
     screens and roles by name; anything else as `key=value`."""
-    if action == "step" and key == "step" and isinstance(value, int):
-        return str(value + 1)
+    if action == "step" and key == "step":
+        return _step(value, t)
     if key == "panel" and isinstance(value, str):
         return t("panel." + value)
     if action == "blank" and key == "mode":
@@ -147,6 +145,13 @@ def _value(action: str, key: str, value: object, t) -> str:
     if isinstance(value, dict | list):
         return ""
     return f"{key}={value}"
+
+
+def _step(step: object, t) -> str:
+    """A step as the presenter's page numbers it: 开始 before any step, then 1, 2, …"""
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        return ""
+    return str(step) if step else t("steps.start")
 
 
 def _moment(text: object) -> dt.datetime | None:

@@ -9,6 +9,7 @@ bound: pending codes are capped per client address and in all.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -215,6 +216,21 @@ class Access:
     def public_key(self) -> str:
         return self.keys["public"]
 
+    @property
+    def expert_key(self) -> str:
+        """The expert's key (技术人员, Art. 47 ¶1): opens the presenter view as the expert,
+        who drives once handed control but never gets the presenter's notes, prepared
+        responses or review. Derived from the presenter key, so it is kept and changed with
+        it, and the presenter key cannot be learnt from it."""
+        digest = hmac.new(self.keys["presenter"].encode(), b"shizheng-expert-key", "sha256")
+        return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+    def is_expert(self, secret: str | None) -> bool:
+        """Whether `secret` is the expert's key."""
+        if not secret or not isinstance(secret, str):
+            return False
+        return hmac.compare_digest(secret.encode(), self.expert_key.encode())
+
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
@@ -272,9 +288,13 @@ class Access:
     # --- credentials -----------------------------------------------------------------------
 
     def kind(self, secret: str | None) -> str | None:
-        """'presenter', 'screen' or 'public' for a key or an approved pairing token; else None."""
+        """'presenter', 'screen' or 'public' for a key or an approved pairing token; else None.
+        The expert's key is a 'presenter' credential over HTTP (it opens the presenter's
+        pages), which `is_expert` tells apart where the presenter's own data is at stake."""
         if not secret or not isinstance(secret, str):
             return None
+        if self.is_expert(secret):
+            return "presenter"
         for kind in KINDS:
             if hmac.compare_digest(secret.encode(), self.keys[kind].encode()):
                 return kind
@@ -285,6 +305,8 @@ class Access:
 
     def roles(self, secret: str | None) -> tuple[str, ...]:
         """The roles a client holding `secret` may take."""
+        if self.is_expert(secret):
+            return ("expert",)
         kind = self.kind(secret)
         if kind == "presenter":
             return ("presenter", "expert", "screen")

@@ -274,6 +274,13 @@ class Case(Command):
     show: StrictBool
 
 
+class ShowAttachment(Command):
+    refusal = "bad_attachment"
+
+    action: Literal["attachment"]
+    message: Annotated[StrictInt, Field(ge=1)] | None = None
+
+
 class Handover(Command):
     refusal = "unknown_action"
 
@@ -283,7 +290,7 @@ class Handover(Command):
 
 AnyCommand = Annotated[
     Goto | Walk | Step | Page | ShowPanel | BlankScreens | Zoom | Point | Play | Sound | Arrange
-    | Chart | Case | Handover,
+    | Chart | Case | ShowAttachment | Handover,
     Field(discriminator="action"),
 ]  # fmt: skip
 """Every command this module parses; `verify` and `pair` are the socket adapter's."""

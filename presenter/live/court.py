@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from .access import Access
 from .machine import Outcome, Presentation, Refused
 from .record import Record
 from .state import StateStore
+from .timers import Timers
 
 
 def document_pages(deck: Deck) -> dict[str, int]:
@@ -42,16 +43,52 @@ def table_columns(deck: Deck) -> dict[str, int]:
     return columns
 
 
+def chat_pictures(deck: Deck) -> dict[str, frozenset[int]]:
+    """The messages (1-based) of each chat exhibit that have a picture attached: the ones a
+    screen may show large."""
+    from .. import csvfile
+    from ..deck.checks import PICTURES
+
+    pictures = {}
+    for exhibit in deck.exhibits:
+        if exhibit.view != "chat":
+            continue
+        name = next((f for f in exhibit.files if f.lower().endswith(".csv")), None)
+        found: set[int] = set()
+        try:
+            rows = csvfile.records(deck.root / name) if name else iter(())
+            header = next(rows, [])
+            column = exhibit.column("attachment")
+            at = header.index(column) if column in header else None
+            for n, row in enumerate(rows if at is not None else (), 1):
+                cell = row[at] if at is not None and at < len(row) else ""
+                if cell in exhibit.files and cell.lower().endswith(PICTURES):
+                    found.add(n)
+        except csvfile.CsvError:
+            pass  # the check has named the file already
+        pictures[exhibit.id] = frozenset(found)
+    return pictures
+
+
 @dataclass(frozen=True)
 class Client:
     """A connected browser or program: its role and, for a screen, its name, whether it is a
-    public-gallery screen (its credential says so), and the pairing it came in by."""
+    public-gallery screen (its credential says so), the pairing it came in by, and whether
+    its browser blocks sound (with when it last said so, to bound how often it is heard)."""
 
     sid: str
     role: str
     name: str
     public: bool = False
     pairing: str | None = None
+    blocked: bool = False
+    reports: tuple[float, ...] = ()
+
+
+BLOCKED_REPORTS = 10
+BLOCKED_WINDOW = 10.0
+"""A screen's changes of `blocked` told to the presenters: at most this many in this many
+seconds (a click makes two); a flood beyond is kept, and told with the next change heard."""
 
 
 class Court:
@@ -80,6 +117,7 @@ class Court:
             pages=document_pages(deck),
             columns=table_columns(deck),
             start=start,
+            pictures=chat_pictures(deck),
         )
         self.record = Record.start(
             self.folder / "records", deck.id, title=deck.case.title, seq=self.state.seq
@@ -90,6 +128,9 @@ class Court:
         self._lock = threading.Lock()
         self._broadcasts: list[Callable[[Outcome], None]] = []
         self._verifying: threading.Thread | None = None
+        self.timers = Timers(self.folder / "timers.json")
+        """The presenter's clocks: the presentation's, each exhibit's, a countdown."""
+        self.timers.observe(self.state)
         self.presentation.subscribe(self._keep)
         self.store.save(self.state)
 
@@ -118,6 +159,7 @@ class Court:
             self.record.append(
                 outcome.event, state.to_json(), state.controller, durable=False, **extra
             )
+        self.timers.observe(state)
         for broadcast in self._broadcasts:
             broadcast(outcome)
         if outcome.recorded:
@@ -187,7 +229,7 @@ class Court:
         self.deck_version += 1
         deck = report.deck
         self.presentation.replace_deck(
-            deck, report.unverified, document_pages(deck), table_columns(deck)
+            deck, report.unverified, document_pages(deck), table_columns(deck), chat_pictures(deck)
         )
         return True
 
@@ -214,9 +256,22 @@ class Court:
             client = self._clients.get(sid)
             if client is not None:
                 renamed = name.strip()[:60] or client.role
-                self._clients[sid] = Client(
-                    sid, client.role, renamed, client.public, client.pairing
-                )
+                self._clients[sid] = replace(client, name=renamed)
+
+    def report_blocked(self, sid: str, blocked: bool, now: float) -> bool:
+        """A court screen says its browser blocks sound (or no longer does); True when the
+        presenters should be told. A public-gallery screen never plays sound: not heard."""
+        with self._lock:
+            client = self._clients.get(sid)
+            if client is None or client.role != "screen" or client.public:
+                return False
+            if client.blocked == blocked:
+                return False
+            recent = tuple(t for t in client.reports if now - t < BLOCKED_WINDOW)
+            tell = len(recent) < BLOCKED_REPORTS
+            reports = (*recent, now) if tell else recent
+            self._clients[sid] = replace(client, blocked=blocked, reports=reports)
+            return tell
 
     def paired_by(self, code: str) -> list[str]:
         """The connections that came in by this pairing."""
@@ -227,6 +282,12 @@ class Court:
         """The connected clients, for the presenter's list."""
         with self._lock:
             return [
-                {"role": c.role, "name": c.name, "public": c.public, "pairing": c.pairing}
+                {
+                    "role": c.role,
+                    "name": c.name,
+                    "public": c.public,
+                    "pairing": c.pairing,
+                    "blocked": c.blocked,
+                }
                 for c in self._clients.values()
             ]

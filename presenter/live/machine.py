@@ -33,6 +33,7 @@ from .commands import (
     Play,
     Point,
     Refused,
+    ShowAttachment,
     ShowPanel,
     Sound,
     Step,
@@ -40,7 +41,7 @@ from .commands import (
     Zoom,
     parse,
 )
-from .state import DRIVERS, ChartView, LiveState, Media, TableView
+from .state import DRIVERS, MAX_FLOW_PAGES, ChartView, LiveState, Media, TableView
 
 REASONS: dict[str, tuple[str, str]] = {
     "screen_cannot_command": (
@@ -96,13 +97,22 @@ REASONS: dict[str, tuple[str, str]] = {
         "no pending or approved pairing with this code",
     ),
     "bad_command": ("指令格式无效", "a command is an object with an action"),
+    "not_chat": ("当前证据不是聊天记录", "the current exhibit is not a chat"),
+    "bad_attachment": (
+        "这条消息没有可放大展示的图片",
+        "that message has no picture to show large",
+    ),
+    "bad_timer": (
+        "倒计时应为 1 秒到 24 小时",
+        "a countdown is a number of seconds from 1 to 24 hours",
+    ),
 }
 """Why a command was refused: the `error` of its acknowledgement, and the words for people."""
 
 
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
-    "handover", "verify", "sound", "table", "chart", "case",
+    "handover", "verify", "sound", "table", "chart", "case", "attachment",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -165,10 +175,11 @@ def blocked(exhibit: Exhibit, unverified: frozenset[str]) -> str | None:
 
 
 def with_step(state: LiveState, exhibit: Exhibit, step: int, now: float) -> LiveState:
-    """Step n of the exhibit: its callout region, its page, its chart view, and for a clip,
-    play from its start."""
+    """Step n of the exhibit: its callout region, its page, its chart view, a chat's picture
+    shown large, and for a clip, play from its start."""
     prepared = exhibit.steps[step - 1] if step > 0 else None
     region = prepared.region if prepared is not None else None
+    attachment = prepared.attachment if prepared is not None else None
     media = state.media
     page = state.page if step > 0 else 1
     if prepared is not None and prepared.clip is not None:
@@ -180,7 +191,15 @@ def with_step(state: LiveState, exhibit: Exhibit, step: int, now: float) -> Live
         until = prepared.until.isoformat() if prepared.until is not None else None
         chart = ChartView(until, tuple(prepared.focus or ()))
     return state.but(
-        step=step, page=page, region=region, pointer=None, media=media, table=None, chart=chart
+        step=step,
+        page=page,
+        flow_page=0,
+        region=region,
+        pointer=None,
+        media=media,
+        table=None,
+        chart=chart,
+        attachment=attachment,
     )
 
 
@@ -197,6 +216,8 @@ class Scene:
     confirmed: str | None = None
     pages: Mapping[str, int] = field(default_factory=dict)
     columns: Mapping[str, int] = field(default_factory=dict)
+    pictures: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """The messages of each chat exhibit with a picture attached."""
 
     def current(self) -> Exhibit:
         """The exhibit on the screens; Refused when there is none."""
@@ -320,14 +341,27 @@ def on_step(scene: Scene, command: Step) -> Change:
 
 
 def on_page(scene: Scene, command: Page) -> Change:
-    """A page of the document on the screens."""
-    if command.page > scene.pages.get(scene.current().id, 1):
+    """A page on the screens: of the document on its content panel, else of long content,
+    which the screens cut into pages that fit them (0: the page of the step's marks)."""
+    state = scene.state
+    exhibit = None if state.case else scene.current()
+    if exhibit is not None and exhibit.view == "document" and state.panel == "content":
+        if command.page > scene.pages.get(exhibit.id, 1):
+            raise Refused("page_out_of_range")
+        return Change(state.but(page=command.page, region=None, pointer=None))
+    if command.page > MAX_FLOW_PAGES:
         raise Refused("page_out_of_range")
-    return Change(scene.state.but(page=command.page, region=None, pointer=None))
+    return Change(state.but(flow_page=command.page, pointer=None))
 
 
 def on_panel(scene: Scene, command: ShowPanel) -> Change:
-    changes = {"panel": command.panel, "region": None, "pointer": None, "case": False}
+    changes = {
+        "panel": command.panel,
+        "region": None,
+        "pointer": None,
+        "case": False,
+        "flow_page": 0,
+    }
     return Change(scene.state.but(**changes))
 
 
@@ -365,7 +399,7 @@ def on_table(scene: Scene, command: Arrange) -> Change:
     if sort is not None and sort >= scene.columns.get(scene.current().id, 0):
         raise Refused("bad_table")
     view = TableView(sort, command.desc and sort is not None, command.filter, command.start or 0)
-    return Change(scene.state.but(table=None if view == TableView() else view))
+    return Change(scene.state.but(table=None if view == TableView() else view, flow_page=0))
 
 
 def on_chart(scene: Scene, command: Chart) -> Change:
@@ -377,7 +411,16 @@ def on_chart(scene: Scene, command: Chart) -> Change:
 
 
 def on_case(scene: Scene, command: Case) -> Change:
-    return Change(scene.state.but(case=command.show, region=None, pointer=None))
+    return Change(scene.state.but(case=command.show, region=None, pointer=None, flow_page=0))
+
+
+def on_attachment(scene: Scene, command: ShowAttachment) -> Change:
+    """A chat message's picture shown large on every screen (none: back to the chat); a
+    callout on it is a `region`, as on an image."""
+    message = command.message
+    if message is not None and message not in scene.pictures.get(scene.current().id, ()):
+        raise Refused("bad_attachment")
+    return Change(scene.state.but(attachment=message, region=None, pointer=None))
 
 
 def on_handover(scene: Scene, command: Handover) -> Change:
@@ -418,7 +461,7 @@ RULES: dict[str, Rule] = {
     "next": Rule(on_walk),
     "prev": Rule(on_walk),
     "step": Rule(on_step, exhibit=True),
-    "page": Rule(on_page, views=("document",), otherwise="not_document"),
+    "page": Rule(on_page, exhibit=True),
     "panel": Rule(on_panel),
     "blank": Rule(on_blank),
     "region": Rule(on_region),
@@ -428,6 +471,7 @@ RULES: dict[str, Rule] = {
     "table": Rule(on_table, views=("table",), otherwise="not_table"),
     "chart": Rule(on_chart, views=("chart",), otherwise="not_chart"),
     "case": Rule(on_case),
+    "attachment": Rule(on_attachment, views=("chat",), otherwise="not_chat"),
     "handover": Rule(on_handover, anyone=True),
     # verify is not here: the court starts it (`Presentation.check_verify`), and hashes in
     # the background; sent here it is an unknown action
@@ -451,6 +495,7 @@ class Presentation:
         pages: Mapping[str, int] | None = None,
         columns: Mapping[str, int] | None = None,
         start: str = "logo",
+        pictures: Mapping[str, frozenset[int]] | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._clock = clock
@@ -459,6 +504,7 @@ class Presentation:
         self._unverified = frozenset(unverified)
         self._pages = dict(pages or {})
         self._columns = dict(columns or {})
+        self._pictures = dict(pictures or {})
         self._confirmed: str | None = None
         self._start = start
         self._state = self._restored(state) if state else self._opening()
@@ -514,6 +560,7 @@ class Presentation:
         unverified: frozenset[str] = frozenset(),
         pages: Mapping[str, int] | None = None,
         columns: Mapping[str, int] | None = None,
+        pictures: Mapping[str, frozenset[int]] | None = None,
     ) -> Outcome:
         """A new version of the deck (edited on disk): keep the exhibit by id, clamp the step."""
         with self._lock:
@@ -521,6 +568,7 @@ class Presentation:
             self._unverified = frozenset(unverified)
             self._pages = dict(pages or {})
             self._columns = dict(columns or {})
+            self._pictures = dict(pictures or {})
             exhibit = deck.exhibit(self._state.item or "")
             details: dict[str, Any] = {}
             if exhibit is None:
@@ -574,8 +622,10 @@ class Presentation:
                     self._confirmed = None
             new = self._state
             if new.item == exhibit_id:
+                exhibit = self._deck.exhibit(exhibit_id)
                 verification = {
                     "item": exhibit_id,
+                    "title": exhibit.title if exhibit else "",  # kept in view on a mismatch
                     "ok": ok,
                     "confirmed": False,
                     "results": results,
@@ -610,6 +660,7 @@ class Presentation:
             self._confirmed,
             self._pages,
             self._columns,
+            self._pictures,
         )
 
     def _commit(
@@ -644,6 +695,10 @@ class Presentation:
         exhibit = self._deck.exhibit(state.item or "")
         if state.deck != self._deck.id or exhibit is None or blocked(exhibit, self._unverified):
             return self._opening().but(seq=state.seq)
+        if state.attachment is not None and state.attachment not in self._pictures.get(
+            exhibit.id, ()
+        ):
+            state = state.but(attachment=None, region=None)  # a picture the chat does not have
         if state.step > len(exhibit.steps):
             return with_step(state, exhibit, len(exhibit.steps), self._clock())
         return state

@@ -16,6 +16,7 @@ from ..masking import mask_value
 from .court import Court
 from .machine import Outcome, Refused
 from .state import DRIVERS, LiveState
+from .timers import BadTimer
 
 NAMESPACE = "/live"
 CONTROL = "control"
@@ -48,6 +49,7 @@ class LiveNamespace(Namespace):
         self.public_mask = public_mask
         court.on_change(self._broadcast)
         court.access.subscribe(self._pairing_changed)
+        court.timers.subscribe(self._timers_changed)
 
     def _broadcast(self, outcome: Outcome) -> None:
         if outcome.event == "reload":
@@ -62,6 +64,10 @@ class LiveNamespace(Namespace):
     def _pairing_changed(self, pairing: dict[str, Any]) -> None:
         # only what changed: a flood of codes must not re-send the whole list each time
         self.io.emit("pairing", pairing, namespace=NAMESPACE, to=CONTROL)
+
+    def _timers_changed(self, timers: dict[str, Any]) -> None:
+        # the presenter's clocks: to presenters and experts only, never to a screen
+        self.io.emit("timers", timers, namespace=NAMESPACE, to=CONTROL)
 
     @staticmethod
     def _state(state: LiveState, room: str) -> dict[str, Any]:
@@ -106,6 +112,7 @@ class LiveNamespace(Namespace):
         )
         if role in DRIVERS:
             join_room(CONTROL)
+            emit("timers", self.court.timers.to_json())
         audience = PUBLIC if client.public else WHOLE
         join_room(audience)
         emit("deck", self._deck_message(audience))
@@ -125,6 +132,32 @@ class LiveNamespace(Namespace):
         if isinstance(name, str) and client is not None:
             self.court.rename(client.sid, name)
             self.tell_control()
+
+    def on_timer(self, message: object = None, *_: object) -> dict[str, Any]:
+        """A driver sets the countdown (`{"countdown": seconds}`, null to take it away) or
+        starts the clocks again (`{"reset": true}`); the clocks go out as `timers`."""
+        client = self.court.client(request.sid)  # type: ignore[attr-defined]
+        if client is None or client.role not in DRIVERS:
+            return {"ok": False, "error": "screen_cannot_command"}
+        if not isinstance(message, dict) or not ({"countdown", "reset"} & message.keys()):
+            return {"ok": False, "error": "bad_timer"}
+        try:
+            if "countdown" in message:
+                self.court.timers.set_countdown(message["countdown"])
+            if message.get("reset") is True:
+                self.court.timers.reset()
+        except BadTimer:
+            return {"ok": False, "error": "bad_timer"}
+        return {"ok": True}
+
+    def on_media_blocked(self, blocked: object = None, *extra: object) -> None:
+        """A court screen's browser blocks sound (true) until someone clicks in it, or no
+        longer does (false): the presenters' screen list says so."""
+        if not isinstance(blocked, bool) or extra:
+            return
+        sid = request.sid  # type: ignore[attr-defined]
+        if self.court.report_blocked(sid, blocked, time.monotonic()):
+            self.io.emit("screens", self.court.screens(), namespace=NAMESPACE, to=CONTROL)
 
     def on_command(self, command: object = None, *extra: object) -> dict[str, Any]:
         client = self.court.client(request.sid)  # type: ignore[attr-defined]

@@ -90,6 +90,10 @@ class ChartView:
         )
 
 
+MAX_FLOW_PAGES = 500
+"""Pages of one panel's long content; more is no presentation (and a bound on the state)."""
+
+
 @dataclass(frozen=True)
 class LiveState:
     """What is on the court screens (现场示证状态). `seq` grows by one with every change."""
@@ -100,9 +104,16 @@ class LiveState:
     panel: Panel = "content"
     step: int = 0
     page: int = 1
+    """The document's page (1-based), on its content panel."""
+    flow_page: int = 0
+    """The page of long content (a chat, a panel, the matrix...) that the screens cut to fit
+    them, 1-based; 0: the page holding the step's marks, or the first."""
     blank: Blank | None = None
     region: tuple[float, float, float, float] | None = None
     pointer: tuple[float, float] | None = None
+    attachment: int | None = None
+    """A chat exhibit: the message (1-based) whose picture every screen shows large; a
+    `region` is then a callout on that picture."""
     media: Media = field(default_factory=Media)
     controller: Role = "presenter"
     sound: str | None = None
@@ -139,9 +150,11 @@ class LiveState:
             panel=data.get("panel", "content"),
             step=int(data.get("step", 0)),
             page=int(data.get("page", 1)),
+            flow_page=min(max(0, int(data.get("flow_page", 0))), MAX_FLOW_PAGES),
             blank=data.get("blank"),
             region=tuple(float(v) for v in region) if region else None,  # type: ignore[arg-type]
             pointer=(float(pointer["x"]), float(pointer["y"])) if pointer else None,
+            attachment=_message(data.get("attachment")),
             media=Media(
                 bool(media.get("playing", False)),
                 float(media.get("position", 0.0)),
@@ -162,6 +175,11 @@ class LiveState:
 
     def but(self, **changes: Any) -> LiveState:
         return replace(self, **changes)
+
+
+def _message(value: Any) -> int | None:
+    """A message number as kept in state.json (anything else: no picture shown large)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 class StateStore:

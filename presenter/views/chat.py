@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask import url_for
 
+from .. import formatting
 from ..bounds import CELL, shorten
 from ..deck import Deck, Exhibit
+from ..deck.replay import chat_frames
 from .files import FileUrl, file_ref
 from .table import cut_note, table_index
 
@@ -24,8 +26,15 @@ def _attachment(exhibit: Exhibit, name: str, file_url: FileUrl) -> dict | None:
         return None
     label = name.rsplit("/", 1)[-1]
     if name.lower().endswith(PICTURES):
-        thumb = url_for("files.image", item=exhibit.id, name=file_ref(name), thumb=1)
-        return {"thumb": thumb, "name": label}
+        image = url_for("files.image", item=exhibit.id, name=file_ref(name))
+        # the thumbnail beside the message; the picture shown large, and its callouts cut
+        # from the original (as an image exhibit's)
+        return {
+            "thumb": image + "?thumb=1",
+            "large": image,
+            "crop": image + "?region=",
+            "name": label,
+        }
     return {"thumb": None, "name": label, "url": file_url(name)}
 
 
@@ -41,6 +50,7 @@ def messages(
         role: header.index(exhibit.column(role)) for role in ROLES if exhibit.column(role) in header
     }
     note = cut_note(deck)
+    zone = formatting.deck_zone(deck.case)
 
     def raw(row: list[str], role: str) -> str:
         i = at.get(role)
@@ -56,7 +66,7 @@ def messages(
         window.append(
             {
                 "n": n,
-                "time": cell(row, "time"),
+                "time": formatting.moment(cell(row, "time"), zone),
                 "sender": cell(row, "sender"),
                 "text": cell(row, "text"),
                 "side": "left" if cell(row, "sender") == first else "right",
@@ -68,9 +78,11 @@ def messages(
 
 def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
     first, total = messages(exhibit, deck, file_url, 0)
+    before = chat_frames(exhibit.steps)[0].shown
     return {
         "messages": first,
         "total": total,
+        "before": total if before is None else before,
         "window": WINDOW,
         "url": url_for("files.chat_messages", item=exhibit.id),
     }

@@ -46,6 +46,17 @@ def masked() -> bool:
     return request_kind() == "public" and current_app.config["PUBLIC_MASK"]
 
 
+def expert() -> bool:
+    """Whether this request is the expert's (Art. 47 ¶1): no cookie of it holds the
+    presenter's own key (the expert's key opens the presenter's pages from whichever cookie
+    it was put in), or a presenter's page was opened as the expert (`?role=expert`). Either
+    way it gets what the expert's key would: the exhibits and controls, never the notes."""
+    keys, names = access(), court().cookies
+    secrets = (request.cookies.get(name) for name in names.values())
+    own = any(keys.kind(s) == "presenter" and not keys.is_expert(s) for s in secrets)
+    return not own or request.args.get("role") == "expert"
+
+
 def set_cookie(response: Response, name: str, value: str) -> None:
     response.set_cookie(name, value, httponly=True, samesite="Strict", path="/")
 

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, render_template
 from .. import i18n
 from ..deck import Deck, Exhibit
 from ..live.machine import REASONS
-from .auth import court, land_with_key, requires
+from .auth import court, expert, land_with_key, requires
 from .pages import no_store
 
 bp = Blueprint("presenter", __name__, url_prefix="/present")
@@ -28,18 +28,20 @@ def _never_kept(response):
 @bp.get("")
 @requires("presenter")
 def view() -> str:
-    return render_template("live/presenter.html")
+    return render_template("live/presenter.html", expert=expert())
 
 
 @bp.get("/deck.json")
 @requires("presenter")
 def deck_data():
-    """Everything the presenter view shows beside the miniature: notes and challenges too."""
+    """Everything the presenter view shows beside the miniature: notes, challenges and
+    review too, except to the expert, who is never sent them."""
     from ..views.table import table_index
 
     live = court()
     deck = live.deck
     lang = i18n.language(deck.case.language)
+    private = not expert()
     return jsonify(
         {
             "deck": deck.id,
@@ -48,7 +50,7 @@ def deck_data():
             "record": live.record.path.name,
             "exhibits": [
                 {
-                    **_exhibit(deck, e, e.id in live.presentation.unverified),
+                    **_exhibit(deck, e, e.id in live.presentation.unverified, private),
                     "pages": live.presentation.page_count(e.id),
                     "columns": table_index(e, deck).header if e.view == "table" else [],
                 }
@@ -71,9 +73,21 @@ def case_matrix() -> str:
     return render_matrix(live.deck, lang=lang, presenter=True, may_show=lambda item: True)
 
 
-def _exhibit(deck: Deck, exhibit: Exhibit, unverified: bool) -> dict[str, Any]:
+def _exhibit(deck: Deck, exhibit: Exhibit, unverified: bool, private: bool) -> dict[str, Any]:
+    """One exhibit for the presenter's page; `private` adds what only the prosecutor sees
+    (notes, prepared responses, review), which an expert's page never gets."""
     from ..views.markdown import safe_markdown
 
+    shown = {
+        "id": exhibit.id,
+        "title": exhibit.title,
+        "view": exhibit.view,
+        "excluded": exhibit.excluded,
+        "unverified": unverified,
+        "steps": [step.label for step in exhibit.steps],
+    }
+    if not private:
+        return shown
     challenges: dict[str, list[dict[str, str]]] = {}
     for challenge in exhibit.challenges:
         challenges.setdefault(challenge.ground, []).append(
@@ -81,12 +95,7 @@ def _exhibit(deck: Deck, exhibit: Exhibit, unverified: bool) -> dict[str, Any]:
         )
     review = exhibit.review
     return {
-        "id": exhibit.id,
-        "title": exhibit.title,
-        "view": exhibit.view,
-        "excluded": exhibit.excluded,
-        "unverified": unverified,
-        "steps": [step.label for step in exhibit.steps],
+        **shown,
         "notes": str(safe_markdown(exhibit.notes)),
         "challenges": challenges,
         "review": {

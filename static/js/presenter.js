@@ -5,22 +5,27 @@ import { boot, connect } from "./live.js";
 import { commander } from "./presenter/commands.js";
 import { $ } from "./presenter/dom.js";
 import { createStore } from "./presenter/store.js";
+import * as attachment from "./presenter/attachment.js";
 import * as blank from "./presenter/blank.js";
 import * as callout from "./presenter/callout.js";
 import * as chart from "./presenter/chart.js";
 import * as control from "./presenter/control.js";
 import * as exhibits from "./presenter/exhibits.js";
 import * as keyboard from "./presenter/keyboard.js";
+import * as laser from "./presenter/laser.js";
 import * as matrix from "./presenter/matrix.js";
 import * as media from "./presenter/media.js";
 import * as notes from "./presenter/notes.js";
+import * as pages from "./presenter/pages.js";
+import * as preview from "./presenter/preview.js";
 import * as table from "./presenter/table.js";
 import * as timer from "./presenter/timer.js";
 import * as verify from "./presenter/verify.js";
 import { Stage } from "./stage.js";
 
 const data = boot();
-const role = new URLSearchParams(location.search).get("role") === "expert" ? "expert" : "presenter";
+// the server says whose page this is: the expert's key (or ?role=expert) makes it the expert's
+const role = data.role === "expert" ? "expert" : "presenter";
 
 const store = createStore({
   deck: { exhibits: [], reasons: {} }, // deck.json: the exhibits as the presenter sees them
@@ -34,6 +39,8 @@ const store = createStore({
   problems: null, // what is wrong with the deck on disk
   held: null, // an exhibit taken off the screens by a reload, waiting for the presenter
   progress: null, // a running verification's progress
+  timers: null, // the clocks, as the server keeps them (timer.js)
+  offset: 0, // the server's clock minus ours, in seconds
 });
 
 const stageEl = $("stage");
@@ -48,8 +55,10 @@ const stage = new Stage(stageEl, {
 });
 
 async function fetchDeck() {
-  const query = data.lang === "en" ? "?lang=en" : "";
-  const response = await fetch(`/present/deck.json${query}`, { cache: "no-store" });
+  const query = new URLSearchParams();
+  if (data.lang === "en") query.set("lang", "en");
+  if (role === "expert") query.set("role", "expert"); // the presenter's notes are not sent
+  const response = await fetch(`/present/deck.json${query.size ? `?${query}` : ""}`, { cache: "no-store" });
   return response.json();
 }
 
@@ -61,9 +70,13 @@ const live = connect({
       stage.apply(state);
       store.set({ state });
     },
-    clock: (offset) => (stage.offset = offset),
+    clock: (offset) => {
+      stage.offset = offset;
+      store.set({ offset });
+    },
     deck: async (message) => {
       stage.deckChanged(message.version);
+      next.deckChanged(message.version);
       const deck = await fetchDeck();
       store.set({ deck, decks: store.get().decks + 1 });
       const { state } = store.get();
@@ -77,11 +90,13 @@ const live = connect({
     held: (held) => store.set({ held }),
     deck_problems: (problems) => store.set({ problems }),
     verify_progress: (progress) => store.set({ progress }),
+    timers: (timers) => store.set({ timers }),
   },
 });
 
 const context = { store, send: commander(live, store, data.ui), stage, ui: data.ui, role, data };
 const moves = exhibits.start(context);
+const next = preview.start(context);
 const challenges = notes.start(context);
 const blanks = blank.start(context);
 const sound = media.start(context);
@@ -90,15 +105,19 @@ const check = verify.start(context);
 table.start(context);
 chart.start(context);
 callout.start(context);
+attachment.start(context);
 control.start(context);
-timer.start();
+timer.start({ ...context, live });
+const pointer = laser.start(context);
 keyboard.start({
   ...moves,
+  turn: pages.start(context).turn,
   blank: blanks.toggle,
   challenges: challenges.toggle,
   matrix: overlay.toggle,
   verify: check.verify,
   media: sound.act,
+  laser: pointer.hold,
 });
 
 fetchDeck().then((deck) => store.set({ deck }));

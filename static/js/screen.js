@@ -1,6 +1,7 @@
 // A court screen: follows the presenter; never commands.
 import { boot, connect } from "./live.js";
 import { Stage } from "./stage.js";
+import { SoundGate } from "./sound.js";
 
 const data = boot();
 const html = document.documentElement;
@@ -21,11 +22,21 @@ const stage = new Stage(document.getElementById("stage"), {
   onApplied: (state) => html.setAttribute("data-seq", String(state.seq)),
 });
 
+// sound: asked for with a click when the browser blocks it (never on the public gallery)
+const sound = new SoundGate(document.getElementById("sound-unlock"), {
+  isPublic: !!data.public,
+  onUnlock: () => stage.last && stage.apply(stage.last),
+});
+stage.sound = sound;
+
 const live = connect({
   role: "screen",
   name: screenName(),
   handlers: {
-    state: (state) => stage.apply(state),
+    state: (state) => {
+      sound.follow(state, stage.name);
+      stage.apply(state);
+    },
     deck: (message) => stage.deckChanged(message.version),
     clock: (offset) => (stage.offset = offset),
     connection: (online) => {
@@ -36,6 +47,8 @@ const live = connect({
     },
   },
 });
+
+sound.attach(live.socket);
 
 const form = document.getElementById("screen-name");
 function ask() {

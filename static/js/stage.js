@@ -3,9 +3,11 @@
 // rendered for court (escaped and sanitised); steps, zoom, pointer, blank and media are
 // applied here. One function per concern, one hook per view.
 
+import { paginate } from "./pages.js";
 import { VIEW_STEPS } from "./views/index.js";
 
 const UNAVAILABLE = '<p class="unavailable">';
+const KEPT = 8; // panels kept drawn, the latest
 
 export class Stage {
   constructor(element, { lang, logo, words, name = null, onApplied = () => {} }) {
@@ -18,8 +20,23 @@ export class Stage {
     this.version = 0;
     this.shownKey = null;
     this.fragments = new Map(); // key -> Promise of HTML: panels are fetched ahead
+    this.drawn = new Map(); // key -> the DOM of a panel left, to be shown again as it was
     this.pending = 0;
     this.el.innerHTML = "";
+    // the court's picture: a canvas of the screens' aspect ratio, letterboxed in any window,
+    // every size in it a fraction of its height, so each screen and the miniature lay out
+    // the same lines and the same pages
+    const [w, h] = (element.dataset.aspect || "16:9").split(":").map(Number);
+    this.shape = { w: w || 16, h: h || 9 };
+    this.el.style.setProperty("--aw", String(this.shape.w));
+    this.el.style.setProperty("--ah", String(this.shape.h));
+    // the presenter's miniature is framed at the screens' ratio: the screen, scaled
+    if (this.el.parentElement?.classList.contains("mini-frame")) {
+      this.el.parentElement.style.aspectRatio = `${w || 16} / ${h || 9}`;
+    }
+    this.canvas = document.createElement("div");
+    this.canvas.className = "stage-canvas";
+    this.el.append(this.canvas);
     this.content = this.part("stage-body");
     this.blankEl = this.part("stage-blank");
     this.pointerEl = this.part("stage-pointer");
@@ -30,10 +47,16 @@ export class Stage {
     this.blankEl.append(logoEl);
   }
 
+  mark(key, value) {
+    // the stage's attributes (what the styles and tests read), written only when they change:
+    // a write restyles the whole stage
+    if (this.el.dataset[key] !== value) this.el.dataset[key] = value;
+  }
+
   part(name) {
     const el = document.createElement("div");
     el.className = name;
-    this.el.append(el);
+    this.canvas.append(el);
     return el;
   }
 
@@ -41,25 +64,35 @@ export class Stage {
     this.version = version;
     this.shownKey = null;
     this.fragments.clear();
+    this.drawn.clear();
   }
 
   async apply(state) {
     this.last = state;
     const ticket = ++this.pending;
-    this.el.dataset.blank = state.blank || "";
+    this.mark("blank", state.blank || "");
     const key = state.case
       ? `case@${this.version}`
       : state.item
         ? `${state.item}/${state.panel}@${this.version}`
         : null;
     if (key !== this.shownKey) {
-      const html = state.case
-        ? await this.fetchHtml("/screen/case")
-        : key
-          ? await this.fragment(state.item, state.panel)
-          : "";
+      const drawn = this.drawn.get(key);
+      const html = drawn
+        ? null
+        : state.case
+          ? await this.fetchHtml("/screen/case")
+          : key
+            ? await this.fragment(state.item, state.panel)
+            : "";
       if (ticket !== this.pending) return; // a newer state arrived meanwhile
-      this.content.innerHTML = html; // rendered for court by the server
+      this.keep();
+      if (drawn) {
+        this.drawn.delete(key);
+        this.content.append(drawn); // as it was left: parsed, laid out, cut into pages
+      } else {
+        this.content.innerHTML = html; // rendered for court by the server
+      }
       this.shownKey = key;
     }
     const section = this.content.querySelector(".stage-content");
@@ -67,14 +100,31 @@ export class Stage {
     const step = state.step > 0 ? steps[state.step - 1] : null;
     await VIEW_STEPS[section?.dataset.view]?.(section, step, state, this);
     if (ticket !== this.pending) return;
+    const paged = await paginate(section, state.flow_page || 0, this.shape);
+    if (ticket !== this.pending) return;
+    this.mark("page", String(paged.page));
+    this.mark("pages", String(paged.pages));
     this.zoom(section, state.region);
     this.point(state.pointer);
     this.showVerification(state);
-    this.el.dataset.item = state.item || "";
-    this.el.dataset.case = state.case ? "1" : "";
-    this.el.dataset.step = String(state.step);
+    this.mark("item", state.item || "");
+    this.mark("case", state.case ? "1" : "");
+    this.mark("step", String(state.step));
     this.onApplied(state);
     if (state.item) this.prefetch(state.item);
+  }
+
+  keep() {
+    // what leaves the stage is kept as it is (its pictures, charts and pages), to come back
+    // without being parsed and laid out again; never content that could not be had
+    const key = this.shownKey;
+    const kept = document.createDocumentFragment();
+    kept.append(...this.content.childNodes);
+    for (const media of kept.querySelectorAll("audio, video")) media.pause();
+    if (!key || kept.querySelector(".unavailable")) return;
+    this.drawn.delete(key);
+    this.drawn.set(key, kept);
+    if (this.drawn.size > KEPT) this.drawn.delete(this.drawn.keys().next().value);
   }
 
   fragment(item, panel) {
@@ -162,8 +212,19 @@ export class Stage {
   showVerification(state) {
     // the live re-hash, shown to the court: algorithm, recorded, computed, match (Art. 62(3))
     const v = state.verification;
-    const shown = v && v.item === state.item;
-    this.el.dataset.verify = shown ? (v.ok ? "match" : v.confirmed ? "confirmed" : "mismatch") : "";
+    // a passed (or confirmed) check is a banner over the view it was run on, gone with the
+    // next step, page or panel; a failed one hides the exhibit until the presenter confirms
+    const view = JSON.stringify([state.item, state.panel, state.step, state.page, state.flow_page, state.case]);
+    const result = JSON.stringify(v);
+    if (result !== this.verifiedResult) {
+      this.verifiedResult = result;
+      this.verifiedView = view;
+      this.verifiedGone = false;
+    }
+    if (view !== this.verifiedView) this.verifiedGone = true;
+    const held = v && !v.ok && !v.confirmed;
+    const shown = v && v.item === state.item && (held || !this.verifiedGone);
+    this.mark("verify", shown ? (v.ok ? "match" : v.confirmed ? "confirmed" : "mismatch") : "");
     if (!shown) {
       this.verifyEl.replaceChildren();
       return;
@@ -187,7 +248,14 @@ export class Stage {
     const title = document.createElement("p");
     title.className = "verdict";
     title.textContent = v.ok ? words.match : v.confirmed ? words.confirmed : words.mismatch;
-    this.verifyEl.replaceChildren(title, table);
+    // the exhibit stays named while its content is withheld: its number and title
+    const named = document.createElement("p");
+    named.className = "verify-exhibit";
+    const id = Object.assign(document.createElement("span"), { className: "exhibit-id", textContent: v.item });
+    const onStage = this.content.querySelector(".exhibit-head h1")?.textContent || "";
+    const titled = Object.assign(document.createElement("span"), { className: "verify-title", textContent: v.title || onStage });
+    named.append(id, " ", titled);
+    this.verifyEl.replaceChildren(named, title, table);
   }
 
   point(pointer) {

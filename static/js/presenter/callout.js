@@ -14,6 +14,7 @@ export function start({ store, send }) {
 
   stageEl.addEventListener("pointerdown", (event) => {
     const target = stageEl.querySelector("[data-role=zoomable]");
+    if (stageEl.classList.contains("laser")) return; // the mouse is the laser pointer now
     if (!target || region()) return; // one callout at a time: a double click clears it first
     const rect = target.getBoundingClientRect();
     drag.start = { rect, at: fraction(event, rect) };

@@ -52,7 +52,12 @@ export function start({ store, send, ui, role, data }) {
     (s) => s.screens,
     (clients) => {
       if (!clients) return;
-      const items = clients.map((c) => element("li", `${ui[`role_${c.role}`] || c.role} · ${c.name}`));
+      const items = clients.map((c) => {
+        const li = element("li", `${ui[`role_${c.role}`] || c.role} · ${c.name}`);
+        // its browser blocks sound until someone clicks in that window (sound.js)
+        if (c.blocked) li.append(" ", element("span", ui.sound_blocked, "sound-blocked"));
+        return li;
+      });
       $("screens").replaceChildren(...(items.length ? items : [element("li", ui.no_screens)]));
     },
   );

@@ -1,6 +1,7 @@
 // The presenter's keys. A trial technician drives with the keyboard alone: → Space PageDown
 // next, ← PageUp back, Home/End, the exhibit's number then Enter, B/W blank, C challenges,
-// M the case matrix, V verify, P/J/L media, [ ] pages. Escape forgets a half-typed number.
+// M the case matrix, V verify, P/J/L media, [ ] pages, E/S/F/R the panels (content, source,
+// facts, corroboration); Shift held is the laser pointer. Escape forgets a half-typed number.
 import { $ } from "./dom.js";
 
 export function start(actions) {
@@ -22,6 +23,10 @@ export function start(actions) {
     l: () => actions.media("forward"),
     "[": () => actions.turn(-1),
     "]": () => actions.turn(1),
+    e: () => actions.panel("content"),
+    s: () => actions.panel("source"),
+    f: () => actions.panel("facts"),
+    r: () => actions.panel("corroboration"),
   };
   let typed = "";
   const jump = $("jump");
@@ -52,7 +57,15 @@ export function start(actions) {
     true,
   );
 
+  // the laser while Shift is held: let go (or leave the window) and the pointer goes
+  document.addEventListener("keyup", (event) => event.key === "Shift" && actions.laser?.(false), true);
+  window.addEventListener("blur", () => actions.laser?.(false));
+
   function press(event) {
+    if (event.key === "Shift") {
+      actions.laser?.(true);
+      return;
+    }
     if (/^[0-9]$/.test(event.key)) {
       typed += event.key;
       jump.textContent = `→ ${typed}`;

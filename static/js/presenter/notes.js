@@ -5,6 +5,8 @@ import { $, element } from "./dom.js";
 import { current } from "./store.js";
 
 export function start({ store, ui }) {
+  // the expert's page has neither: their text never reaches it (deck.json leaves it out)
+  if (!$("notes")) return { toggle: () => {} };
   store.subscribe(
     (s) => (s.state ? [current(s)?.notes || ""] : null),
     (slice) => {

@@ -2,6 +2,38 @@
 // screen draws it with Plotly.react, so a lagging screen jumps to the latest picture and
 // never replays a backlog. No toolbar, no mouse needed. A fund flow the presenter opened
 // shows its transactions beside the figure.
+//
+// A figure is laid out on a picture 1080 px high (its type sizes are given for that) and
+// scaled to the canvas: every screen and the miniature draw the same labels in the same
+// places, as large as the text around them.
+
+const REFERENCE = 1080;
+
+function fit(box) {
+  // the plot at the reference scale, filling its frame once scaled; its size in those px
+  const frame = box.parentElement;
+  const canvas = box.closest(".stage-canvas");
+  const scale = canvas && canvas.clientHeight ? canvas.clientHeight / REFERENCE : 1;
+  const width = Math.max(1, Math.round(frame.clientWidth / scale));
+  const height = Math.max(1, Math.round(frame.clientHeight / scale));
+  box.style.width = `${width}px`;
+  box.style.height = `${height}px`;
+  box.style.transform = `scale(${scale})`;
+  return { width, height };
+}
+
+function follow(box) {
+  // a window resized (or a panel opened beside it) rescales the figure; it is redrawn only
+  // when its room changes shape
+  if (box.resizing) return;
+  box.resizing = new ResizeObserver(() => {
+    const { width, height } = fit(box);
+    if (box.layout && (box.layout.width !== width || box.layout.height !== height)) {
+      window.Plotly.relayout(box, { width, height });
+    }
+  });
+  box.resizing.observe(box.parentElement);
+}
 
 export async function chart(root, step, state, stage) {
   const box = root.querySelector("[data-role=chart]");
@@ -13,8 +45,11 @@ export async function chart(root, step, state, stage) {
   if (box.dataset.figure !== figureKey) {
     const figure = await stage.json(box.dataset.url);
     if (!figure) return;
-    const layout = { ...figure.layout, transition: { duration: 500, easing: "cubic-in-out" } };
-    await window.Plotly.react(box, figure.data, layout, { ...figure.config, topojsonURL: box.dataset.topojson });
+    const size = fit(box);
+    const layout = { ...figure.layout, ...size, autosize: false, transition: { duration: 500, easing: "cubic-in-out" } };
+    const config = { ...figure.config, responsive: false, topojsonURL: box.dataset.topojson };
+    await window.Plotly.react(box, figure.data, layout, config);
+    follow(box);
     box.meta = figure.meta; // the names behind the figure's indices, for the presenter's clicks
     box.linkColours = figure.data[0]?.link?.color || null;
     box.dataset.lit = "";
@@ -48,7 +83,8 @@ async function transactions(root, flow, stage, url) {
   const data = flow ? await stage.json(url) : null;
   if (frame.classList.contains("with-flow") !== !!data) {
     frame.classList.toggle("with-flow", !!data);
-    await window.Plotly.Plots.resize(frame.querySelector("[data-role=chart]"));
+    const box = frame.querySelector("[data-role=chart]");
+    await window.Plotly.relayout(box, fit(box));
   }
   if (!data) {
     panel?.remove();
@@ -64,12 +100,22 @@ async function transactions(root, flow, stage, url) {
   caption.textContent = data.caption;
   const table = document.createElement("table");
   table.className = "data flow-rows";
+  // read for court by the server: the deck's column names, times in its zone, amounts grouped
+  const numeric = new Set(data.numeric || []);
   const head = table.createTHead().insertRow();
-  for (const name of data.header) head.append(Object.assign(document.createElement("th"), { textContent: name }));
+  data.header.forEach((name, i) => {
+    const th = Object.assign(document.createElement("th"), { textContent: name });
+    if (numeric.has(i)) th.className = "num";
+    head.append(th);
+  });
   const body = table.createTBody();
   for (const values of data.rows) {
     const row = body.insertRow();
-    for (const value of values) row.insertCell().textContent = value ?? "";
+    values.forEach((value, i) => {
+      const cell = row.insertCell();
+      cell.textContent = value ?? "";
+      if (numeric.has(i)) cell.className = "num";
+    });
   }
   const scroll = document.createElement("div");
   scroll.className = "flow-scroll";

@@ -1,11 +1,8 @@
 // Marking the numbered parts of a view (table rows, code lines) that a step's ranges name.
+// The stage then shows the page that holds the first mark (pages.js).
 export function markRanges(elements, spans) {
-  let first = null;
   for (const el of elements) {
     const n = Number(el.dataset.n);
-    const on = !!spans && spans.some(([a, b]) => a <= n && n <= b);
-    el.classList.toggle("hl", on);
-    if (on && !first) first = el;
+    el.classList.toggle("hl", !!spans && spans.some(([a, b]) => a <= n && n <= b));
   }
-  first?.scrollIntoView({ block: "center" });
 }

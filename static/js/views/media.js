@@ -1,5 +1,6 @@
 // Video and audio follow the state: playing, position (on the server's clock), sound from
-// one place only, and `clip` steps that play exactly their range and stop.
+// one place only, and `clip` steps that play exactly their range and stop. Under the media,
+// a progress bar, the time ("01:23 / 04:56") and the transcript's line being played.
 //
 // Drift is corrected all the time, not only when a state arrives: twice a second each
 // playing element compares its position with where the state says it should be. A small
@@ -34,9 +35,101 @@ setInterval(() => {
   }
 }, 500);
 
+// --- time, progress and transcript ----------------------------------------------------------
+
+export function clock(seconds) {
+  // "01:23", or "1:02:03" past an hour; "--:--" while the length is not known
+  if (!Number.isFinite(seconds)) return "--:--";
+  const whole = Math.max(0, Math.floor(seconds));
+  const two = (n) => String(n).padStart(2, "0");
+  const hours = Math.floor(whole / 3600);
+  const rest = `${two(Math.floor(whole / 60) % 60)}:${two(whole % 60)}`;
+  return hours ? `${hours}:${rest}` : rest;
+}
+
+const transcripts = new WeakMap(); // the transcript's <ol> -> its lines, by start
+
+function linesOf(list) {
+  if (!transcripts.has(list)) {
+    const lines = [...list.children].map((li, index) => ({
+      index,
+      start: Number(li.dataset.start),
+      end: li.dataset.end === "" ? null : Number(li.dataset.end),
+      text: li.textContent, // escaped and, for the public gallery, masked by the server
+    }));
+    transcripts.set(list, lines);
+  }
+  return transcripts.get(list);
+}
+
+function lineAt(lines, time) {
+  // the last line begun by `time`, unless it has ended (a line without an end lasts until
+  // the next begins)
+  let low = 0;
+  let high = lines.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (lines[middle].start <= time) low = middle + 1;
+    else high = middle;
+  }
+  const line = lines[low - 1];
+  return line && (line.end === null || time < line.end) ? line : null;
+}
+
+function showTime(view, el) {
+  const time = el.currentTime;
+  const length = el.duration;
+  const bar = view.querySelector("[data-role=media-progress]");
+  if (bar) {
+    bar.max = Number.isFinite(length) && length > 0 ? length : 1;
+    bar.value = Number.isFinite(length) ? Math.min(time, length) : 0;
+  }
+  const text = view.querySelector("[data-role=media-time]");
+  if (text) text.textContent = `${clock(time)} / ${clock(length)}`;
+  const list = view.querySelector("[data-role=transcript]");
+  const shown = view.querySelector("[data-role=transcript-line]");
+  if (list && shown) {
+    const line = lineAt(linesOf(list), time);
+    const words = line ? line.text : "";
+    if (shown.textContent !== words) shown.textContent = words;
+    shown.dataset.line = line ? String(line.index) : "";
+  }
+}
+
+function watchTime(el) {
+  const view = el.closest(".media-view");
+  if (!view || el.dataset.watched) return;
+  el.dataset.watched = "1";
+  for (const event of ["timeupdate", "durationchange", "loadedmetadata", "seeked", "emptied"]) {
+    el.addEventListener(event, () => showTime(view, el));
+  }
+  showTime(view, el);
+}
+
+// --- sound ----------------------------------------------------------------------------------
+
+function audible(state, stage) {
+  // sound from the screen named in `sound`, or else from the presenter's machine; a court
+  // screen's gate (sound.js) says whether its browser lets it, and never the public gallery
+  const here = state.sound ? stage.name === state.sound : stage.name === null;
+  return here && (stage.sound ? stage.sound.lets() : true);
+}
+
+function play(el, stage) {
+  el.play().catch((error) => {
+    if (error.name !== "NotAllowedError" || el.muted) return;
+    // the browser wants a click before sound: play muted, in step, and (on a court screen)
+    // ask for the click
+    stage.sound?.refused();
+    el.muted = true;
+    el.play().catch(() => {});
+  });
+}
+
 export function media(root, step, state, stage) {
   const el = root.querySelector("[data-role=media]");
   if (!el) return;
+  watchTime(el);
   const clip = step?.clip || null;
   el.ontimeupdate = clip
     ? () => {
@@ -49,9 +142,8 @@ export function media(root, step, state, stage) {
   const now = state.media;
   if (!now) return;
   following.set(el, { media: now, stage });
-  // sound from the screen named in `sound`, or else from the presenter's machine
-  el.muted = state.sound ? stage.name !== state.sound : stage.name !== null;
+  el.muted = !audible(state, stage);
   align(el, now, stage);
-  if (now.playing && el.paused) el.play().catch(() => {});
+  if (now.playing && el.paused) play(el, stage);
   if (!now.playing && !el.paused) el.pause();
 }

@@ -3,11 +3,13 @@
 // and filters; each row keeps its number in the file, so steps keep their meaning.
 import { markRanges } from "./marks.js";
 
-function row(cells, n) {
+function row(cells, n, numeric) {
+  // cells come read for court by the server (amounts grouped, times in the deck's zone)
   const tr = document.createElement("tr");
   tr.dataset.n = String(n);
   for (const text of [tr.dataset.n, ...cells]) tr.insertCell().textContent = text;
   tr.cells[0].className = "n";
+  for (const i of numeric) if (tr.cells[i + 1]) tr.cells[i + 1].className = "num";
   return tr;
 }
 
@@ -16,10 +18,7 @@ function caption(arranged, words) {
   const parts = [];
   if (arranged.filter) parts.push(`${words.filter}「${arranged.filter}」`);
   parts.push(`${words.rows} ${arranged.rows.toLocaleString("en")}`);
-  if (arranged.total !== null && arranged.total !== undefined) {
-    const total = arranged.total.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    parts.push(`${words.total} ${total}`);
-  }
+  if (arranged.total_text) parts.push(`${words.total} ${arranged.total_text}`);
   if (arranged.sort !== null) parts.push(`${words.sorted}「${arranged.sort}」${arranged.desc ? words.desc : words.asc}`);
   return parts.join(" · ");
 }
@@ -37,7 +36,8 @@ export async function table(root, step, state, stage) {
   if (key !== frame.dataset.window) {
     const data = await stage.window(frame.dataset.pageUrl, start);
     if (!data) return;
-    frame.querySelector("tbody").replaceChildren(...data.rows.map((cells, i) => row(cells, data.numbers[i])));
+    const numeric = JSON.parse(frame.dataset.numeric || "[]");
+    frame.querySelector("tbody").replaceChildren(...data.rows.map((cells, i) => row(cells, data.numbers[i], numeric)));
     frame.querySelector(".table-scroll").scrollTop = 0;
     frame.dataset.shown = String(data.total); // rows in this arrangement, for the presenter's paging
     const note = frame.querySelector(".table-arranged");

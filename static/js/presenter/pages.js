@@ -1,0 +1,65 @@
+// Turning pages ([ ] and the page buttons): a document's own pages on its content panel;
+// anywhere else the pages the screens cut long content into (the miniature cuts the same
+// ones and knows how many); past a table's last page, its next window of rows.
+import { $ } from "./dom.js";
+import { current } from "./store.js";
+
+export function start({ store, send }) {
+  const stageEl = $("stage");
+  let backToLast = null; // a table window opened backwards shows its last page
+
+  const documentPaged = (s) => !s.state.case && current(s)?.view === "document" && s.state.panel === "content";
+  const tablePaged = (s) => !s.state.case && current(s)?.view === "table" && s.state.panel === "content";
+
+  store.subscribe(
+    (s) => {
+      if (!s.applied || !s.state) return null;
+      if (documentPaged(s)) return { page: s.state.page, pages: current(s).pages || 1 };
+      return { page: Number(stageEl.dataset.page || 1), pages: Number(stageEl.dataset.pages || 1), table: tablePaged(s) };
+    },
+    (paging) => {
+      if (!paging) return;
+      $("pages").hidden = paging.pages <= 1 && !paging.table;
+      $("page-count").textContent = paging.pages > 1 ? `${paging.page}/${paging.pages}` : "";
+      if (backToLast !== null && backToLast === store.get().state.table?.start && paging.pages > 1) {
+        backToLast = null;
+        send({ action: "page", page: paging.pages });
+      }
+    },
+  );
+
+  $("pages").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-turn]");
+    if (button) turn(Number(button.dataset.turn));
+  });
+
+  function turn(by) {
+    const s = store.get();
+    if (!s.state) return;
+    if (documentPaged(s)) {
+      const page = Math.min(Math.max(1, s.state.page + by), current(s).pages || 1);
+      if (page !== s.state.page) send({ action: "page", page });
+      return;
+    }
+    const page = Number(stageEl.dataset.page || 1) + by;
+    if (page >= 1 && page <= Number(stageEl.dataset.pages || 1)) {
+      send({ action: "page", page });
+    } else if (tablePaged(s)) {
+      nextWindow(s, by);
+    }
+  }
+
+  function nextWindow(s, by) {
+    const frame = stageEl.querySelector(".table-frame");
+    if (!frame) return;
+    const size = Number(frame.dataset.pageSize);
+    const shown = Number(frame.dataset.shown || frame.dataset.total);
+    const view = { sort: null, desc: false, filter: "", start: 0, ...(s.state.table || {}) };
+    const start = view.start + by * size;
+    if (start < 0 || start >= shown) return;
+    backToLast = by < 0 ? start : null;
+    send({ action: "table", ...view, start });
+  }
+
+  return { turn };
+}
