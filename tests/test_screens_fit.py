@@ -248,3 +248,17 @@ def test_a_passed_check_is_a_banner_on_its_view_only_and_a_failed_one_holds_ever
     assert not screen.locator("#stage .stage-verify").is_visible()
     screens.send({"action": "panel", "panel": "content"})
     assert screen.evaluate(verdict) == ""
+
+
+def test_a_table_that_fits_shows_every_column_on_every_page(demo_server):
+    _, screens = demo_server
+    screen = screens.pages[(1920, 1080)]
+    screens.send({"action": "blank", "mode": None})
+    screens.send({"action": "goto", "item": "E04"})
+    screens.send({"action": "panel", "panel": "source"})
+    heads = (
+        "[...document.querySelectorAll('#stage table.hashes th')]"
+        ".filter((th) => th.checkVisibility()).length"
+    )
+    assert screen.evaluate(heads) == 4, "file, algorithm, hash value and its verdict, together"
+    assert screens.pages_of() == 2

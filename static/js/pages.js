@@ -195,8 +195,9 @@ async function referencePlan(section, shape, real, scale) {
 
 function columnGroups(root, table, flow, ruler) {
   showColumns(root, null);
+  // a table as wide as its box (width: 100%) fits: only one wider is shown in groups
+  if (ruler.rect(table).width <= ruler.width(flow) + 1) return [null];
   const room = ruler.width(flow) - SLACK;
-  if (ruler.fits(ruler.rect(table).width, room)) return [null];
   const head = table.tHead?.rows[0] || table.rows[0];
   if (!head) return [null];
   const cells = [...head.cells];
