@@ -41,8 +41,9 @@ bench: $(VENV)/.stamp-test
 screenshots: $(VENV)/.stamp-test system-deps
 	$(BIN)/python -m tests.screens screenshots
 
-# Regenerate decks/demo/ (needs ffmpeg and fonts-noto-cjk); commit the result.
-demo: $(VENV)/.stamp-run
+# Regenerate decks/demo/ from decks/demo.source/ (needs fonts-noto-cjk; ffmpeg comes with
+# imageio-ffmpeg, xlsxwriter with the test extras); commit the result.
+demo: $(VENV)/.stamp-test
 	$(BIN)/python decks/make_demo.py
 
 $(VENV)/bin/python:

@@ -1,12 +1,15 @@
 """Write the demo deck, decks/demo/: a fictional investment-scam case, files and items.
 
-Everything in decks/demo/ comes from this script, so run it again after editing it:
+The case's words are real files in decks/demo.source/ (deck.toml, the items, the CSVs and
+code, as a person writes them); this script makes the binary files (pictures, sound, video,
+the PDF, a GBK bank statement, a workbook) and fills in the items' recorded hashes. Run it
+again after editing either:
 
     .venv/bin/python decks/make_demo.py
 
-It needs Pillow, the Noto CJK fonts (Debian: fonts-noto-cjk) and ffmpeg with libvpx (Debian:
-ffmpeg). The output is the same byte for byte on every run with the same versions, so the
-recorded hashes in the items do not churn. Every person, number, address and account in it is
+It needs Pillow, the Noto CJK fonts (Debian: fonts-noto-cjk) and the project's dependencies
+(ffmpeg comes with imageio-ffmpeg). The output is the same byte for byte on every run with the
+same versions, so the recorded hashes in the items do not churn. Every person, number, address and account in it is
 made up: names are "X某", domains end in .example, IP addresses are from the documentation
 ranges (RFC 5737), card and phone numbers are padded with zeros.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
 import random
@@ -22,7 +26,9 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import wave
+import zipfile
 from pathlib import Path
 from string import Template
 
@@ -30,6 +36,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
+
+import imageio_ffmpeg  # noqa: E402
+import tomlkit  # noqa: E402
 
 from presenter.integrity import hash_file  # noqa: E402
 
@@ -325,35 +334,8 @@ CALL = [
     (26.5, "V", 5),
     (28.5, "T", 16),
 ]
-CALL_WORDS = [
-    # what each turn of CALL says (E05's transcript, and the table in its body)
-    ("明远老师", "陈姐，今晚行情我跟您说一下。"),
-    ("陈某", "老师，我钱都投进去了。"),
-    ("明远老师", "这波稳赚不赔，我带的学员没有亏过的。"),
-    ("陈某", "可我手上真没钱了。"),
-    ("明远老师", "可以找亲戚借一点，这波翻倍，下周就能还上。"),
-    ("陈某", "我想想吧。"),
-    ("明远老师", "名额就剩今晚，过了就没有了。"),
-]
 CALL_END = 33.0
 """Where the last turn ends (the recording is 34 seconds)."""
-
-
-def srt_time(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    hours, minutes, whole = millis // 3_600_000, millis // 60_000 % 60, millis // 1000 % 60
-    return f"{hours:02d}:{minutes:02d}:{whole:02d},{millis % 1000:03d}"
-
-
-def call_transcript() -> str:
-    """E05's transcript as SRT: each turn from its start until just before the next."""
-    ends = [start - 0.3 for start, _, _ in CALL[1:]] + [CALL_END]
-    turns = zip(CALL, ends, CALL_WORDS, strict=True)
-    blocks = [
-        f"{n}\n{srt_time(start)} --> {srt_time(end)}\n{who}：{words}\n"
-        for n, ((start, _, _), end, (who, words)) in enumerate(turns, 1)
-    ]
-    return "\n".join(blocks)
 
 
 def call_recording() -> bytes:
@@ -419,1061 +401,160 @@ def recording_frames() -> list[Image.Image]:
     return frames
 
 
-def encode_webm(frames: list[Image.Image], path: Path) -> None:
-    if shutil.which("ffmpeg") is None:
-        sys.exit("make_demo: ffmpeg is needed for the demo video (Debian: apt install ffmpeg)")
+def encode_mov(frames: list[Image.Image], path: Path) -> None:
+    """A phone's screen recording: H.264 in a QuickTime MOV, as an iPhone saves it (the
+    app shows it through an MP4 display copy). Made by the ffmpeg imageio-ffmpeg bundles."""
     w, h = frames[0].size
     command = [
-        "ffmpeg", "-loglevel", "error", "-y",
+        imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", str(FPS), "-i", "-",
-        "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "40", "-deadline", "good", "-cpu-used", "4",
-        "-threads", "1", "-row-mt", "0", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", "medium", "-crf", "28", "-threads", "1",
+        "-pix_fmt", "yuv420p", "-f", "mov",
         "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
         str(path),
     ]  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
     data = b"".join(frame.tobytes() for frame in frames)
     subprocess.run(command, input=data, check=True)
 
 
-# --- CSVs -----------------------------------------------------------------------------------
-
-
-def csv_text(header: list[str], rows: list[list[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-TEACHER = "汇鑫-明远老师"
-VICTIM = "陈某"
-
-CHAT = [
-    ("2026-02-20 19:02", TEACHER, "陈姐您好，我是汇鑫财经的明远，群里看到您对理财感兴趣？", ""),
-    ("2026-02-20 19:05", VICTIM, "你好，是的，随便看看。", ""),
-    ("2026-02-20 19:06", TEACHER, "我做黄金期货十二年了，带学员只收盈利的一成，不赚钱不收费。", ""),
-    ("2026-02-20 19:08", VICTIM, "真的能赚吗？我怕被骗。", ""),
-    (
-        "2026-02-20 19:09",
-        TEACHER,
-        "您先看，不用投钱。这是我学员昨天的收益截图。",
-        "files/chat/profit-screenshot.png",
-    ),
-    ("2026-02-20 19:15", VICTIM, "一天就一万多？", ""),
-    ("2026-03-07 20:11", TEACHER, "今晚有一波行情，名额只有五个，我给您留了一个。", ""),
-    (
-        "2026-03-07 20:12",
-        TEACHER,
-        "下载汇鑫国际APP开户，扫这个码。",
-        "files/chat/app-download-qr.png",
-    ),
-    ("2026-03-07 20:30", VICTIM, "开好了，要充多少？", ""),
-    ("2026-03-07 20:31", TEACHER, "第一次少一点，两万试试水。充值找客服要收款卡号。", ""),
-    ("2026-03-08 10:02", VICTIM, "转了两万，到账了。", ""),
-    ("2026-03-08 21:40", TEACHER, "今晚赚了2360，恭喜陈姐！", ""),
-    ("2026-03-10 20:05", TEACHER, "下周有大行情，资金量大收益才大，建议加到十万以上。", ""),
-    ("2026-03-10 20:20", VICTIM, "我再凑凑，先转三万。", ""),
-    ("2026-03-12 09:48", VICTIM, "又转了五万。", ""),
-    ("2026-03-15 11:30", VICTIM, "六万也转了，这是我全部存款了。", ""),
-    ("2026-03-17 20:16", TEACHER, "机会难得，可以找亲戚借一点，这波翻倍。", ""),
-    ("2026-03-18 14:03", VICTIM, "借了七万六，已经转了。", ""),
-    ("2026-03-20 16:47", VICTIM, "又借了八万，转好了。", ""),
-    ("2026-03-21 09:12", VICTIM, "再追加七万，下周我想提一部分出来还钱。", ""),
-    ("2026-03-21 21:06", VICTIM, "老师，提现失败了，说要交三成保证金？", ""),
-    ("2026-03-21 21:10", TEACHER, "这是平台的风控规定，交了保证金马上解冻，我也没办法。", ""),
-    ("2026-03-21 21:15", VICTIM, "我已经没有钱了，你们是不是骗子？", ""),
-    ("2026-03-21 21:16", TEACHER, "（对方已将你删除）", ""),
-]
-
-CHEN = "陈某"
-LIU = "刘某"
-SUN = "孙某 6222000000000000101"
-ZHOU = "周某 6217000000000000202"
-WU = "吴某 6228000000000000303"
-ZHENG = "郑某 6230000000000000404"
-OTC = "赵某（OTC 承兑商）"
-
-DEPOSITS = [  # date-time, victim, amount: the seven transfers in the victim's statement
-    ("2026-03-08T10:00:00+08:00", CHEN, 20_000),
-    ("2026-03-10T20:25:00+08:00", CHEN, 30_000),
-    ("2026-03-12T09:45:00+08:00", CHEN, 50_000),
-    ("2026-03-15T11:26:00+08:00", CHEN, 60_000),
-    ("2026-03-18T14:00:00+08:00", CHEN, 76_000),
-    ("2026-03-20T16:44:00+08:00", CHEN, 80_000),
-    ("2026-03-21T09:10:00+08:00", CHEN, 70_000),
-    ("2026-03-11T15:20:00+08:00", LIU, 40_000),
-    ("2026-03-19T10:05:00+08:00", LIU, 80_000),
-]
-
-
-def funds_rows() -> list[list[object]]:
-    """Every victim transfer, then the layering through second-level cards to USDT."""
-    rows: list[list[object]] = []
-    for when, victim, amount in DEPOSITS:
-        first = SUN if victim == CHEN else ZHOU
-        rows.append([when, victim, first, amount, "手机银行"])
-    layering = [
-        ("2026-03-08T11:20:00+08:00", SUN, WU, 20_000),
-        ("2026-03-10T21:30:00+08:00", SUN, ZHENG, 30_000),
-        ("2026-03-11T16:40:00+08:00", ZHOU, WU, 30_000),
-        ("2026-03-11T16:42:00+08:00", ZHOU, ZHENG, 10_000),
-        ("2026-03-12T10:50:00+08:00", SUN, ZHENG, 50_000),
-        ("2026-03-15T12:30:00+08:00", SUN, WU, 60_000),
-        ("2026-03-18T15:10:00+08:00", SUN, ZHENG, 75_000),
-        ("2026-03-19T11:15:00+08:00", ZHOU, WU, 80_000),
-        ("2026-03-20T17:50:00+08:00", SUN, WU, 80_000),
-        ("2026-03-21T10:20:00+08:00", SUN, ZHENG, 70_000),
-    ]
-    rows += [[when, a, b, amount, "网银"] for when, a, b, amount in layering]
-    for date, source, cny, _rate, wallet in LEDGER:
-        second = WU if source.startswith("吴某") else ZHENG
-        rows.append([f"{date}T21:00:00+08:00", second, OTC, cny, "OTC 承兑"])
-        usdt_cny = round(cny * 0.99)
-        rows.append([f"{date}T21:30:00+08:00", OTC, wallet, usdt_cny, "USDT-TRC20（折合人民币）"])
-    rows.sort(key=lambda row: str(row[0]))
-    return rows
-
-
-# --- items ----------------------------------------------------------------------------------
-
-DECK_TOML = """\
-# Generated by decks/make_demo.py: edit there, then run it again.
-format = 1
-order = ["E01", "E02", "E03", "E04", "E05", "E06", "E07", "E08", "E09", "E10", "E11", "E12", "E13"]
-
-[case]
-title = "李某、张某等四人电信网络诈骗案（“汇鑫国际”虚假投资平台）"
-number = "示例检刑诉〔2026〕0001号"
-court = "某市某区人民法院"
-charges = ["诈骗罪", "掩饰、隐瞒犯罪所得罪"]
-defendants = ["李某", "张某", "王某", "赵某"]
-presenters = ["检察员 周某", "检察官助理 吴某某"]
-language = "zh-CN"
-
-[[fact]]
-id = "F1"
-text = "张某系微信号“汇鑫-明远老师”的实际使用人，冒充投资导师与被害人陈某联系"
-element = "identity"
-
-[[fact]]
-id = "F2"
-text = "李某以“高薪招聘网络客服”为名招募张某等人，组织分工并按客户入金的8%发放提成"
-element = "conduct"
-
-[[fact]]
-id = "F3"
-text = "王某搭建并运营“汇鑫国际”虚假交易平台，可在后台任意设定客户盈亏并拦截提现"
-element = "conduct"
-
-[[fact]]
-id = "F4"
-text = "赵某收购他人银行卡接收被害人资金，经二级账户分散转移后兑换为USDT转出"
-element = "conduct"
-
-[[fact]]
-id = "F5"
-text = "各被告人明知平台虚假、客户资金“只进不出”，仍共同引诱被害人入金"
-element = "intent"
-
-[[fact]]
-id = "F6"
-text = "被害人陈某于2026年3月8日至21日向平台指定账户转账七笔共计人民币386,000元，刘某转账两笔共计120,000元"
-element = "consequence"
-
-[[fact]]
-id = "F7"
-text = "王某系平台管理后台账号“admin_w”的实际使用人"
-element = "identity"
-
-[[evidence]]
-id = "C1"
-kind = "confession"
-title = "被告人王某供述（2026-05-13）"
-excerpt = "平台是我按李某的要求搭的，后台可以直接改客户的收益。提现按钮设了审核，实际上一笔都不会通过。后台账号admin_w只有我一个人用。"
-cite = "侦查卷三第5–9页"
-
-[[evidence]]
-id = "C2"
-kind = "victim_statement"
-title = "被害人陈某陈述（2026-04-02）"
-excerpt = "一个叫“明远老师”的人加我微信，说跟着他炒黄金稳赚。我先后转了七笔，一共三十八万六千元，后来提现不了，要我再交三成保证金，我才知道被骗了。"
-cite = "侦查卷二第12–15页"
-
-[[evidence]]
-id = "C3"
-kind = "witness_testimony"
-title = "证人孙某证言（2026-05-20）"
-excerpt = "我把自己名下的银行卡和U盾以一千五百元卖给了赵某，之后卡里进出的钱都和我没关系，我也不知道是谁的钱。"
-cite = "侦查卷四第3–6页"
-
-[[evidence]]
-id = "C4"
-kind = "physical"
-title = "扣押的王某笔记本电脑一台"
-excerpt = "扣押清单第3项：笔记本电脑一台，序列号 PF-DEMO-0003，于王某住处书桌上扣押。"
-cite = "侦查卷一第22页"
-
-[[evidence]]
-id = "C5"
-kind = "documentary"
-title = "某银行调取的账户交易明细"
-excerpt = "孙某名下尾号0101账户于2026年3月8日至21日收入七笔共计386,000元，每笔均在两小时内转入吴某、郑某名下账户，共计385,000元。"
-cite = "侦查卷五第1–40页"
-
-[[evidence]]
-id = "C6"
-kind = "appraisal"
-title = "电子数据鉴定意见书（示例鉴定所〔2026〕电鉴字第0001号）"
-excerpt = "送检服务器镜像中的“汇鑫国际”交易程序具有在管理后台修改客户盈亏、将提现申请自动置为“审核拒绝”的功能。"
-cite = "侦查卷六第1–18页"
-
-[[evidence]]
-id = "C7"
-kind = "confession"
-title = "被告人张某供述（2026-05-12）"
-excerpt = "“明远老师”这个微信号是李某给我的工作号，一直是我在用。每天按话术本跟客户聊，客户入金后李某按8%给我提成。"
-cite = "侦查卷三第1–4页"
-
-[[evidence]]
-id = "C8"
-kind = "record"
-title = "远程勘验笔录（平台服务器）"
-excerpt = "对 huixin-trade.example 服务器进行远程勘验，提取管理后台登录日志及数据库，全程录像。"
-cite = "侦查卷一第30–41页"
-"""
-
-HEADER = "# Generated by decks/make_demo.py: edit there, then run it again.\n"
-
-ITEMS: dict[str, str] = {}
-
-ITEMS["e01-network"] = """\
-id = "E01"
-title = "团伙人员关系图（据四部手机通讯录、聊天及通话记录整理）"
-type = "communication"
-view = "chart"
-chart = "network"
-files = ["files/network.csv"]
-
-[source]
-method = "seizure"
-collected_at = 2026-05-12T16:00:00+08:00
-collectors = ["侦查员甲", "侦查员乙"]
-witnesses = ["见证人丙"]
-holder = "李某、张某、王某、赵某"
-location = "某市某区某路1号（抓获现场）"
-tool = "手机取证系统（示例版）V5.2"
-procedure = \"\"\"
-1. 对扣押的四部手机分别制作镜像并计算校验值；
-2. 提取通讯录、微信好友、聊天及通话记录；
-3. 以联系次数为权重整理人员关系，形成本表。
-\"\"\"
-recorded = true
-documents = ["扣押笔录", "扣押清单", "电子数据提取笔录"]
-$hashes
-[[shows]]
-fact = "F2"
-aspect = "relationship"
-how = "李某与张某、王某、赵某均有高频联系，处于团伙中心"
-
-[[shows]]
-fact = "F5"
-aspect = "relationship"
-how = "四名被告人分工明确、长期联络，证明其共同犯罪的意思联络"
-
-[[corroborates]]
-with = "C7"
-fact = "F2"
-point = "张某供述的上下线关系与通讯记录反映的联系一致"
-
-[[step]]
-label = "组织者：李某"
-focus = ["李某"]
-
-[[step]]
-label = "“老师”：张某及其联系的被害人"
-focus = ["张某"]
-
-[[step]]
-label = "卡商：赵某及收购的银行卡"
-focus = ["赵某"]
-+++
-本图由四部扣押手机中的通讯录、微信聊天及通话记录整理而成，连线粗细代表联系次数。
-
-???
-先讲全貌再分步：李某居中，三条线分别通向“老师”、技术和资金。辩方可能说“联系多不等于共谋”，用 E03 提成表接上。
-"""
-
-ITEMS["e02-recruit-ad"] = """\
-id = "E02"
-title = "李某发布的“高薪招聘网络客服”广告网页截图"
-type = "platform_post"
-view = "image"
-files = ["files/recruit-ad.png"]
-
-[source]
-method = "online"
-collected_at = 2026-04-10T10:20:00+08:00
-collectors = ["侦查员甲", "侦查员丁"]
-tool = "网络在线提取系统（示例版）V3.1"
-url = "https://jobs-board.example/post/000123"
-procedure = \"\"\"
-在侦查机关办公场所，通过专用计算机访问该网页，截图并计算校验值，全程录像。
-\"\"\"
-recorded = true
-documents = ["网络在线提取笔录"]
-$hashes
-[[shows]]
-fact = "F2"
-aspect = "means"
-how = "以“日结高薪”“按客户入金8%提成”招募人员，工作内容即“引导客户在平台开户”"
-
-[[corroborates]]
-with = "C7"
-fact = "F2"
-point = "张某供述系看到此类招聘广告后加入，提成比例同为8%"
-
-[[step]]
-label = "招聘标题"
-region = [0.09, 0.13, 0.82, 0.12]
-
-[[step]]
-label = "工作内容与提成"
-region = [0.09, 0.30, 0.82, 0.36]
-
-[[step]]
-label = "联系人：李经理"
-region = [0.12, 0.67, 0.76, 0.15]
-
-[[challenge]]
-ground = "relevance"
-claim = "广告发布人“李经理”不能证明就是李某"
-response = "联系电话与李某扣押手机号码一致；张某供述系通过该微信号（li_hr_demo）联系李某入职。"
-+++
-网页于 2026 年 4 月 10 日在线提取，提取时页面仍可访问。
-
-???
-先放大标题，再放大“按客户入金的 8%”——这是本案提成比例的第一次出现。
-"""
-
-ITEMS["e03-commission"] = """\
-id = "E03"
-title = "李某手机中的“团队业绩提成表”"
-type = "file"
-view = "table"
-files = ["files/commission.csv"]
-
-[columns]
-amount = "客户入金（元）"
-
-[source]
-method = "seizure"
-collected_at = 2026-05-12T16:00:00+08:00
-collectors = ["侦查员甲", "侦查员乙"]
-witnesses = ["见证人丙"]
-holder = "李某"
-location = "某市某区某路1号（抓获现场）"
-tool = "手机取证系统（示例版）V5.2"
-recorded = true
-documents = ["扣押笔录", "扣押清单", "电子数据提取笔录"]
-medium = { brand = "示例牌", model = "DEMO-X1", capacity = "256GB", serial = "DEMO-LI-0001", identifier = "IMEI 860000000000001" }
-$hashes
-[[shows]]
-fact = "F2"
-aspect = "funds"
-how = "按成员列出客户入金与8%提成，李某按月结算"
-
-[[shows]]
-fact = "F5"
-aspect = "means"
-how = "备注栏写明“客户只进不出”“出金一律走风控”"
-
-[[corroborates]]
-with = "C7"
-fact = "F2"
-point = "张某3月提成与其供述的提成数额一致"
-
-[[step]]
-label = "张某三月业绩：陈某、刘某"
-rows = "1-2"
-
-[[step]]
-label = "备注：只进不出"
-rows = "5"
-+++
-表格提取自李某手机“备忘录”应用的附件，金额单位为人民币元。
-"""
-
-ITEMS["e04-chat"] = """\
-id = "E04"
-title = "张某手机微信聊天记录（与被害人陈某）"
-type = "communication"
-view = "chat"
-files = ["files/chat-zhang-chen.csv", "files/chat/profit-screenshot.png", "files/chat/app-download-qr.png"]
-
-[columns]
-time = "时间"
-sender = "发送人"
-text = "内容"
-attachment = "附件"
-
-[source]
-method = "seizure"
-collected_at = 2026-05-12T16:30:00+08:00
-collectors = ["侦查员甲", "侦查员乙"]
-witnesses = ["见证人丙"]
-holder = "张某"
-location = "某市某区某路1号（抓获现场）"
-tool = "手机取证系统（示例版）V5.2"
-procedure = \"\"\"
-1. 扣押张某手机并当场封存，制作扣押清单；
-2. 在取证室启封，以只读方式制作镜像，计算镜像校验值；
-3. 从镜像中解析微信数据库，导出与“陈某”的会话。
-\"\"\"
-recorded = true
-documents = ["扣押笔录", "扣押清单", "电子数据提取笔录"]
-medium = { brand = "示例牌", model = "DEMO-X2", capacity = "128GB", serial = "DEMO-ZHANG-0002", identifier = "IMEI 860000000000002" }
-$hashes
-[[source.defect]]
-what = "电子数据提取笔录未记载见证人身份证件信息"
-remedy = "侦查机关出具《情况说明》并附见证人身份信息，见证人出具证言确认在场"
-
-[[shows]]
-fact = "F1"
-aspect = "identity"
-how = "会话所在手机为张某随身扣押，微信号“汇鑫-明远老师”登录于该手机"
-
-[[shows]]
-fact = "F5"
-aspect = "means"
-how = "以“名额有限”“翻倍”诱导加码，提现受阻后将被害人删除"
-
-[[shows]]
-fact = "F6"
-aspect = "funds"
-how = "被害人逐笔告知转账，时间、金额与平台入金记录一致"
-
-[[corroborates]]
-with = "C2"
-fact = "F1"
-point = "被害人陈述的微信昵称、首次联系时间与聊天记录一致"
-
-[[corroborates]]
-with = "E08"
-fact = "F6"
-point = "聊天中七次转账的时间、金额与平台入金记录逐笔对应"
-
-[[step]]
-label = "首次接触与“晒收益”"
-messages = "1-6"
-
-[[step]]
-label = "引导下载APP、首笔入金"
-messages = "1-12"
-
-[[step]]
-label = "诱导借钱加码"
-messages = "1-20"
-
-[[step]]
-label = "提现受阻、删除好友"
-messages = "1-24"
-
-[[challenge]]
-ground = "legality"
-claim = "提取笔录没有见证人身份信息，程序违法"
-response = "属程序瑕疵，已补正：侦查机关出具情况说明并附见证人身份信息，见证人证言确认全程在场；提取过程有同步录像，校验值一致。"
-
-[[challenge]]
-ground = "objectivity"
-claim = "聊天记录可能被删改"
-response = "导出文件的SHA-256与提取时记录一致；聊天内容与被害人手机中的记录（E06录屏所在手机）及平台入金记录相互印证。"
-
-[review]
-legality = "扣押、封存、提取程序完整；见证人信息缺失已补正。"
-objectivity = "校验值一致，与被害人陈述、入金记录相互印证。"
-+++
-聊天记录自张某手机微信数据库导出，共 24 条，附件为对方发送的图片。
-
-???
-第三步停住，让法庭看清“可以找亲戚借一点”。辩方如主张瑕疵，按 C 键调出补正材料。
-"""
-
-ITEMS["e05-call"] = """\
-id = "E05"
-title = "被害人陈某手机中的通话录音（与“明远老师”，2026-03-17）"
-type = "communication"
-view = "audio"
-files = ["files/call-2026-03-17.wav", "files/call-2026-03-17.srt"]
-transcript = "files/call-2026-03-17.srt"
-
-[source]
-method = "retrieval"
-collected_at = 2026-04-02T15:00:00+08:00
-collectors = ["侦查员丁", "侦查员戊"]
-holder = "陈某"
-location = "某市公安局某分局反诈中心"
-procedure = "被害人报案时主动提供，侦查机关以调取证据通知书调取，当场计算校验值。"
-documents = ["调取证据通知书", "调取证据清单"]
-$hashes
-[[shows]]
-fact = "F1"
-aspect = "identity"
-how = "通话对方号码为张某工作手机号码，对方自称“明远老师”"
-
-[[shows]]
-fact = "F5"
-aspect = "means"
-how = "对方称“稳赚不赔”“借钱也值得”"
-
-[[corroborates]]
-with = "C2"
-fact = "F1"
-point = "被害人陈述3月17日晚接到“明远老师”电话，劝其借钱加仓"
-
-[[step]]
-label = "“老师”：稳赚不赔"
-clip = ["00:00:09", "00:00:15"]
-
-[[step]]
-label = "“老师”：找亲戚借一点"
-clip = ["00:00:18", "00:00:26"]
-
-[[challenge]]
-ground = "objectivity"
-claim = "未做声纹鉴定，不能证明说话人是张某"
-response = "本录音用以证明通话内容；说话人身份由通话号码的机主、张某供述（C7）及聊天记录（E04）共同证明。"
-+++
-录音由被害人手机自动通话录音功能生成。
-
-| 时间 | 说话人 | 内容 |
-| --- | --- | --- |
-| 00:02 | 明远老师 | 陈姐，今晚行情我跟您说一下。 |
-| 00:06 | 陈某 | 老师，我钱都投进去了。 |
-| 00:09 | 明远老师 | 这波稳赚不赔，我带的学员没有亏过的。 |
-| 00:15 | 陈某 | 可我手上真没钱了。 |
-| 00:18 | 明远老师 | 可以找亲戚借一点，这波翻倍，下周就能还上。 |
-| 00:26 | 陈某 | 我想想吧。 |
-| 00:28 | 明远老师 | 名额就剩今晚，过了就没有了。 |
-
-???
-录音只有 34 秒，完整播放一遍即可；两个片段用于质证时回放。
-"""
-
-ITEMS["e06-recording"] = """\
-id = "E06"
-title = "被害人陈某手机录屏：“汇鑫国际”APP资产页与提现被拒"
-type = "file"
-view = "video"
-files = ["files/withdraw-recording.webm"]
-
-[source]
-method = "retrieval"
-collected_at = 2026-04-02T15:00:00+08:00
-collectors = ["侦查员丁", "侦查员戊"]
-holder = "陈某"
-location = "某市公安局某分局反诈中心"
-procedure = "被害人于2026年3月21日提现失败时自行录屏，报案时提供，侦查机关调取并计算校验值。"
-documents = ["调取证据通知书", "调取证据清单"]
-$hashes
-[[shows]]
-fact = "F3"
-aspect = "means"
-how = "APP显示虚高收益，提现后提示“缴纳30%保证金后解冻”"
-
-[[shows]]
-fact = "F6"
-aspect = "funds"
-how = "被害人申请提现100,000元未获支付"
-
-[[corroborates]]
-with = "E07"
-fact = "F3"
-point = "提现被拒的提示文字与源代码中 withdrawAudit() 返回的文字一致"
-
-[[step]]
-label = "虚高的“总资产”"
-clip = ["00:00:00", "00:00:08"]
-
-[[step]]
-label = "申请提现、被拒"
-clip = ["00:00:08", "00:00:24"]
-+++
-录屏时长 24 秒，画面左上角为手机系统时间。
-"""
-
-ITEMS["e07-source-code"] = """\
-id = "E07"
-title = "“汇鑫国际”平台后台源代码（TradeAdmin.php）"
-type = "tool"
-view = "code"
-files = ["files/platform/TradeAdmin.php"]
-
-[source]
-method = "onsite"
-collected_at = 2026-05-12T18:10:00+08:00
-collectors = ["侦查员甲", "侦查员己"]
-witnesses = ["见证人丙"]
-holder = "王某"
-location = "某市某区某小区3栋（王某住处）"
-tool = "现场勘验取证工具（示例版）V2.0"
-procedure = \"\"\"
-王某笔记本电脑处于开机状态，其中运行的远程连接会话已登录平台服务器。为防止数据灭失，
-现场对服务器网站目录进行提取，计算校验值并制作提取笔录；随后扣押该笔记本电脑（见物证 C4）。
-\"\"\"
-recorded = true
-documents = ["现场勘验笔录", "电子数据提取笔录", "扣押清单"]
-$hashes
-[[shows]]
-fact = "F3"
-aspect = "means"
-how = "setProfit() 可任意设定客户盈亏；quote() 按管理员设定生成行情"
-
-[[shows]]
-fact = "F5"
-aspect = "means"
-how = "withdrawAudit() 对所有提现申请一律返回“审核拒绝”，并要求缴纳保证金"
-
-[[corroborates]]
-with = "C6"
-fact = "F3"
-point = "鉴定意见确认程序具有修改盈亏、自动拒绝提现的功能"
-
-[[corroborates]]
-with = "C1"
-fact = "F5"
-point = "王某供述“提现一笔都不会通过”与代码逻辑一致"
-
-[[step]]
-label = "管理员任意设定客户盈亏"
-lines = "13-25"
-
-[[step]]
-label = "行情由后台“画”出来"
-lines = "27-39"
-
-[[step]]
-label = "提现一律拒绝"
-lines = "41-54"
-
-[[step]]
-label = "交了保证金，再冻结一次"
-lines = "56-60"
-
-[[challenge]]
-ground = "objectivity"
-claim = "代码可能是侦查机关事后植入"
-response = "提取时即计算SM3校验值，与当庭核验一致；鉴定意见（C6）对服务器镜像独立分析得出相同结论。"
-
-[review]
-objectivity = "校验值一致；与鉴定意见、录屏相互印证。"
-legality = "现场提取系为防止数据灭失，符合规定，已同步录像。"
-relevance = "直接证明平台的欺诈功能。"
-+++
-源代码自平台服务器网站目录提取，注释为原文。
-
-???
-三段代码各停十秒，读出注释“客户看到的盈亏由这里决定”。
-"""
-
-ITEMS["e08-deposits"] = """\
-id = "E08"
-title = "平台数据库“会员资金流水”表（涉案记录）"
-type = "behaviour"
-view = "table"
-files = ["files/platform-deposits.csv"]
-
-[columns]
-time = "时间"
-amount = "金额（元）"
-
-[source]
-method = "freeze"
-collected_at = 2026-04-15T09:30:00+08:00
-collectors = ["侦查员甲", "侦查员丁"]
-location = "某云服务商（示例云）"
-tool = "电子数据冻结系统（示例版）"
-url = "https://huixin-trade.example/"
-procedure = \"\"\"
-1. 向云服务商送达协助冻结电子数据通知书，冻结平台服务器及数据库；
-2. 冻结期间导出“会员资金流水”表，计算校验值。
-\"\"\"
-documents = ["协助冻结电子数据通知书", "电子数据提取笔录"]
-$hashes
-[[source.change]]
-what = "删除与本案被害人无关的会员流水 1,203 条，仅保留陈某、刘某的记录"
-why = "无关记录涉及其他案件被害人的个人信息；完整导出文件随卷移送，校验值另行记录"
-
-[[shows]]
-fact = "F6"
-aspect = "funds"
-how = "陈某七笔入金共386,000元、刘某两笔共120,000元，出金申请均为“审核拒绝”"
-
-[[shows]]
-fact = "F3"
-aspect = "means"
-how = "出金申请状态全部为“审核拒绝”"
-
-[[corroborates]]
-with = "C5"
-fact = "F6"
-point = "入金时间、金额与银行交易明细逐笔一致"
-
-[[step]]
-label = "陈某的七笔入金"
-rows = "1-7"
-
-[[step]]
-label = "提现申请：审核拒绝"
-rows = "10-11"
-+++
-金额单位为人民币元。本表为删减后的涉案记录，删减情况见“来源与形成”。
-"""
-
-ITEMS["e09-login-log"] = """\
-id = "E09"
-title = "平台管理后台登录日志检查记录（摘录）"
-type = "system_log"
-view = "markdown"
-
-[source]
-method = "online"
-collected_at = 2026-04-15T10:40:00+08:00
-collectors = ["侦查员甲", "侦查员丁"]
-tool = "远程勘验系统（示例版）V1.8"
-url = "https://huixin-trade.example/admin/"
-procedure = "远程勘验中查看管理后台登录日志，摘录“admin_w”账号的登录记录，全程录像（见勘验笔录 C8）。"
-recorded = true
-documents = ["远程勘验笔录"]
-
-[[shows]]
-fact = "F7"
-aspect = "identity"
-how = "admin_w 的登录地址为王某住处宽带及其手机所在网络"
-
-[[corroborates]]
-with = "C8"
-fact = "F7"
-point = "勘验笔录记载的提取过程与本记录一致"
-
-[[corroborates]]
-with = "C1"
-fact = "F7"
-point = "王某供述 admin_w 只有其一人使用"
-+++
-## admin_w 账号登录记录（2026 年 3 月，摘录）
-
-| 登录时间 | 来源 IP | 归属 | 操作 |
-| --- | --- | --- | --- |
-| 03-08 09:51 | 203.0.113.25 | 王某住处宽带 | 修改会员盈亏 |
-| 03-12 22:14 | 203.0.113.25 | 王某住处宽带 | 修改行情参数 |
-| 03-15 13:02 | 198.51.100.77 | 移动网络（王某手机号码） | 审核提现 |
-| 03-21 21:05 | 203.0.113.25 | 王某住处宽带 | 审核提现 |
-
-登录时间与王某手机定位（E10）所示位置吻合。
-
-???
-IP 地址的归属由运营商调取回函证明（侦查卷五第41页），被问到时出示。
-"""
-
-ITEMS["e10-trajectory"] = """\
-id = "E10"
-title = "王某手机定位与后台登录地点轨迹（2026年3月）"
-type = "behaviour"
-view = "chart"
-chart = "trajectory"
-files = ["files/trajectory-wang.csv"]
-
-[columns]
-label = "事件"
-place = "地点"
-
-[source]
-method = "retrieval"
-collected_at = 2026-04-20T10:00:00+08:00
-collectors = ["侦查员丁", "侦查员戊"]
-holder = "某通信运营商（示例）"
-procedure = "以调取证据通知书向运营商调取王某手机号码的基站定位记录，与后台登录日志按时间合并。"
-documents = ["调取证据通知书", "调取证据清单"]
-$hashes
-[[shows]]
-fact = "F7"
-aspect = "trajectory"
-how = "每次 admin_w 登录时，王某手机均位于登录 IP 所在地"
-
-[[corroborates]]
-with = "E09"
-fact = "F7"
-point = "登录时间、地点与登录日志吻合"
-
-[[step]]
-label = "3月8日：首次修改盈亏"
-until = 2026-03-08T23:59:00+08:00
-
-[[step]]
-label = "3月15日：外出时用手机审核提现"
-until = 2026-03-15T23:59:00+08:00
-
-[[step]]
-label = "3月21日：陈某提现被拒当晚"
-until = 2026-03-21T23:59:00+08:00
-+++
-轨迹点为运营商基站定位，精度约数百米。
-"""
-
-ITEMS["e11-funds"] = """\
-id = "E11"
-title = "被害人资金流向（银行交易明细及OTC承兑记录）"
-type = "behaviour"
-view = "chart"
-chart = "funds"
-files = ["files/funds.csv"]
-
-[source]
-method = "retrieval"
-collected_at = 2026-04-25T14:00:00+08:00
-collectors = ["侦查员丁", "侦查员戊"]
-holder = "某银行（示例）"
-procedure = \"\"\"
-向银行调取孙某、周某、吴某、郑某名下账户交易明细（见书证 C5），
-与赵某电脑中的《收U对账单》（E12）合并整理为本表。
-\"\"\"
-documents = ["调取证据通知书", "调取证据清单"]
-$hashes
-[[shows]]
-fact = "F4"
-aspect = "funds"
-how = "被害人资金进入孙某、周某卡后两小时内转入吴某、郑某卡，再经赵某兑换为USDT"
-
-[[shows]]
-fact = "F6"
-aspect = "funds"
-how = "陈某386,000元、刘某120,000元全部进入团伙控制的账户"
-
-[[corroborates]]
-with = "C3"
-fact = "F4"
-point = "孙某证言：其银行卡已卖给赵某"
-
-[[corroborates]]
-with = "C5"
-fact = "F6"
-point = "银行交易明细与本图一级账户流入一致"
-
-[[corroborates]]
-with = "E12"
-fact = "F4"
-point = "赵某《收U对账单》记载的兑换与本图承兑出口的金额、时间一致"
-
-[[step]]
-label = "第一笔：陈某→孙某卡→吴某卡"
-until = 2026-03-08T12:00:00+08:00
-
-[[step]]
-label = "至3月15日"
-until = 2026-03-15T23:59:00+08:00
-
-[[step]]
-label = "全部资金流向"
-until = 2026-03-22T23:59:00+08:00
-
-[[step]]
-label = "赵某的承兑出口"
-focus = ["赵某（OTC 承兑商）"]
-
-[[challenge]]
-ground = "relevance"
-claim = "二级账户中的资金可能来自其他人，不能全部认定为本案赃款"
-response = "本图只计入可逐笔追溯的金额：每笔转出均发生在对应入金后两小时内，且金额不超过该卡当时余额。"
-+++
-金额单位为人民币元；USDT 按对账单汇率折合人民币。
-
-???
-第三步后停下，强调“两小时内”。如法庭要求，点击流向查看逐笔明细。
-"""
-
-ITEMS["e12-ledger"] = """\
-id = "E12"
-title = "赵某笔记本电脑中的《收U对账单》"
-type = "file"
-view = "document"
-files = ["files/usdt-ledger.pdf"]
-
-[source]
-method = "seizure"
-collected_at = 2026-05-12T17:20:00+08:00
-collectors = ["侦查员乙", "侦查员庚"]
-witnesses = ["见证人辛"]
-holder = "赵某"
-location = "某市某区某大厦12层（赵某办公室）"
-tool = "计算机取证系统（示例版）V9.0"
-recorded = true
-documents = ["扣押笔录", "扣押清单", "电子数据提取笔录"]
-medium = { brand = "示例牌", model = "DEMO-BOOK 14", capacity = "512GB", serial = "DEMO-ZHAO-0004", identifier = "MAC 00-00-5E-00-53-01" }
-$hashes
-[[shows]]
-fact = "F4"
-aspect = "funds"
-how = "对账单记载二级卡来款、兑换汇率、USDT 数额及出U地址"
-
-[[shows]]
-fact = "F5"
-aspect = "relationship"
-how = "约定“客户资金两小时内分散转出”“冻结风险由赵某承担”"
-
-[[corroborates]]
-with = "C3"
-fact = "F4"
-point = "对账单约定的收卡价格（每张1,500元）与孙某证言一致"
-
-[[step]]
-label = "与“李总团队”的约定"
-page = 1
-region = [0.07, 0.18, 0.86, 0.25]
-
-[[step]]
-label = "兑换明细与合计"
-page = 2
-
-[[step]]
-label = "出U地址"
-page = 3
-+++
-对账单为 PDF 文件，共 3 页。
-"""
-
-ITEMS["e13-timeline"] = """\
-id = "E13"
-title = "作案经过时间线"
-type = "behaviour"
-view = "chart"
-chart = "timeline"
-files = ["files/timeline.csv"]
-
-[source]
-method = "seizure"
-collected_at = 2026-05-12T16:00:00+08:00
-collectors = ["侦查员甲", "侦查员乙"]
-procedure = "根据 E02—E12 各项电子数据中的时间信息整理，每一事件均可回溯至所列电子数据。"
-documents = ["电子数据提取笔录"]
-$hashes
-[[shows]]
-fact = "F2"
-aspect = "other"
-how = "招募、搭建平台、引流、诱骗、转移资金依次发生，分工衔接"
-
-[[shows]]
-fact = "F6"
-aspect = "other"
-how = "被害人七笔转账集中于3月8日至21日"
-
-[[step]]
-label = "一月：招募与搭建"
-until = 2026-02-01
-
-[[step]]
-label = "二月至三月初：接触被害人"
-until = 2026-03-08
-
-[[step]]
-label = "三月：入金、洗钱、提现被拒"
-until = 2026-03-22
-
-[[step]]
-label = "案发与抓获"
-until = 2026-05-13
-+++
-每一事件后括号内为其依据的电子数据编号。
-"""
-
-HASHES = {
-    "E01": [("files/network.csv", "sha256")],
-    "E02": [("files/recruit-ad.png", "md5"), ("files/recruit-ad.png", "sha256")],
-    "E03": [("files/commission.csv", "sha256")],
-    "E04": [
-        ("files/chat-zhang-chen.csv", "sha256"),
-        ("files/chat/profit-screenshot.png", "sha256"),
-        ("files/chat/app-download-qr.png", "sha256"),
-    ],
-    "E05": [("files/call-2026-03-17.wav", "sha256"), ("files/call-2026-03-17.srt", "sha256")],
-    "E06": [("files/withdraw-recording.webm", "sha1")],
-    "E07": [("files/platform/TradeAdmin.php", "sm3")],
-    "E08": [("files/platform-deposits.csv", "sha256")],
-    "E10": [("files/trajectory-wang.csv", "sha256")],
-    "E11": [("files/funds.csv", "sha256")],
-    "E12": [("files/usdt-ledger.pdf", "sm3"), ("files/usdt-ledger.pdf", "sha256")],
-    "E13": [("files/timeline.csv", "sha256")],
-}
-"""The recorded integrity values (Art. 31): file and algorithm, by exhibit."""
-
-
-TRADE_ADMIN = """\
-<?php
-// 汇鑫国际 交易后台 —— 管理员操作
-// huixin-trade.example/admin
-
-namespace Admin;
-
-use Model\\Member;
-use Model\\Quote;
-use Model\\Withdraw;
-
-class TradeAdmin
-{
-    // 客户看到的盈亏由这里决定：管理员输入金额，直接写入会员账户
-    public function setProfit(int $memberId, float $amount, string $note = ''): void
-    {
-        $member = Member::find($memberId);
-        $member->balance += $amount;            // 不经过任何真实成交
-        $member->today_profit = $amount;
-        $member->save();
-        Log::admin('set_profit', [
-            'member' => $memberId,
-            'amount' => $amount,
-            'note'   => $note,                  // 例：新客户首日小赚，建立信任
-        ]);
-    }
-
-    // 行情：不接任何交易所，按后台设定的走势生成 K 线
-    public function quote(string $symbol, int $minute): array
-    {
-        $plan = Quote::plan($symbol);          // 管理员预先画好的走势
-        $base = $plan->base;
-        $price = $base + $plan->trend * $minute
-            + sin($minute / 7) * $plan->swing;  // 加一点波动，看起来像真的
-        return [
-            'symbol' => $symbol,
-            'price'  => round($price, 2),
-            'time'   => $minute,
-        ];
-    }
-
-    // 提现审核：一律拒绝，提示缴纳保证金
-    public function withdrawAudit(int $withdrawId): array
-    {
-        $w = Withdraw::find($withdrawId);
-        $w->status = 'rejected';               // 审核拒绝
-        $w->save();
-        $deposit = round($w->amount * 0.30, 2);
-        return [
-            'ok'      => false,
-            'message' => '您的账户存在异常交易，资金已被风控冻结。'
-                . '请缴纳提现金额 30% 的风险保证金后解冻。',
-            'deposit' => $deposit,              // 保证金同样进入收款卡
-        ];
-    }
-
-    // 保证金到账后：再次冻结，理由换成“流水不足”
-    public function afterDeposit(int $memberId): void
-    {
-        Member::find($memberId)->freeze('流水不足，需完成三倍流水');
-    }
-}
-"""
+# --- evidence as offices receive it (issue 15) ----------------------------------------------
+
+
+STATEMENT = "孙某银行流水/交易明细 尾号0101.csv"
+"""E14's original: the bank's statement as delivered, GBK with title rows and a totals row."""
+CARDS = "赵某笔记本电脑/收卡登记.xlsx"
+"""E15's original: the card dealer's own workbook."""
+SCENE = ("王某住处/IMG_0001.JPG", "王某住处/IMG_0002.JPG", "王某住处/IMG_0003.HEIC")
+"""E16's originals: three photos of one search, the last from an officer's iPhone."""
+UFED = "张某手机（UFED）/IMG_0107.PNG"
+"""E17's original, as the forensic tool extracted it (imported from its UFDR report)."""
+TAKEN = ("2026:05:12 10:05:41", "2026:05:12 10:07:03", "2026:05:12 10:09:26")
+HOME = (30.5412, 114.3021)
+"""王某's home, where the trajectory (E10) places him: the photos' GPS."""
+
+
+def bank_statement(deck: Path) -> None:
+    """The statement as the bank sent it: the source's words, in GBK with CRLF line ends."""
+    text = (SOURCE / "make" / "孙某 交易明细 尾号0101.csv").read_text(encoding="utf-8")
+    target = deck / "files" / STATEMENT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.replace("\r\n", "\n").replace("\n", "\r\n").encode("gbk"))
+
+
+def card_register(deck: Path) -> None:
+    """The dealer's workbook: a merged title, dates and prices as Excel keeps them."""
+    import xlsxwriter
+
+    with open(SOURCE / "make" / "赵某 收卡登记.csv", encoding="utf-8", newline="") as stream:
+        title, header, *rows = list(csv.reader(stream))
+    target = deck / "files" / CARDS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(target))
+    book.set_properties({"author": "zhao", "created": dt.datetime(2026, 2, 18, 21, 40)})
+    sheet = book.add_worksheet("2026年2月")
+    bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.merge_range(0, 0, 0, len(header) - 1, title[0], bold)
+    sheet.write_row(1, 0, header, bold)
+    for r, row in enumerate(rows, 2):
+        for c, cell in enumerate(row):
+            if c == 0 and cell[:4].isdigit():
+                sheet.write_datetime(r, c, dt.datetime.fromisoformat(cell), day)
+            elif header[c] == "价格" and cell:
+                sheet.write_number(r, c, int(cell))
+            else:
+                sheet.write_string(r, c, cell)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(3, 3, 24)
+    book.close()
+
+
+def scene_photo(n: int) -> Image.Image:
+    """A search photo (E16): the desk, the laptop's screen, the note under the keyboard."""
+    im = Image.new("RGB", (1600, 1200), (92, 78, 64))
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, 760, 1600, 1200), fill=(140, 110, 80))  # the desk
+    if n == 0:
+        d.rectangle((420, 380, 1180, 860), fill=(40, 44, 52))  # a laptop, open
+        d.rectangle((450, 410, 1150, 830), fill=(20, 24, 30))
+        d.rectangle((360, 860, 1240, 930), fill=(170, 174, 180))
+        d.rectangle((1280, 880, 1520, 1010), fill=PAPER, outline=INK, width=3)
+        d.text((1300, 900), "物证标签 3", font=font(34, True), fill=INK)
+        d.text((1300, 950), "PF-DEMO-0003", font=font(30), fill=INK)
+    elif n == 1:
+        d.rectangle((200, 140, 1400, 900), fill=(20, 24, 30))  # the screen, close
+        d.rectangle((240, 180, 1360, 860), fill=PAPER)
+        d.rectangle((240, 180, 1360, 250), fill=NAVY)
+        d.text((270, 194), "汇鑫国际 · 管理后台", font=font(36, True), fill=PAPER)
+        d.text((1030, 200), "admin_w 已登录", font=font(30), fill=PAPER)
+        for i, line in enumerate(["会员管理", "盈亏设置", "行情计划", "提现审核"]):
+            d.text((290, 300 + i * 120), line, font=font(44), fill=INK)
+        d.text((700, 540), "提现审核：待审 3 笔", font=font(40, True), fill=RED)
+    else:
+        d.rectangle((300, 300, 1300, 700), fill=(170, 174, 180))  # the keyboard, lifted
+        d.rectangle((600, 780, 1040, 1080), fill=(255, 236, 140))  # a sticky note
+        d.text((640, 820), "后台", font=font(44, True), fill=INK)
+        d.text((640, 900), "admin_w", font=font(52, True), fill=INK)
+        d.text((640, 980), "hx@2026!", font=font(44), fill=INK)
+    return im
+
+
+def _exif(n: int) -> Image.Exif:
+    """The camera's own record: when, with what, where (Make, Model, GPS)."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = ("Apple", "iPhone 13") if n == 2 else ("Canon", "EOS 90D")
+    exif.get_ifd(0x8769)[0x9003] = TAKEN[n]  # DateTimeOriginal
+    exif.get_ifd(0x8769)[0x9011] = "+08:00"  # OffsetTimeOriginal
+
+    def dms(value: float) -> tuple[float, float, float]:
+        minutes = (value % 1) * 60
+        return (float(int(value)), float(int(minutes)), round((minutes % 1) * 60, 2))
+
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", dms(HOME[0])
+    gps[3], gps[4] = "E", dms(HOME[1])
+    return exif
+
+
+def scene_photos(deck: Path) -> None:
+    import pillow_heif
+
+    for n, name in enumerate(SCENE):
+        target = deck / "files" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(".HEIC"):
+            heif = pillow_heif.from_pillow(scene_photo(n))
+            heif.save(target, quality=70, exif=_exif(n).tobytes())
+        else:
+            scene_photo(n).save(target, "JPEG", quality=85, exif=_exif(n))
+
+
+def ufed_screenshot() -> Image.Image:
+    """张某's phone: the work account's WeChat profile (E17), as the tool extracted it."""
+    im, d = phone_frame("微信 · 我")
+    d.rounded_rectangle((24, 140, 516, 330), radius=18, fill=PAPER, outline=LINE)
+    d.rectangle((48, 170, 168, 290), fill=(198, 160, 90))
+    d.text((190, 178), "汇鑫-明远老师", font=font(34, True), fill=INK)
+    d.text((190, 232), "微信号：hx_mingyuan_demo", font=font(22), fill=GREY)
+    for i, line in enumerate(["服务", "收藏", "朋友圈", "设置"]):
+        d.text((48, 380 + i * 70), line, font=font(28), fill=INK)
+    return im
+
+
+def ufed_extraction(deck: Path) -> None:
+    target = deck / "files" / UFED
+    target.parent.mkdir(parents=True, exist_ok=True)
+    save_png(ufed_screenshot(), target)
+
+
+RECORDING = "陈某手机/屏幕录制 2026-03-21 21.04.12.MOV"
+"""E06's original, under files/: the victim's screen recording as her phone named it."""
 
 
 def make_media(deck: Path) -> None:
-    """The binary files: images, the call, the screen recording, the PDF."""
+    """The binary files: images, the call, the screen recording, the PDF, and the evidence
+    as offices receive it (a GBK statement, a workbook, photos, a forensic extraction)."""
     files = deck / "files"
     save_png(recruit_ad(), files / "recruit-ad.png")
     save_png(app_balance(86_412.00, 11_874.00, "19:09"), files / "chat/profit-screenshot.png")
@@ -1482,135 +563,84 @@ def make_media(deck: Path) -> None:
         files / "chat/app-download-qr.png",
     )
     (files / "call-2026-03-17.wav").write_bytes(call_recording())
-    encode_webm(recording_frames(), files / "withdraw-recording.webm")
+    encode_mov(recording_frames(), files / RECORDING)
     save_pdf(ledger_pages(), files / "usdt-ledger.pdf")
+    bank_statement(deck)
+    card_register(deck)
+    scene_photos(deck)
+    ufed_extraction(deck)
 
 
-def data_texts() -> dict[str, str]:
-    """The text files (CSVs, source code, deck.toml), by path in the deck."""
-    deposits = [
-        [f"HX2603{i + 1:04d}", "m_1001" if v == CHEN else "m_1002", v, when[:16].replace("T", " "),
-         amount, "入金", SUN if v == CHEN else ZHOU, "已到账"]
-        for i, (when, v, amount) in enumerate(DEPOSITS)
-    ]  # fmt: skip
-    deposits += [
-        ["HX2603W001", "m_1002", LIU, "2026-03-20 10:30", 30_000, "出金", "某银行 尾号0008", "审核拒绝"],
-        ["HX2603W002", "m_1001", CHEN, "2026-03-21 21:04", 100_000, "出金", "某银行 尾号0009", "审核拒绝"],
-    ]  # fmt: skip
+SOURCE = ROOT / "demo.source"
+"""The demo's words: deck.toml, the items and the text files, as a person would write them.
+Their recorded hashes are left empty (`value = ""`): this script fills them in."""
+HEADER = "# Made by decks/make_demo.py from decks/demo.source/: edit there, then run it again.\n"
+
+
+def source_texts() -> dict[str, str]:
+    """Every text file of decks/demo.source/ that the deck holds as it is (deck.toml, the
+    items, the CSVs and code), by path in the deck; make/ holds what binaries are made from."""
     return {
-        "deck.toml": DECK_TOML,
-        "files/platform/TradeAdmin.php": TRADE_ADMIN,
-        "files/call-2026-03-17.srt": call_transcript(),
-        "files/chat-zhang-chen.csv": csv_text(
-            ["时间", "发送人", "内容", "附件"], [list(m) for m in CHAT]
-        ),
-        "files/network.csv": csv_text(
-            ["source", "target", "relation", "weight"],
-            [
-                ["李某", "张某", "招募、发放提成", 186],
-                ["李某", "钱某", "招募、发放提成", 97],
-                ["李某", "王某", "委托搭建平台", 64],
-                ["李某", "赵某", "资金结算", 52],
-                ["王某", "张某", "开通会员账号", 23],
-                ["张某", "陈某", "冒充导师诱骗", 24],
-                ["钱某", "刘某", "冒充导师诱骗", 31],
-                ["赵某", "孙某", "收购银行卡", 6],
-                ["赵某", "周某", "收购银行卡", 4],
-                ["赵某", "吴某", "收购银行卡", 9],
-                ["赵某", "郑某", "收购银行卡", 8],
-            ],
-        ),
-        "files/commission.csv": csv_text(
-            ["月份", "成员", "客户", "客户入金（元）", "提成比例", "提成（元）", "备注"],
-            [
-                ["2026-03", "张某", "陈某", 386_000, "8%", 30_880, ""],
-                ["2026-03", "钱某", "刘某", 120_000, "8%", 9_600, ""],
-                ["2026-02", "张某", "（其他客户）", 45_000, "8%", 3_600, ""],
-                ["2026-02", "钱某", "（其他客户）", 28_000, "8%", 2_240, ""],
-                ["2026-03", "全体", "", "", "", "", "客户只进不出，出金一律走风控，不得私下承诺"],
-            ],
-        ),
-        "files/trajectory-wang.csv": csv_text(
-            ["time", "lat", "lon", "事件", "地点"],
-            [
-                ["2026-03-08T09:40:00+08:00", 30.5412, 114.3021, "住处", "某小区3栋"],
-                [
-                    "2026-03-08T09:51:00+08:00",
-                    30.5412,
-                    114.3021,
-                    "admin_w 登录：修改盈亏",
-                    "某小区3栋",
-                ],
-                ["2026-03-08T14:20:00+08:00", 30.5508, 114.3186, "", "某网吧"],
-                [
-                    "2026-03-12T22:14:00+08:00",
-                    30.5412,
-                    114.3021,
-                    "admin_w 登录：修改行情",
-                    "某小区3栋",
-                ],
-                ["2026-03-15T11:40:00+08:00", 30.5803, 114.2710, "", "某商场"],
-                [
-                    "2026-03-15T13:02:00+08:00",
-                    30.5830,
-                    114.2652,
-                    "admin_w 登录：审核提现",
-                    "某咖啡馆",
-                ],
-                ["2026-03-15T18:30:00+08:00", 30.5412, 114.3021, "住处", "某小区3栋"],
-                ["2026-03-21T20:50:00+08:00", 30.5412, 114.3021, "住处", "某小区3栋"],
-                [
-                    "2026-03-21T21:05:00+08:00",
-                    30.5412,
-                    114.3021,
-                    "admin_w 登录：审核提现",
-                    "某小区3栋",
-                ],
-            ],
-        ),
-        "files/funds.csv": csv_text(["time", "from", "to", "amount", "channel"], funds_rows()),
-        "files/timeline.csv": csv_text(
-            ["start", "end", "actor", "event"],
-            [
-                ["2026-01-05", "", "李某", "发布“高薪招聘网络客服”广告（E02）"],
-                ["2026-01-10", "2026-02-28", "王某", "搭建“汇鑫国际”平台（E07、E09）"],
-                ["2026-02-01", "", "赵某", "以每张1,500元收购孙某等人银行卡（E12）"],
-                ["2026-02-20", "", "张某", "以“明远老师”身份添加陈某微信（E04）"],
-                ["2026-03-08", "2026-03-21", "陈某", "七次向孙某卡转账共386,000元（E08、E11）"],
-                ["2026-03-11", "2026-03-21", "赵某", "二级卡资金兑换为USDT转出（E11、E12）"],
-                ["2026-03-17", "", "张某", "电话劝陈某借钱加仓（E05）"],
-                ["2026-03-21", "", "王某", "以admin_w审核拒绝陈某提现（E08、E09）"],
-                ["2026-03-21", "", "陈某", "提现被拒、录屏（E06）"],
-                ["2026-04-02", "", "陈某", "报案"],
-                ["2026-05-12", "", "李某", "四名被告人被抓获"],
-            ],
-        ),
-        "files/platform-deposits.csv": csv_text(
-            ["订单号", "会员账号", "会员", "时间", "金额（元）", "类型", "收/付款账户", "状态"],
-            deposits,
-        ),
+        path.relative_to(SOURCE).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(SOURCE.rglob("*"))
+        if path.is_file() and path.relative_to(SOURCE).parts[0] != "make"
     }
 
 
-def hash_blocks(deck: Path, exhibit_id: str) -> str:
-    blocks = []
-    for name, algorithm in HASHES.get(exhibit_id, []):
-        digest = hash_file(deck / name, [algorithm])[algorithm]
-        blocks.append(
-            f'[[source.hash]]\nfile = "{name}"\nalgorithm = "{algorithm}"\nvalue = "{digest}"\n'
-        )
-    return "\n".join(blocks)
+def with_hashes(text: str, deck: Path) -> str:
+    """An item with each `[[source.hash]]` value computed from the file in `deck`, its front
+    matter otherwise exactly as written (tomlkit keeps every other byte); an item of a file
+    extracted by a forensic tool first gains what `import` reads from the tool's report."""
+    _, front, body = text.split("+++\n", 2)
+    document = tomlkit.parse(front)
+    if UFED in [name.removeprefix("files/") for name in document.get("files", [])]:
+        imported = ufed_source(deck)
+        for key, value in imported.items():
+            if key not in document["source"] and value != "TODO":
+                document["source"][key] = value
+    for recorded in document.get("source", {}).get("hash", []):
+        algorithm = recorded["algorithm"]
+        recorded["value"] = hash_file(deck / recorded["file"], [algorithm])[algorithm]
+    return f"+++\n{HEADER}{tomlkit.dumps(document)}+++\n{body}"
 
 
-def item_texts(deck: Path) -> dict[str, str]:
-    """The items, by path in the deck, with the hashes of the files already in `deck`."""
-    texts = {}
-    for stem, text in ITEMS.items():
-        front, _, body = text.partition("+++\n")
-        exhibit_id = front.split('"', 2)[1]
-        front = Template(front).substitute(hashes=hash_blocks(deck, exhibit_id))
-        texts[f"items/{stem}.md"] = f"+++\n{HEADER}{front}+++\n{body}"
-    return texts
+def ufed_source(deck: Path) -> dict:
+    """E17's `[source]` as `python app.py import` reads it from the extraction's UFDR report
+    (made here: report.xml from make/ and the extracted file), with the deck's file path."""
+    from presenter.importing import import_into
+
+    shot = (deck / "files" / UFED).read_bytes()
+    report = Template((SOURCE / "make" / "ufdr-report.xml").read_text(encoding="utf-8"))
+    xml = report.substitute(
+        size=len(shot),
+        sha256=hashlib.sha256(shot).hexdigest().upper(),
+        md5=hashlib.md5(shot).hexdigest(),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        ufdr = Path(folder) / "张某 iPhone 13.ufdr"
+        with zipfile.ZipFile(ufdr, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("report.xml", xml)
+            archive.writestr("files/Image/IMG_0107.PNG", shot)
+        imported = Path(folder) / "decks" / "ufed"
+        import_into(imported, ufdr, "zh-CN")
+        (item,) = sorted((imported / "items").glob("*.md"))
+        source = tomlkit.parse(item.read_text(encoding="utf-8").split("+++\n")[1])["source"]
+    text = tomlkit.dumps({"source": source})
+    moved = text.replace("files/张某 iPhone 13/IMG_0107.PNG", f"files/{UFED}")
+    return tomlkit.parse(moved)["source"]
+
+
+def texts(deck: Path) -> dict[str, str]:
+    """The deck's text files as this script writes them, hashed against the binary files
+    already in `deck`."""
+    written = {}
+    for name, text in source_texts().items():
+        if name.startswith("items/"):
+            text = with_hashes(text, deck)
+        elif name == "deck.toml":
+            text = HEADER + text
+        written[name] = text
+    return written
 
 
 def write_texts(deck: Path, texts: dict[str, str]) -> None:
@@ -1627,8 +657,8 @@ def main() -> None:
         shutil.rmtree(DECK)
     DECK.mkdir()
     make_media(DECK)
-    write_texts(DECK, data_texts())
-    write_texts(DECK, item_texts(DECK))
+    write_texts(DECK, {n: t for n, t in source_texts().items() if not n.startswith("items/")})
+    write_texts(DECK, texts(DECK))
     total = sum(p.stat().st_size for p in DECK.rglob("*") if p.is_file())
     print(f"wrote {DECK.relative_to(ROOT.parent)}: {total / 1e6:.1f} MB")
 

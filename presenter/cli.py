@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DECK = PROJECT_ROOT / "decks" / "demo"
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
 PROGRESS_THRESHOLD = 64 << 20
-"""Files above this size get a progress bar while they are hashed."""
+"""Files above this size get a progress bar while they are hashed or converted."""
+CONVERSION_THRESHOLD = 4 << 20
+"""Originals above this size get a progress bar while their display copy is made (a 60 MB
+workbook takes half a minute)."""
+CONVERSION_MARK = "→"
+"""In a progress label from the check: the display copy of the file named before it."""
+DISPLAY_COPIES = "display"
+"""The instance's folder of display copies derived from originals (presenter.originals)."""
 
 
 class DefaultToServe(click.Group):
@@ -74,12 +82,30 @@ class _Bar:
 
 
 def _progress(name: str, size: int) -> _Bar | None:
-    return _Bar(name, size) if size > PROGRESS_THRESHOLD else None
+    # a conversion (its label "… → 展示件") takes far longer a byte than hashing does
+    threshold = CONVERSION_THRESHOLD if CONVERSION_MARK in name else PROGRESS_THRESHOLD
+    return _Bar(name, size) if size > threshold else None
+
+
+@contextlib.contextmanager
+def _told(failure: type[Exception]):
+    """A failure the user can fix (`failure`, or the file system's) said in a line, exit 1."""
+    try:
+        yield
+    except failure as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"{error.filename}: {error.strerror}", err=True)
+        sys.exit(1)
 
 
 def check_report(deck_dir: Path, instance: Path, force: bool = False) -> DeckReport:
+    from .originals import Store
+
     cache = None if force else integrity.HashCache(instance / "hash-cache.sqlite3")
-    return load_deck(deck_dir, hash_cache=cache, progress=_progress)
+    store = Store(instance / DISPLAY_COPIES)
+    return load_deck(deck_dir, hash_cache=cache, progress=_progress, store=store)
 
 
 def print_report(report: DeckReport, language: str) -> None:
@@ -145,14 +171,8 @@ def new_command(deck_dir: Path, evidence: Path, lang: str, instance: Path) -> No
     def bar(total: int) -> _Bar:
         return _Bar(_words(lang, "copying"), total)
 
-    try:
+    with _told(ScaffoldError):
         made = scaffold(deck_dir, evidence, bar, lang)
-    except ScaffoldError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
-    except OSError as error:
-        click.echo(f"{error.filename}: {error.strerror}", err=True)
-        sys.exit(1)
     for name in made.skipped:
         click.echo(_words(lang, "skipped").format(name=name), err=True)
     for exhibit in made.exhibits:
@@ -160,6 +180,39 @@ def new_command(deck_dir: Path, evidence: Path, lang: str, instance: Path) -> No
         click.echo(f"{exhibit.id}  {view:<8}  {exhibit.title}  ({len(exhibit.files)})")
     report = check_report(deck_dir, instance)
     print_report(report, lang)
+
+
+@main.command("import")
+@click.argument("deck_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A UFDR, a CASE/UCO JSON-LD file, a WeChat/QQ chat export (CSV, HTML, TXT, or its"
+    " folder), or with --mapping any CSV/XLSX.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A spreadsheet's mapping file (TOML: title, type, view, [columns]; docs/import.md).",
+)
+@LANG_OPTION
+@INSTANCE_OPTION
+def import_command(
+    deck_dir: Path, source: Path, mapping: Path | None, lang: str, instance: Path
+) -> None:
+    """Make a deck, or add to one, from a forensic report or an export; then report what is
+    left to fill in."""
+    from .importing import ImportFailure, import_into
+
+    with _told(ImportFailure):
+        made = import_into(deck_dir, source, lang, mapping)
+    for note in made.notes:
+        click.echo(note, err=True)
+    for item in made.items:
+        click.echo(f"{item.id}  {item.view or 'TODO':<8}  {item.title}  ({len(item.files)})")
+    print_report(check_report(deck_dir, instance), lang)
 
 
 def _loaded(deck_dir: Path, instance: Path, lang: str) -> DeckReport:
@@ -420,6 +473,7 @@ def serve(
     from .live.access import KeyClash
     from .live.sockets import live
     from .live.watch import watch_deck
+    from .views.table import start_preparing
     from .web.server import CourtServer, run, served_hosts
 
     report = check_report(deck_dir, instance)
@@ -443,6 +497,7 @@ def serve(
         options = ", ".join(f"--{kind}-key" for kind in clash.kinds)
         raise click.UsageError(_words(lang, "key_clash").format(options=options)) from None
     court = app.extensions["shizheng.court"]
+    start_preparing(court.deck, app.instance_path)  # tables ready before they are opened
     shown = _lan_address() if host in ("0.0.0.0", "::") else host
     keys = court.access
     # the labels are the protocol's, for people and scripts alike; Public is 旁听席屏幕
@@ -458,6 +513,7 @@ def serve(
         with app.app_context():
             court.reload(new, lang)
             live().tell_control()  # the presenter's banner: the new errors, or none
+        start_preparing(court.deck, app.instance_path)
 
     stop = threading.Event()
     app.config["SERVED_HOSTS"] = served_hosts(host)

@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 from presenter import create_app
 from presenter.cli import main as cli_main
 from presenter.deck import load_deck
+from presenter.originals import Store
 
 from .deckfactory import write_deck
 
@@ -157,7 +158,7 @@ def serve_deck(deck: Path, instance: Path, port: int | None = None) -> Iterator[
 def court_app(deck: Path, instance: Path) -> Iterator:
     """The app serving a deck with the tests' three keys (TESTING: an exception in a view
     fails the test rather than answering 500); its record is closed afterwards."""
-    report = load_deck(deck)
+    report = load_deck(deck, store=Store(instance / "display"))
     assert report.deck is not None, [p.render("en") for p in report.problems]
     app = create_app(
         report,

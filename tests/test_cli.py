@@ -82,7 +82,7 @@ def test_serve_refuses_a_broken_deck_with_the_report(deck_dir, tmp_path):
     (deck_dir / "deck.toml").write_text("format = 1\n[case\n", encoding="utf-8")
     result = run_app(str(deck_dir), "--instance", str(tmp_path / "i"), "--lang", "en")
     assert result.returncode == 1
-    assert "deck.toml:2: error: TOML syntax error" in result.stdout
+    assert "deck.toml:2: error: case: TOML syntax error" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -285,12 +285,10 @@ MISTAKES: list[tuple[str, Callable[[Path], None], str, tuple[str, ...]]] = [
         ("chart", "image"),
     ),
     (
-        "wrong_extension_for_view",
-        replace(
-            SHOT, 'files = ["files/shot.png"]', 'files = ["files/shot.png", "files/admin.php"]'
-        ),
+        "no_file_the_view_shows",
+        replace(SHOT, 'files = ["files/shot.png"]', 'files = ["files/admin.php"]'),
         SHOT + ":6",
-        ("files[1]", "files/admin.php"),
+        ("files[0]", "files/admin.php"),
     ),
     (
         "chat_attachment_not_in_files",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -238,7 +239,7 @@ def test_images_are_sent_as_derivatives_and_callouts_are_cut_from_the_original(a
 
 def test_corroboration_sets_each_point_beside_its_piece_with_a_thumbnail(demo_screen):
     e11 = demo_screen.get("/screen/exhibit/E11/corroboration").get_data(as_text=True)
-    assert e11.count('<li class="pair') == 3
+    assert e11.count('<li class="pair') == 4  # its own three, and E14 that cites it
     assert '<img class="thumb" src="/pages/E12/1.png" alt="">' in e11
     assert "赵某《收U对账单》记载的兑换" in e11 and "E12 赵某笔记本电脑中的《收U对账单》" in e11
     e12 = demo_screen.get("/screen/exhibit/E12/corroboration").get_data(as_text=True)
@@ -319,9 +320,9 @@ def test_table_rows_follow_the_presenters_sort_and_filter_and_keep_their_numbers
     assert whole["total"] == public["total"] == whole["arranged"]["rows"] > 0
     assert all("6222000000000000101" in row[6] for row in whole["rows"])
     assert "6222000000000000101" not in json.dumps(public, ensure_ascii=False)
-    assert whole["arranged"]["total"] == sum(
-        float(row[4].replace(",", "")) for row in whole["rows"]
-    )
+    assert Decimal(whole["arranged"]["total"]) == sum(
+        Decimal(row[4].replace(",", "")) for row in whole["rows"]
+    )  # exact: a string, never a float
 
 
 def test_the_case_matrix_shows_origins_and_孤证_to_the_presenter_only(deck_dir, instance):

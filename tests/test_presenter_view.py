@@ -307,15 +307,15 @@ def test_the_preview_shows_the_next_exhibit_while_the_screens_are_blank(pages):
     wait_until(lambda: presenter.data("preview", "item") == "E02", 20)
     wait_until(lambda: "李某发布" in presenter.text("#preview"), 20)
     assert presenter.data("preview", "blank") == "", "the preview is never blank"
-    assert presenter.text("#exhibit-count") == "1 / 13"
+    assert presenter.text("#exhibit-count") == "1 / 17"
     # at 1366×768 the miniature, the preview and the clocks are all in view
     for selector in ("#stage", "#preview", "#timer", "#timer-exhibit"):
         box = presenter.page.locator(selector).bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= 768, selector
-    presenter.page.keyboard.type("12")
+    presenter.page.keyboard.type("16")
     presenter.page.keyboard.press("Enter")
-    wait_until(lambda: presenter.data("preview", "item") == "E13", 20)
-    assert presenter.text("#exhibit-count") == "12 / 13"
+    wait_until(lambda: presenter.data("preview", "item") == "E17", 20)
+    assert presenter.text("#exhibit-count") == "16 / 17"
     presenter.page.keyboard.press("End")
     wait_until(lambda: presenter.page.locator(".preview-frame.none").count() == 1, 20)
     assert presenter.errors == []
@@ -399,7 +399,7 @@ def test_the_expert_sees_exhibits_and_controls_but_no_notes(pages):
     expert = pages(f"present?key={EXPERT_KEY}")
     wait_until(lambda: presenter.seq() >= 0 and expert.seq() >= 0, 30)
     assert expert.page.locator("#notes, #challenges").count() == 0
-    wait_until(lambda: expert.page.locator("#exhibit-list li").count() == 13, 20)
+    wait_until(lambda: expert.page.locator("#exhibit-list li").count() == 17, 20)
     wait_until(lambda: expert.data("preview", "item") == "E02", 20)
     presenter.page.click("#handover")  # to the expert
     wait_until(lambda: expert.page.locator("#handover").is_visible(), 10)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 import re
 import shutil
 import wave
@@ -14,6 +16,7 @@ from PIL import Image
 from presenter.deck import load_deck
 from presenter.deck.loader import split_item, toml_lines
 
+CST = dt.timezone(dt.timedelta(hours=8))
 DEMO_PDF = next((Path(__file__).parent.parent / "decks" / "demo").rglob("*.pdf"))
 TODO_KEYS_PER_ITEM = [
     "type",
@@ -36,6 +39,8 @@ def evidence_folder(root: Path) -> Path:
     detail = exif.get_ifd(0x8769)
     detail[0x9003] = "2024:03:05 14:30:00"  # DateTimeOriginal
     detail[0x9011] = "+08:00"  # OffsetTimeOriginal
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (31.0, 14.0, 24.0), "E", (121.0, 28.0, 12.0)
     photo.save(folder / "IMG_0001.jpg", exif=exif)
     shutil.copy(DEMO_PDF, folder / "report.pdf")
     (folder / "ledger.csv").write_text("time,from,to,amount\n2024-03-01,甲,乙,100\n", "utf-8")
@@ -48,7 +53,7 @@ def evidence_folder(root: Path) -> Path:
     chat = folder / "wechat"
     chat.mkdir()
     (chat / "msgs.csv").write_text("时间,发送人,内容\n2024-03-01 10:00,张某,你好\n", "utf-8")
-    photo.save(chat / "pic.jpg")
+    photo.save(chat / "pic.jpg", exif=exif)  # a sender's photo: says nothing of the phone
     (folder / ".DS_Store").write_bytes(b"\0junk")
     return folder
 
@@ -101,16 +106,50 @@ def test_hashes_are_those_of_the_evidence_and_its_copy(scaffolded) -> None:
             assert copy.stat().st_mtime == original.stat().st_mtime
 
 
-def test_exif_and_file_attributes_go_into_the_source(scaffolded) -> None:
-    _, deck, _ = scaffolded
-    photo = next(
-        front_matter(p) for p in (deck / "items").glob("*.md") if "IMG" in p.read_text("utf-8")
+def item_of(deck: Path, title: str) -> dict:
+    return next(
+        data for data in map(front_matter, (deck / "items").glob("*.md")) if data["title"] == title
     )
-    assert photo["source"]["medium"] == {"brand": "Apple", "model": "iPhone 13"}
-    procedure = photo["source"]["procedure"]
-    assert "EXIF taken 2024-03-05T14:30:00+08:00" in procedure
-    assert "camera Apple iPhone 13" in procedure
-    assert re.search(r"\d+ bytes; modified \d{4}-\d\d-\d\dT", procedure)
+
+
+def test_a_picture_that_is_the_exhibit_records_its_exif_never_as_the_medium(scaffolded) -> None:
+    folder, deck, _ = scaffolded
+    photo = item_of(deck, "IMG_0001")
+    assert "medium" not in photo["source"]
+    (record,) = photo["source"]["file"]
+    assert record["file"] == "files/IMG_0001.jpg"
+    assert record["taken"] == dt.datetime(2024, 3, 5, 14, 30, tzinfo=CST)
+    assert (record["make"], record["model"]) == ("Apple", "iPhone 13")
+    assert (record["latitude"], record["longitude"]) == (31.24, 121.47)
+    assert record["origin"] == "原件文件系统、EXIF"
+
+
+def test_a_picture_inside_a_chat_export_says_nothing_of_the_phone(scaffolded) -> None:
+    _, deck, _ = scaffolded
+    chat = item_of(deck, "wechat")
+    assert "medium" not in chat["source"]
+    picture = next(r for r in chat["source"]["file"] if r["file"].endswith("pic.jpg"))
+    assert not {"make", "model", "taken", "latitude", "longitude"} & picture.keys()
+    assert picture["origin"] == "原件文件系统"
+
+
+def test_the_files_own_times_come_from_the_original_in_the_deck_zone(tmp_path: Path, cli) -> None:
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    memo = folder / "备忘 录.txt"
+    memo.write_text("第一行\n", "utf-8")
+    seized = dt.datetime(2024, 3, 5, 6, 30, 15, tzinfo=dt.UTC).timestamp()
+    os.utime(memo, (seized, seized))
+    deck = tmp_path / "decks" / "memo"
+    assert cli("new", deck, "--from", folder, "--instance", cli.instance).exit_code == 0
+    (record,) = front_matter(deck / "items" / "e01.md")["source"]["file"]
+    assert record["file"] == "files/备忘 录.txt" and record["size"] == memo.stat().st_size
+    assert record["modified"] == dt.datetime(2024, 3, 5, 14, 30, 15, tzinfo=CST)
+    assert record["modified"].utcoffset() == dt.timedelta(hours=8)
+    assert not {"accessed", "changed", "created"} & record.keys()  # the copying's, not its own
+    assert record["origin"] == "原件文件系统"
+    loaded = load_deck(deck, verify_hashes=False)
+    assert not [p for p in loaded.problems if p.code != "todo"]
 
 
 def test_check_reports_exactly_the_todos_with_file_and_key(scaffolded, cli) -> None:
@@ -155,23 +194,18 @@ def test_a_filled_in_scaffold_loads_clean(scaffolded) -> None:
     assert len(report.deck.exhibits) == 6
 
 
-def test_an_unfilled_view_holds_back_only_what_depends_on_it(tmp_path: Path, cli) -> None:
+def test_a_file_no_view_shows_is_carried_by_a_markdown_item(tmp_path: Path, cli) -> None:
+    """A forensic image is evidence too: listed, hashed and bundled, never shown."""
     folder = tmp_path / "evidence"
     folder.mkdir()
     (folder / "disk.bin").write_bytes(b"\x00\x01\x02 raw image")
     deck = tmp_path / "decks" / "raw"
     assert cli("new", deck, "--from", folder, "--instance", cli.instance).exit_code == 0
-    item = front_matter(deck / "items" / "E01.md")
-    assert item["view"] == "TODO"
+    item = front_matter(deck / "items" / "e01.md")
+    assert item["view"] == "markdown" and item["files"] == ["files/disk.bin"]
+    assert {h["file"] for h in item["source"]["hash"]} == {"files/disk.bin"}
     keys = [p.key for p in load_deck(deck).problems]
-    assert keys == [
-        "case.title",
-        "fact[0].text",
-        "fact[0].element",
-        "type",
-        "view",
-        *TODO_KEYS_PER_ITEM[1:],
-    ]
+    assert keys == ["case.title", "fact[0].text", "fact[0].element", *TODO_KEYS_PER_ITEM]
 
 
 def test_an_existing_deck_is_never_overwritten(scaffolded, cli) -> None:

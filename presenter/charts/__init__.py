@@ -91,7 +91,7 @@ def _cached(
     exhibit: Exhibit, deck: Deck, what: tuple, make: Callable[[Path, dict[str, str]], dict]
 ) -> dict:
     """`make(path, roles)`, kept while the exhibit's file is unchanged."""
-    path = deck.root / exhibit.files[0]
+    path = deck.display(exhibit, exhibit.data_file or exhibit.files[0])
     stat = os.stat(path)
     columns = tuple(sorted(exhibit.columns.items()))
     key = (str(path), stat.st_size, stat.st_mtime_ns, exhibit.chart, columns, *what)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..integrity import HashCache
+from ..originals import Store
 from . import checks
 from .loader import DECK_ID, DeckToml, Located, item_paths, read_deck_file, read_item
 from .model import (
@@ -81,11 +82,14 @@ def load_deck(
     hash_cache: HashCache | None = None,
     verify_hashes: bool = True,
     progress: checks.ProgressFactory | None = None,
+    store: Store | None = None,
 ) -> DeckReport:
     """Load and check a deck folder, reporting every problem in one run.
 
     Recorded hashes are verified against the files unless `verify_hashes` is false; with a
     `hash_cache`, files unchanged since their last verification are not read again.
+    Display copies of originals no view shows as they are go to `store` (the instance's), or
+    to a folder under the system's temporary folder.
     """
     root = Path(root)
     problems: list[Problem] = []
@@ -105,7 +109,7 @@ def load_deck(
     if not paths:
         problems.append(Problem("error", "items/", "no_items"))
     items = [read_item(root, path, problems) for path in paths]
-    ctx = checks.Context(root, toml, items, problems, hash_cache, verify_hashes, progress)
+    ctx = checks.Context(root, toml, items, problems, hash_cache, verify_hashes, progress, store)
     checks.check_deck_file(ctx)
     for item in items:
         checks.check_item(ctx, item)
@@ -124,6 +128,7 @@ def load_deck(
         facts=deck_file.facts,
         evidence=deck_file.evidence,
         exhibits=tuple(exhibits[i] for i in order),
+        displays=dict(ctx.copies),
     )
     return DeckReport(deck, ordered, unverified)
 

@@ -7,32 +7,38 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path, PurePosixPath
 
-from .. import csvfile, transcript
+from .. import csvfile, originals, transcript
 from ..bounds import CELL, CUES, LINE
 from ..integrity import HashCache, Progress, hash_file
 from . import chain, replay
-from .loader import DeckToml, ItemFile, Located
+from .loader import DeckToml, ItemFile, Located, misnamed_items
 from .model import DIGEST_LENGTH, STEP_KEYS, DeckFile, Exhibit
 from .problems import Problem
 
+_TABLES = tuple(sorted(originals.DELIMITED | originals.SPREADSHEETS))
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "image": (".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg"),
-    "video": (".mp4", ".webm"),
-    "audio": (".mp3", ".wav", ".ogg", ".m4a"),
-    "chat": (".csv",),
-    "table": (".csv",),
-    "chart": (".csv",),
+    "image": (".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg")
+    + tuple(sorted(originals.PHOTOS)),
+    "video": (".mp4", ".m4v", ".webm", ".ogv") + tuple(sorted(originals.VIDEOS)),
+    "audio": (".mp3", ".wav", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".flac")
+    + tuple(sorted(originals.SOUNDS)),
+    "chat": _TABLES,
+    "table": _TABLES,
+    "chart": _TABLES,
     "document": (".pdf",),
 }
-"""The files each view shows; code takes any text file, markdown none."""
+"""The originals each view shows, as they are or through a display copy; code takes any
+text file, markdown none. Any other file of an item (a forensic image, an archive) is carried
+as an original: hashed, verified, listed and bundled, not shown."""
 
 CSV_VIEWS = ("chat", "table", "chart")
 
 COLUMN_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "chat": (("time", "sender", "text"), ("attachment",)),
-    "table": ((), ("amount", "time")),
+    "table": ((), ("amount", "time", "debit", "credit", "direction", "category")),
     "funds": (("time", "from", "to", "amount"), ("channel",)),
     "network": (("source", "target"), ("relation", "weight")),
     "timeline": (("start", "actor", "event"), ("end",)),
@@ -53,15 +59,27 @@ class Context:
     hash_cache: HashCache | None
     verify_hashes: bool
     progress: ProgressFactory | None
+    store: originals.Store | None = None
+    copies: dict[tuple[str, str], originals.Derivation] = dataclass_field(default_factory=dict)
+    """Display copies made for the deck, by item id and the original's deck path (a file two
+    items list may be shown by each its own way: another sheet, another encoding)."""
+    uncopied: set[tuple[str, str]] = dataclass_field(default_factory=set)
+    """Originals whose display copy could not be made: said once, not read again."""
 
     @property
     def deck(self) -> DeckFile | None:
         return self.toml.deck
 
+    def shown(self, exhibit: Exhibit, name: str, path: Path) -> Path:
+        """The file a view reads for the item file `name` at `path`: its copy, or itself."""
+        copy = self.copies.get((exhibit.id, name))
+        return copy.copy if copy is not None else path
+
 
 def check_deck_file(ctx: Context) -> None:
     """Ids, facts and order in deck.toml."""
     deck, where = ctx.deck, ctx.toml.where
+    ctx.problems.extend(misnamed_items(ctx.root))
     if deck is None:
         return
     seen: dict[str, str] = {}
@@ -106,8 +124,13 @@ def check_item(ctx: Context, item: ItemFile) -> None:
     if exhibit is None:
         _check_raw_files(ctx, item)
         return
+    exhibit = _paths_spelled_right(ctx, exhibit, where)
     _check_references(ctx, exhibit, where)
+    _check_collected_at(ctx, exhibit, where)
+    start = len(ctx.problems)
     usable = _check_files(ctx, exhibit, where)
+    _set_aside_empty_files(ctx, exhibit, where, usable, start)
+    _check_clips(ctx, exhibit, where, usable)
     _check_view(ctx, exhibit, where, usable)
     _check_transcript(ctx, exhibit, where, usable)
     _check_hashes(ctx, exhibit, where, usable)
@@ -223,7 +246,7 @@ def fits_view(view: str, name: str) -> bool:
     """Whether a file of this name is one the view shows (chat also takes its attachments)."""
     extensions = EXTENSIONS.get(view)
     lower = name.lower()
-    if extensions is None or (view == "chat" and not lower.endswith(".csv")):
+    if extensions is None or (view == "chat" and not lower.endswith(_TABLES)):
         return True
     return lower.endswith(extensions)
 
@@ -239,38 +262,100 @@ def _check_files(ctx: Context, exhibit: Exhibit, where: Located) -> dict[str, Pa
         if code:
             ctx.problems.append(where.error(code, "files", i, path=name))
             continue
-        if name != exhibit.transcript and not fits_view(exhibit.view, name):
-            expected = ", ".join(EXTENSIONS[exhibit.view])
-            ctx.problems.append(
-                where.error(
-                    "wrong_extension", "files", i, path=name, view=exhibit.view, expected=expected
-                )
-            )
-            continue
         usable[name] = path  # type: ignore[assignment]
-    if exhibit.view == "markdown" and exhibit.files:
-        ctx.problems.append(where.error("markdown_files", "files"))
-    elif exhibit.view in CSV_VIEWS:
-        csvs = [f for f in exhibit.files if f.lower().endswith(".csv")]
-        if len(csvs) != 1 or (exhibit.view != "chat" and len(exhibit.files) != 1):
+    shown = [f for f in exhibit.files if f != exhibit.transcript and fits_view(exhibit.view, f)]
+    if exhibit.view in CSV_VIEWS:
+        if len(exhibit.data_files) != 1:
             ctx.problems.append(
-                where.error("file_count", "files", view=exhibit.view, expected="CSV")
+                where.error("file_count", "files", view=exhibit.view, expected="CSV/XLSX")
             )
     elif exhibit.view != "markdown" and not exhibit.files:
         ctx.problems.append(where.error("missing_key", "files"))
+    elif exhibit.view != "markdown" and not shown:
+        expected = ", ".join(EXTENSIONS[exhibit.view])
+        ctx.problems.append(
+            where.error(
+                "wrong_extension",
+                "files",
+                0,
+                path=exhibit.files[0],
+                view=exhibit.view,
+                expected=expected,
+            )
+        )
+    _derive_copies(ctx, exhibit, where, usable)
     return usable
 
 
+def _derive_copies(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]):
+    """Display copies of the originals the view cannot show as they are (Art. 30(3), 31(3)):
+    made once into the instance folder, their derivation recorded."""
+    for i, name in enumerate(exhibit.files):
+        if name not in usable or (name != exhibit.transcript and not fits_view(exhibit.view, name)):
+            continue
+        if exhibit.view == "markdown":
+            continue
+        request = originals.request_for(exhibit, name, usable[name])
+        if request is None:
+            continue
+        store = ctx.store or originals.default_store()
+        try:
+            made = store.copy_of(name, usable[name], request, _fraction(ctx, name))
+            ctx.copies[exhibit.id, name] = made
+        except originals.DeriveError as error:
+            ctx.uncopied.add((exhibit.id, name))
+            zh, en = error.words
+            # a chat's attachment that cannot be played is a file the chat names, not shown; a
+            # recording played as it is whose metadata cannot be left out is only kept off the
+            # public screen
+            attachment = exhibit.view == "chat" and name != exhibit.data_file
+            severity = "warning" if attachment or request.kind == "strip" else "error"
+            ctx.problems.append(
+                _table_request_problem(where, name, usable[name], request)
+                or where.problem(
+                    severity, "display_copy_failed", "files", i, path=name, detail_zh=zh,
+                    detail_en=en,
+                )
+            )  # fmt: skip
+
+
+def _fraction(ctx: Context, name: str) -> originals.Progress | None:
+    """The hashing progress bar, fed a fraction: shown for a large original's conversion."""
+    if ctx.progress is None:
+        return None
+    try:
+        size = max(1, (ctx.root / name).stat().st_size)
+    except OSError:
+        return None
+    bar = ctx.progress(f"{name} → 展示件", size)
+    if bar is None:
+        return None
+    reached = [0]
+
+    def tell(fraction: float) -> None:
+        done = int(fraction * size)
+        if reached[0] < size and done > reached[0]:
+            reached[0] = min(done, size)
+            bar(reached[0], size)
+
+    return tell
+
+
 def _main_file(exhibit: Exhibit, usable: dict[str, Path]) -> tuple[str, Path] | None:
-    """The file the view shows and the steps refer to: the CSV of CSV views, else the first."""
+    """The file the view shows and the steps refer to: the table of CSV views, else the
+    first the view shows."""
+    if exhibit.view in CSV_VIEWS:
+        name = exhibit.data_file
+        return (name, usable[name]) if name in usable else None
     for name in exhibit.files:
-        if exhibit.view not in CSV_VIEWS or name.lower().endswith(".csv"):
+        if name != exhibit.transcript and fits_view(exhibit.view, name):
             return (name, usable[name]) if name in usable else None
     return None
 
 
 def _check_view(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]) -> None:
     view = exhibit.view
+    _check_table_keys(ctx, exhibit, where)
     if view == "chart" and exhibit.chart is None:
         ctx.problems.append(where.error("chart_required", "chart"))
     if view != "chart" and exhibit.chart is not None:
@@ -309,12 +394,19 @@ def _check_view(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str
                     allowed=", ".join(sorted(STEP_KEYS[view])) or "label",
                 )
             )
+    if _check_several(ctx, exhibit, where, usable):
+        return  # several files shown one at a time: each checked with the steps that show it
     main = _main_file(exhibit, usable)
     if main is None:
         return
     name, path = main
+    if (exhibit.id, name) in ctx.uncopied:
+        return  # why it cannot be shown is said at its place in `files`
+    path = ctx.shown(exhibit, name, path)
     if view in CSV_VIEWS and roles is not None:
         _check_csv(ctx, exhibit, where, name, path, roles)
+        if view == "table":
+            _check_amounts(ctx, exhibit, where, name, path)
     elif view == "code":
         _check_text_lines(ctx, exhibit, where, name, path)
         _check_long_lines(ctx, where, name, path)
@@ -322,6 +414,218 @@ def _check_view(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str
         _check_pdf(ctx, exhibit, where, name, path)
     elif view == "image":
         _check_image(ctx, where, name, path)
+
+
+# --- tables as banks and platforms deliver them ---------------------------------------------
+
+PREFLIGHT_BYTES = 64 << 20
+"""An original larger than this is not read again in the checking process to say why its
+copy failed (the copy is made in a limited child): the failure's own words stand."""
+
+
+def _check_table_keys(ctx: Context, exhibit: Exhibit, where: Located) -> None:
+    """`header_row` and `sheet` are for the views that read a table, `sheet` for a workbook
+    only; `encoding` for the views that read text (a table, code, a transcript)."""
+    tables = exhibit.view in CSV_VIEWS
+    reads_text = tables or exhibit.view == "code" or exhibit.transcript is not None
+    for key, allowed in (("header_row", tables), ("sheet", tables), ("encoding", reads_text)):
+        if getattr(exhibit, key) is not None and not allowed:
+            ctx.problems.append(where.error("key_not_for_view", key, view=exhibit.view))
+    if exhibit.sheet is not None and tables:
+        table = exhibit.data_file
+        if table is not None and originals.suffix_of(table) not in originals.SPREADSHEETS:
+            ctx.problems.append(where.error("sheet_not_workbook", "sheet", path=table))
+
+
+def _table_request_problem(
+    where: Located, name: str, path: Path, request: originals.Request
+) -> Problem | None:
+    """Why a table's copy failed, when it is the item's `sheet` or `header_row`: said at
+    that key (else None, and the failure's own words stand)."""
+    from python_calamine import CalamineError
+
+    from ..originals import sheets
+
+    if request.kind != "table" or path.stat().st_size > PREFLIGHT_BYTES:
+        return None
+    try:
+        if request.sheet is not None and path.suffix.lower() in originals.SPREADSHEETS:
+            names = sheets.sheet_names(path)
+            if request.sheet not in names:
+                listed = "、".join(names)
+                return where.error(
+                    "sheet_not_found", "sheet", path=name, sheet=request.sheet, sheets=listed
+                )
+        if request.header_row is not None:
+            rows = sheets.row_count(path, request, request.header_row)
+            if request.header_row > rows:
+                return where.error(
+                    "header_row_beyond", "header_row", row=request.header_row, path=name, rows=rows
+                )
+    except (originals.DeriveError, CalamineError, OSError, ValueError):
+        return None
+    return None
+
+
+def _check_amounts(ctx: Context, exhibit: Exhibit, where: Located, name: str, path: Path) -> None:
+    """A warning for amount cells (`amount`, `debit`, `credit`) that read as no amount: they
+    are left out of the totals and the sort; the first is named."""
+    from ..cells import Signing, bad_amount
+
+    roles = {role: exhibit.column(role) for role in ("amount", "debit", "credit", "direction")}
+    try:
+        rows = csvfile.records(path)
+        header = next(rows, [])
+        signing = Signing.of(header, roles)
+        if not signing.columns:
+            return
+        first, count = None, 0
+        for number, row in enumerate(rows, 1):
+            column = bad_amount(row, signing)
+            if column is not None:
+                count += 1
+                first = first or (number, column, row[column])
+    except csvfile.CsvError:
+        return  # said by _check_csv
+    if first is not None:
+        row, column, cell = first
+        ctx.problems.append(
+            where.warning(
+                "amount_unreadable", "columns", path=name, row=row, column=header[column],
+                cell=cell[:40], cells=count,
+            )
+        )  # fmt: skip
+
+
+# --- items of several files, shown one at a time (a gallery, a file list) ------------------
+
+SEVERAL_VIEWS = ("image", "video", "audio", "code", "document")
+"""The views that show one of an item's files at a time, the presenter choosing which."""
+
+NOT_CODE = (
+    ".e01", ".ex01", ".l01", ".lx01", ".s01", ".aff", ".aff4", ".dd", ".raw", ".img", ".bin",
+    ".iso", ".dmg", ".vmdk", ".vhd", ".vhdx", ".ufdr", ".ufd", ".tar", ".zip", ".7z", ".rar",
+    ".gz", ".tgz", ".bz2", ".xz", ".zst", ".exe", ".dll", ".so", ".dylib", ".apk", ".ipa",
+    ".jar", ".class", ".db", ".sqlite", ".sqlite3", ".doc", ".docx", ".ppt", ".pptx",
+)  # fmt: skip
+"""Files a code item carries without showing them as text: forensic images, archives,
+programs, databases, office files (and the other views' pictures, media and PDFs)."""
+
+
+def shown_files(exhibit: Exhibit) -> tuple[str, ...]:
+    """The item's files its view shows one at a time, in the order of `files`: never the
+    transcript, nor a file no view shows (a forensic image, an archive: hashed and listed on
+    the Source panel only). Empty for the views that show one file whole (chat, table...)."""
+    if exhibit.view not in SEVERAL_VIEWS:
+        return ()
+    files = [f for f in exhibit.files if f != exhibit.transcript]
+    if exhibit.view != "code":
+        return tuple(f for f in files if fits_view(exhibit.view, f))
+    others = tuple(e for view in ("image", "video", "audio", "document") for e in EXTENSIONS[view])
+    return tuple(f for f in files if not f.lower().endswith(NOT_CODE + others))
+
+
+def find_file(exhibit: Exhibit, name: str) -> tuple[str | None, str | None]:
+    """The item's file that `name` names, by its deck path or by its file name alone, and
+    None with why not: `step_file_unknown` (no such file), `step_file_ambiguous` (two files of
+    that name in different folders)."""
+    files = [f for f in exhibit.files if f != exhibit.transcript]
+    if name in files:
+        return name, None
+    named = [f for f in files if PurePosixPath(f).name == name]
+    if len(named) > 1:
+        return None, "step_file_ambiguous"
+    return (named[0], None) if named else (None, "step_file_unknown")
+
+
+def step_files(exhibit: Exhibit, shown: tuple[str, ...] | None = None) -> tuple[int, ...]:
+    """The file each step shows, as its index in `shown` (default: `shown_files`): the file
+    it names, else the one the step before it showed (the first for the first step)."""
+    shown = shown_files(exhibit) if shown is None else shown
+    current, files = 0, []
+    for step in exhibit.steps:
+        if step.file is not None:
+            name, _ = find_file(exhibit, step.file)
+            current = shown.index(name) if name in shown else current
+        files.append(current)
+    return tuple(files)
+
+
+def _check_several(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]) -> bool:
+    """The steps' `file` names, then each file the view shows with the steps that show it
+    (lines, pages). False, leaving the item to the one-file checks, when it shows one file and
+    no step names one."""
+    shown = shown_files(exhibit)
+    named = any(step.file is not None for step in exhibit.steps)
+    if exhibit.view not in SEVERAL_VIEWS or (len(shown) <= 1 and not named):
+        return False
+    unknown: set[int] = set()  # steps whose file is not known: their ranges are not checked
+    for i, step in enumerate(exhibit.steps):
+        if step.file is None:
+            unknown.update({i} if i - 1 in unknown else set())
+            continue
+        _, code = find_file(exhibit, step.file)
+        if code is not None:
+            unknown.add(i)
+            paths = ", ".join(f for f in exhibit.files if PurePosixPath(f).name == step.file)
+            ctx.problems.append(where.error(code, "step", i, "file", name=step.file, paths=paths))
+    on = [-1 if i in unknown else n for i, n in enumerate(step_files(exhibit, shown))]
+    for index, name in enumerate(shown):
+        if name not in usable or (exhibit.id, name) in ctx.uncopied:
+            continue  # missing, outside files/ or not convertible: said in `files`
+        path = ctx.shown(exhibit, name, usable[name])
+        steps = [(i, step) for i, step in enumerate(exhibit.steps) if on[i] == index]
+        if exhibit.view == "code":
+            _check_code_file(ctx, where, name, path, steps)
+        elif exhibit.view == "document":
+            _check_pdf_file(ctx, where, name, path, steps)
+        elif exhibit.view == "image":
+            _check_image(ctx, where, name, path)
+    return True
+
+
+def _check_code_file(ctx, where: Located, name: str, path: Path, steps: list) -> None:
+    try:
+        with open(path, encoding="utf-8-sig") as stream:
+            count = sum(1 for _ in stream)
+    except UnicodeDecodeError as error:
+        ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
+        return
+    _check_steps_in_file(ctx, where, name, steps, "lines", count, ("行", "lines"))
+    _check_long_lines(ctx, where, name, path)
+
+
+def _check_pdf_file(ctx, where: Located, name: str, path: Path, steps: list) -> None:
+    pages = _pdf_pages(ctx, where, name, path)
+    if pages is not None:
+        _check_steps_in_file(ctx, where, name, steps, "page", pages, ("页", "pages"))
+
+
+def _pdf_pages(ctx, where: Located, name: str, path: Path) -> int | None:
+    """The PDF's page count, or None with the reason it cannot be read said."""
+    import pypdfium2
+
+    from .pdf import page_count
+
+    try:
+        return page_count(path)
+    except pypdfium2.PdfiumError as error:
+        ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
+        return None
+
+
+def _check_steps_in_file(ctx, where: Located, name: str, steps: list, key: str, count: int, unit):
+    """`lines` or `page` of the steps that show the file `name` within its `count`."""
+    for i, step in steps:
+        value = getattr(step, key)
+        last = value if isinstance(value, int) or value is None else value.last
+        if last is not None and last > count:
+            ctx.problems.append(
+                where.error(
+                    "step_out_of_range_in_file", "step", i, key, key=key, value=str(value),
+                    path=name, count=count, unit_zh=unit[0], unit_en=unit[1],
+                )
+            )  # fmt: skip
 
 
 def _known_language(name: str) -> bool:
@@ -349,13 +653,14 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
         header = next(rows, [])
         at = header.index(attachment) if attachment in header else None
         for count, row in enumerate(rows if wanted or shown or at is not None else (), 1):
-            if at is not None and at < len(row) and row[at] and row[at] not in exhibit.files:
+            cell = row[at].strip() if at is not None and at < len(row) else ""
+            if cell and exhibit.attachment(cell) is None:
                 ctx.problems.append(
                     where.error(
-                        "attachment_unlisted", "files", path=name, row=count, attachment=row[at]
+                        "attachment_unlisted", "files", path=name, row=count, attachment=cell
                     )
                 )
-            elif at is not None and at < len(row) and row[at].lower().endswith(PICTURES):
+            elif cell.lower().endswith(PICTURES):
                 pictures.add(count)
             if shown and max(map(len, row)) > CELL:
                 long_cells += sum(len(cell) > CELL for cell in row)
@@ -366,14 +671,23 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
         detail = f"{error.line}: {error.detail}" if error.line else error.detail
         ctx.problems.append(where.error("unreadable", "files", path=name, detail=detail))
         return
+    missing = False
     for role in required + optional:
         if role in required or role in exhibit.columns:
             column = exhibit.column(role)
             if column not in header:
+                missing = True
                 key = ("columns", role) if role in exhibit.columns else ("files",)
                 ctx.problems.append(
                     where.error("csv_missing_column", *key, path=name, column=column, role=role)
                 )
+    if missing and exhibit.header_row is not None:
+        ctx.problems.append(
+            where.error(
+                "header_row_not_header", "header_row", row=exhibit.header_row,
+                cells="、".join(cell for cell in header if cell)[:200],
+            )
+        )  # fmt: skip
     if first_long is not None:
         row, i, length = first_long
         ctx.problems.append(
@@ -395,7 +709,7 @@ def _check_csv(ctx, exhibit: Exhibit, where: Located, name: str, path: Path, rol
         _check_chat_steps(ctx, exhibit, where, count, pictures)
 
 
-PICTURES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg")
+PICTURES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".svg", ".heic")
 """A chat attachment shown as a picture (a thumbnail, and large on a step)."""
 
 
@@ -497,14 +811,8 @@ def _check_long_lines(ctx, where: Located, name: str, path: Path) -> None:
 
 
 def _check_pdf(ctx, exhibit: Exhibit, where: Located, name: str, path: Path) -> None:
-    import pypdfium2
-
-    from .pdf import page_count
-
-    try:
-        pages = page_count(path)
-    except pypdfium2.PdfiumError as error:
-        ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
+    pages = _pdf_pages(ctx, where, name, path)
+    if pages is None:
         return
     for i, step in enumerate(exhibit.steps):
         if step.page is not None and step.page > pages:
@@ -573,10 +881,10 @@ def _check_transcript(
     if not name.lower().endswith(transcript.SUFFIXES):
         ctx.problems.append(where.error("transcript_kind", "transcript", path=name))
         return
-    if name not in usable:
-        return  # missing or outside files/: said at its place in `files`
+    if name not in usable or (exhibit.id, name) in ctx.uncopied:
+        return  # missing, outside files/ or not convertible: said at its place in `files`
     try:
-        cues = transcript.read(usable[name])
+        cues = transcript.read(ctx.shown(exhibit, name, usable[name]))
     except transcript.TranscriptError as error:
         at = f"{name}:{error.line}" if error.line else name
         zh, en = error.words
@@ -681,3 +989,135 @@ def check_facts(ctx: Context) -> None:
                     item="、".join((*support.items, *support.evidence)),
                 )
             )
+
+
+# --- slips a person writing a deck for the first time makes ---------------------------------
+
+
+def right_spelling(name: str) -> str | None:
+    """How a deck path must be written, when `name` is the same path spelled otherwise
+    (`./files/x`, `files\\x`, `files//x`, a space at an end); None when it cannot be told
+    (absolute, with `..`, or empty: `confine` says why such a path may not be used)."""
+    text = name.strip().replace("\\", "/")
+    parts = [part for part in text.split("/") if part not in ("", ".")]
+    if not parts or text.startswith("/") or ".." in parts or (len(text) > 1 and text[1] == ":"):
+        return None
+    return "/".join(parts)
+
+
+def _paths_spelled_right(ctx: Context, exhibit: Exhibit, where: Located) -> Exhibit:
+    """An error for each deck path spelled otherwise than it must be, saying how to write it;
+    and the item as if each were written so, for the rest of its checks: one slip is one
+    error, not a missing file and an unlisted hash besides. Nothing is rewritten: a path is
+    the file's name in the hashes and the record."""
+
+    def fix(name: str, *key: str | int) -> str:
+        right = right_spelling(name)
+        if right is None or right == name:
+            return name
+        ctx.problems.append(where.error("path_spelling", *key, path=name, fixed=right))
+        return right
+
+    source = exhibit.source
+    hashes = [
+        _with(h, file=fix(h.file, "source", "hash", i, "file")) for i, h in enumerate(source.hashes)
+    ]
+    records = [
+        _with(r, file=fix(r.file, "source", "file", i, "file")) for i, r in enumerate(source.files)
+    ]
+    steps = [
+        _with(step, file=fix(step.file, "step", i, "file")) if step.file is not None else step
+        for i, step in enumerate(exhibit.steps)
+    ]
+    return _with(
+        exhibit,
+        files=tuple(fix(name, "files", i) for i, name in enumerate(exhibit.files)),
+        transcript=exhibit.transcript and fix(exhibit.transcript, "transcript"),
+        source=_with(source, hashes=tuple(hashes), files=tuple(records)),
+        steps=tuple(steps),
+    )
+
+
+def _with(frozen, **changes):
+    """A copy of a frozen deck object with some fields changed (its init takes the deck's
+    key names, not the field names, so dataclasses.replace cannot rebuild it)."""
+    import copy
+
+    twin = copy.copy(frozen)
+    for name, value in changes.items():
+        object.__setattr__(twin, name, value)
+    return twin
+
+
+def _set_aside_empty_files(
+    ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path], start: int
+) -> None:
+    """An empty (0-byte) file is an error, and nothing else is checked of it: what the file
+    checks since `start` said of it is dropped, and it is no longer usable."""
+    for i, name in enumerate(exhibit.files):
+        path = usable.get(name)
+        if path is None or path.stat().st_size > 0:
+            continue
+        del usable[name]
+        ctx.copies.pop((exhibit.id, name), None)
+        ctx.problems[start:] = [
+            p for p in ctx.problems[start:] if p.path != where.path or p.params.get("path") != name
+        ]
+        ctx.problems.append(where.error("file_empty", "files", i, path=name))
+
+
+def _check_collected_at(ctx: Context, exhibit: Exhibit, where: Located) -> None:
+    """A collection cannot have happened later than now, read in the deck's time zone (a
+    date: later than today there)."""
+    import datetime as dt
+
+    from ..formatting import deck_zone
+
+    moment = exhibit.source.collected_at
+    if moment is None:
+        return
+    now = dt.datetime.now(deck_zone(ctx.deck.case if ctx.deck else None))
+    if isinstance(moment, dt.datetime):
+        late, shown = moment > now, now.isoformat(timespec="minutes")
+    else:
+        late, shown = moment > now.date(), now.date().isoformat()
+    if late:
+        ctx.problems.append(
+            where.error(
+                "collected_in_future", "source", "collected_at", value=moment.isoformat(), now=shown
+            )
+        )
+
+
+CLIP_SLACK = 0.05
+"""Seconds a clip may end after the length ffmpeg reports (which it rounds to 1/100 s)."""
+
+
+def _check_clips(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]) -> None:
+    """A step's clip must end within the sound or video it plays (its length from ffmpeg)."""
+    from .. import probe
+
+    if exhibit.view not in MEDIA_VIEWS or not any(s.clip for s in exhibit.steps):
+        return
+    shown = shown_files(exhibit)
+    on = step_files(exhibit, shown)
+    for i, step in enumerate(exhibit.steps):
+        name = shown[on[i]] if step.clip is not None and shown else None
+        if name not in usable:
+            continue  # missing, empty or outside files/: said at its place in `files`
+        length = probe.duration(usable[name])
+        if length is not None and step.clip.end > length + CLIP_SLACK:
+            ctx.problems.append(
+                where.error(
+                    "clip_beyond_media", "step", i, "clip",
+                    end=clock(step.clip.end), path=name, length=clock(length),
+                )
+            )  # fmt: skip
+
+
+def clock(seconds: float) -> str:
+    """Seconds as a clip writes them: 62.5 -> "00:01:02.5"."""
+    whole = int(seconds)
+    text = f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+    fraction = f"{seconds - whole:.2f}"[1:].rstrip("0").rstrip(".")
+    return text + fraction

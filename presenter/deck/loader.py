@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import difflib
+import functools
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import toml_lines
 from .model import LOADER_FIELDS, DeckFile, Exhibit
-from .problems import Problem, format_key
+from .problems import Problem, format_key, toml_syntax_params, under_key
 
 DECK_ID = re.compile(r"^[a-z0-9-]+$")
 FRONT_MATTER_FENCE = "+++"
@@ -21,8 +25,6 @@ TODO = "TODO"
 """A value beginning with this is a blank a person must still fill in (a scaffold writes it)."""
 _MAX_TODO_PASSES = 8
 
-_DECK_FILE = TypeAdapter(DeckFile)
-_EXHIBIT = TypeAdapter(Exhibit)
 
 _TYPE_NAMES = {
     "string": ("字符串", "a string"),
@@ -77,10 +79,7 @@ class ItemFile:
 
 def read_text(root: Path, relative: str, problems: list[Problem]) -> str | None:
     try:
-        text = (root / relative).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        problems.append(Problem("error", relative, "not_utf8"))
-        return None
+        data = (root / relative).read_bytes()
     except OSError as error:
         problems.append(
             Problem(
@@ -88,7 +87,47 @@ def read_text(root: Path, relative: str, problems: list[Problem]) -> str | None:
             )
         )
         return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:  # NULs: UTF-16 without a byte-order mark
+        encoding = encoding_name(data)
+        if encoding is None:
+            problems.append(Problem("error", relative, "not_utf8"))
+        else:
+            problems.append(
+                Problem("error", relative, "encoding_not_utf8", params={"encoding": encoding})
+            )
+        return None
     return text.replace("\r\n", "\n")
+
+
+_ENCODING_NAMES = {
+    "gb2312": "GBK",
+    "gbk": "GBK",
+    "gb18030": "GBK",
+    "big5": "Big5",
+    "big5hkscs": "Big5",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+    "utf_32": "UTF-32",
+    "utf_32_le": "UTF-32",
+    "utf_32_be": "UTF-32",
+}
+"""Encodings as Windows and its editors name them (a GB18030 file is saved as "GBK" or
+"ANSI" by Notepad on a Chinese system)."""
+
+
+def encoding_name(data: bytes) -> str | None:
+    """The name a person knows for the encoding of a text that is not UTF-8, or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    return _ENCODING_NAMES.get(best.encoding, best.encoding.upper().replace("_", "-"))
 
 
 def parse_toml(
@@ -97,15 +136,16 @@ def parse_toml(
     data, syntax = toml_lines.parse(text)
     if syntax:
         line = syntax.line + where.offset if syntax.line else None
+        params = toml_syntax_params(syntax.detail, syntax.column, syntax.hints)
         problems.append(
-            Problem("error", where.path, "toml_syntax", line=line, params={"detail": syntax.detail})
+            Problem("error", where.path, "toml_syntax", format_key(syntax.key), line, params)
         )
         return None, where
     return data, Located(where.path, toml_lines.key_lines(text), where.offset)
 
 
-def validate(adapter: TypeAdapter, data: dict[str, Any], where: Located, problems: list[Problem]):
-    """`data` as a model object, or None with every schema problem appended.
+def validate(model: type, data: dict[str, Any], where: Located, problems: list[Problem]):
+    """`data` as a `model` object, or None with every schema problem appended.
 
     A `TODO` value is reported as a blank to fill in, not as the wrong type or value it
     also is: it stands in for the first allowed value (or the key's absence) so that the rest
@@ -114,6 +154,7 @@ def validate(adapter: TypeAdapter, data: dict[str, Any], where: Located, problem
     todos = todo_keys(data)
     data = copy.deepcopy(data) if todos else data
     problems.extend(where.error("todo", *key) for key in todos)
+    adapter = _adapter(model)
     for _ in range(_MAX_TODO_PASSES):
         try:
             return adapter.validate_python(data)
@@ -122,12 +163,14 @@ def validate(adapter: TypeAdapter, data: dict[str, Any], where: Located, problem
         at_todo = [e for e in errors if _under_any(_error_key(e), todos)]
         if not at_todo or not _stand_in(data, at_todo):
             break
-    problems.extend(
-        _schema_problem(error, where)
-        for error in errors
-        if not _under_any(_error_key(error), todos)
-    )
+    errors = [error for error in errors if not _under_any(_error_key(error), todos)]
+    problems.extend(_schema_problems(errors, where, model))
     return None
+
+
+@functools.cache
+def _adapter(model: type) -> TypeAdapter:
+    return TypeAdapter(model)
 
 
 def todo_keys(data: object, key: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
@@ -188,9 +231,101 @@ def _schema_problem(error: dict[str, Any], where: Located) -> Problem:
         params |= {"expected_zh": names[0], "expected_en": names[1]}
     else:
         code = kind
-    return Problem(
-        "error", where.path, code, format_key(key), where.line(*key), params, fallback=error["msg"]
+    line = where.line(*key)
+    if code == "missing_key" and line is None:
+        line = where.offset or 1  # a top-level key: the front matter's (or the file's) start
+    return Problem("error", where.path, code, format_key(key), line, params, fallback=error["msg"])
+
+
+def _schema_problems(errors: list[dict[str, Any]], where: Located, model: type) -> list[Problem]:
+    """The schema errors as problems. An unknown key that is a typo of a known one, or a key
+    of another table written under the wrong header, says so; the required key it was meant
+    to be is then not also reported missing."""
+    problems, meant = [], []
+    for error in errors:
+        problem = _schema_problem(error, where)
+        if problem.code == "unknown_key":
+            problem, intended = _unknown_key(problem, _error_key(error), model)
+            meant.extend([format_key(intended)] if intended else [])
+        problems.append(problem)
+    return [
+        p
+        for p in problems
+        if not (p.code == "missing_key" and any(under_key(p.key, k) for k in meant))
+    ]
+
+
+def _unknown_key(
+    problem: Problem, key: tuple[str | int, ...], model: type
+) -> tuple[Problem, tuple[str | int, ...] | None]:
+    """The problem for an unknown key, with what it was probably meant to be."""
+    *parent, name = key
+    if not isinstance(name, str):
+        return problem, None
+    tables = schema_tables(model)
+    here = tuple(p for p in parent if isinstance(p, str))
+    elsewhere = [path for path, (keys, _) in tables.items() if path != here and name in keys]
+    if len(elsewhere) == 1 and here in tables:
+        there = elsewhere[0]
+        params = {"name": name}
+        for side, path in (("here", here), ("there", there)):
+            params[f"{side}_zh"], params[f"{side}_en"] = _table_words(path, tables[path][1])
+        return dataclasses.replace(problem, code="key_elsewhere", params=params), (*there, name)
+    known = tables.get(here, ((), False))[0]
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.75)
+    if not close:
+        return problem, None
+    params = {"name": name, "suggestion": close[0]}
+    return dataclasses.replace(problem, code="unknown_key_close", params=params), (
+        *parent,
+        close[0],
     )
+
+
+def _table_words(path: tuple[str, ...], is_array: bool) -> tuple[str, str]:
+    if not path:
+        return "顶层（第一个 [表] 之前）", "the top level (above the first [table])"
+    header = f"[[{'.'.join(path)}]]" if is_array else f"[{'.'.join(path)}]"
+    return f"“{header}”", header
+
+
+@functools.cache
+def schema_tables(model: type) -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
+    """Every table a file of this model may hold, by its header path: the keys it takes, and
+    whether it is an array of tables ([[step]])."""
+    tables: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}
+
+    def walk(cls: type, path: tuple[str, ...], is_array: bool) -> None:
+        fields = getattr(cls, "__pydantic_fields__", {})
+        names = {name: info.alias or name for name, info in fields.items()}
+        if not path:
+            names = {n: k for n, k in names.items() if n not in LOADER_FIELDS}
+        tables[path] = (tuple(names.values()), is_array)
+        for name, key in names.items():
+            annotation = fields[name].annotation
+            child = _table_type(annotation)
+            if child is not None:
+                walk(child, (*path, key), _is_array(annotation))
+
+    walk(model, (), False)
+    return tables
+
+
+def _table_type(annotation: object) -> type | None:
+    """The model class a field holds (itself, optional, or in a tuple), or None."""
+    if isinstance(annotation, type) and hasattr(annotation, "__pydantic_fields__"):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _table_type(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_array(annotation: object) -> bool:
+    if typing.get_origin(annotation) in (tuple, list):
+        return True
+    return any(_is_array(a) for a in typing.get_args(annotation) if a is not type(None))
 
 
 def _is_key(part: object) -> bool:
@@ -228,7 +363,7 @@ def read_deck_file(root: Path, problems: list[Problem]) -> DeckToml:
     data, where = parse_toml(text, where, problems)
     if data is None:
         return DeckToml(where, None, None)
-    return DeckToml(where, data, validate(_DECK_FILE, data, where, problems))
+    return DeckToml(where, data, validate(DeckFile, data, where, problems))
 
 
 def split_item(text: str) -> tuple[str, int, str, str] | str:
@@ -266,14 +401,60 @@ def read_item(root: Path, relative: str, problems: list[Problem]) -> ItemFile:
     if reserved:
         return ItemFile(where, data, None)
     exhibit = validate(
-        _EXHIBIT, {**data, "path": relative, "body": body, "notes": notes}, where, problems
+        Exhibit, {**data, "path": relative, "body": body, "notes": notes}, where, problems
     )
     return ItemFile(where, data, exhibit)
 
 
 def item_paths(root: Path) -> list[str]:
-    """items/*.md relative to the deck folder, by file name."""
+    """items/*.md relative to the deck folder, by file name (not hidden or lock files)."""
     folder = root / "items"
     if not folder.is_dir():
         return []
-    return sorted(f"items/{p.name}" for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+    return sorted(
+        f"items/{p.name}"
+        for p in folder.iterdir()
+        if p.suffix == ".md" and not _not_an_item(p.name) and p.is_file()
+    )
+
+
+_NOT_ITEMS = ("thumbs.db", "desktop.ini")
+"""Files Windows leaves in any folder."""
+
+
+def _not_an_item(name: str) -> bool:
+    """Hidden files, editors' lock and backup files (`.e12.md.swp`, `~$e12.md`, `e12.md~`)
+    and what Windows leaves in a folder: never items, whatever their names end in."""
+    return name.startswith((".", "~")) or name.endswith("~") or name.lower() in _NOT_ITEMS
+
+
+def misnamed_items(root: Path) -> list[Problem]:
+    """Files in items/ that look meant as items but are not read, for their names: an item
+    is a file whose name ends in `.md`, lowercase. Hidden, lock and backup files and folders
+    are not items and not reported."""
+    folder = root / "items"
+    if not folder.is_dir():
+        return []
+    problems = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name.endswith(".md") or _not_an_item(name) or not path.is_file():
+            continue
+        relative = f"items/{name}"
+        problems.append(
+            Problem(
+                "error",
+                relative,
+                "item_misnamed",
+                params={"path": relative, "fixed": _md_name(name)},
+            )
+        )
+    return problems
+
+
+def _md_name(name: str) -> str:
+    """What a misnamed item would be called: `E12.MD`, `e12.txt`, `e12.md.txt` -> `e12.md`."""
+    if name.lower().endswith(".md"):
+        return name[:-3] + ".md"
+    base = name.rsplit(".", 1)[0] if "." in name else name
+    return base[:-3] + ".md" if base.lower().endswith(".md") else base + ".md"

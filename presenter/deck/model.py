@@ -8,10 +8,11 @@ unknown key in a deck.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from dataclasses import field as dataclass_field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -272,6 +273,44 @@ class Defect:
     remedy: StrictStr = ""
 
 
+def _positive(value: int) -> int:
+    if value < 1:
+        raise PydanticCustomError("bad_row", "rows start at 1")
+    return value
+
+
+Positive = Annotated[StrictInt, AfterValidator(_positive)]
+
+
+def _size(value: int) -> int:
+    if value < 0:
+        raise PydanticCustomError("bad_size", "a size is not negative")
+    return value
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class FileRecord:
+    """What a file said of itself when it was collected (Art. 27(7): file attributes),
+    recorded once by `new` or `import` from the forensic report or the original, so that the
+    court is shown the evidence's own times, not those of a working copy."""
+
+    file: StrictStr
+    size: Annotated[StrictInt, AfterValidator(_size)] | None = None
+    created: Moment | None = None
+    modified: Moment | None = None
+    accessed: Moment | None = None
+    changed: Moment | None = None
+    """The metadata change time (ctime on Unix, 元数据变更时间)."""
+    taken: Moment | None = None
+    """EXIF: when the picture was taken."""
+    make: StrictStr = ""
+    model: StrictStr = ""
+    latitude: Annotated[float, BeforeValidator(_number)] | None = None
+    longitude: Annotated[float, BeforeValidator(_number)] | None = None
+    origin: StrictStr = ""
+    """Where these values were read: the report (e.g. "UFDR report.xml") or the original."""
+
+
 @dataclass(frozen=True, config=_SCHEMA)
 class Source:
     """Where the exhibit came from and how it was formed (来源与形成, Art. 47(1))."""
@@ -289,6 +328,7 @@ class Source:
     url: StrictStr = ""
     medium: Medium | None = None
     hashes: tuple[RecordedHash, ...] = Field(default=(), alias="hash")
+    files: tuple[FileRecord, ...] = Field(default=(), alias="file")
     changes: tuple[Change, ...] = Field(default=(), alias="change")
     defects: tuple[Defect, ...] = Field(default=(), alias="defect")
 
@@ -312,13 +352,13 @@ class Corroboration:
 
 
 STEP_KEYS: dict[str, frozenset[str]] = {
-    "image": frozenset({"region"}),
-    "video": frozenset({"clip"}),
-    "audio": frozenset({"clip"}),
+    "image": frozenset({"file", "region"}),
+    "video": frozenset({"file", "clip"}),
+    "audio": frozenset({"file", "clip"}),
     "chat": frozenset({"messages", "attachment", "region"}),
     "table": frozenset({"rows"}),
-    "code": frozenset({"lines"}),
-    "document": frozenset({"page", "region"}),
+    "code": frozenset({"file", "lines"}),
+    "document": frozenset({"file", "page", "region"}),
     "markdown": frozenset(),
     "chart": frozenset({"until", "focus"}),
 }
@@ -330,6 +370,8 @@ class Step:
     """A prepared step of the demonstration."""
 
     label: StrictStr = ""
+    file: StrictStr | None = None
+    """Which of the item's files the step shows: its deck path or its file name."""
     messages: RangeList | None = None
     attachment: Annotated[StrictInt, AfterValidator(_message)] | None = None
     """Chat: the message (1-based) whose picture is shown large; `region` a callout on it."""
@@ -387,6 +429,13 @@ class Exhibit:
     columns: dict[StrictStr, StrictStr] = dataclass_field(default_factory=dict)
     transcript: StrictStr | None = None
     """Audio and video: which of `files` is the transcript (SRT, WebVTT or CSV)."""
+    encoding: StrictStr | None = None
+    """The text files' encoding when detection should not decide ("gbk", "utf-16")."""
+    header_row: Positive | None = None
+    """Tables: the row (1-based, in the original) that holds the column names; rows above it
+    are the statement's title lines."""
+    sheet: StrictStr | None = None
+    """Spreadsheets: the sheet shown (default: the first)."""
     shows: tuple[Shows, ...] = ()
     corroborates: tuple[Corroboration, ...] = ()
     steps: tuple[Step, ...] = Field(default=(), alias="step")
@@ -396,10 +445,41 @@ class Exhibit:
     body: str = ""
     notes: str = ""
 
+    @property
+    def data_files(self) -> tuple[str, ...]:
+        """The files a table, chat or chart could read its rows from: its CSVs when it has
+        any (a chat exported as TXT or HTML is carried beside the CSV parsed from it), else
+        its other table files (a bank's TXT or TSV, a spreadsheet)."""
+        if self.view not in ("table", "chat", "chart"):
+            return ()
+        csvs = tuple(f for f in self.files if f.lower().endswith(".csv"))
+        return csvs or tuple(f for f in self.files if f.lower().endswith(TABLE_FILES))
+
+    @property
+    def data_file(self) -> str | None:
+        """The file a table, chat or chart reads its rows from, by deck path (the one of
+        `data_files`); None for the other views."""
+        return next(iter(self.data_files), None)
+
+    def attachment(self, cell: str) -> str | None:
+        """The item file a chat's attachment cell names: a deck path, or a path relative to
+        the chat's own file (as export tools write them); None if it names no file of it."""
+        cell = cell.strip()
+        if not cell:
+            return None
+        if cell in self.files:
+            return cell
+        base = posixpath.dirname(self.data_file or "")
+        joined = posixpath.normpath(posixpath.join(base, cell.replace("\\", "/")))
+        return joined if joined in self.files else None
+
     def column(self, role: str) -> str:
         """The CSV header that plays `role` (the role's own name unless mapped)."""
         return self.columns.get(role, role)
 
+
+TABLE_FILES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+"""The files a table, chat or chart reads: delimited text and spreadsheets."""
 
 LOADER_FIELDS = frozenset({"path", "body", "notes"})
 """Exhibit fields filled from the file by the loader: not keys of the front matter."""
@@ -426,6 +506,19 @@ class Deck:
     facts: tuple[Fact, ...]
     evidence: tuple[Evidence, ...]
     exhibits: tuple[Exhibit, ...]
+    displays: dict[tuple[str, str], Any] = dataclass_field(default_factory=dict)
+    """Display copies derived from originals no view shows as they are, by item id and the
+    original's deck path (presenter.originals.Derivation)."""
+
+    def display(self, exhibit: Exhibit, name: str) -> Path:
+        """The file a view of `exhibit` reads for its file `name`: its display copy, or the
+        original itself."""
+        derived = self.displays.get((exhibit.id, name))
+        return derived.copy if derived is not None else self.root / name
+
+    def derivation(self, exhibit: Exhibit, name: str) -> Any:
+        """How the display copy of the exhibit's file `name` was made, or None."""
+        return self.displays.get((exhibit.id, name))
 
     def exhibit(self, exhibit_id: str) -> Exhibit | None:
         return next((e for e in self.exhibits if e.id == exhibit_id), None)

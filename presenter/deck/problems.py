@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .toml_lines import MAX_DEPTH
 
 Severity = Literal["error", "warning"]
 LANGUAGES = ("zh-CN", "en")
@@ -19,8 +22,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the deck folder name '{name}' may only hold lowercase letters, digits and '-'",
     ),
     "no_items": ("items/ 中没有任何 .md 证据项", "items/ holds no .md item"),
-    "not_utf8": ("文件不是 UTF-8 编码", "the file is not UTF-8"),
-    "toml_syntax": ("TOML 语法错误：{detail}", "TOML syntax error: {detail}"),
+    "item_misnamed": (
+        "“{path}”不会被读取：证据项文件名须以小写的“.md”结尾。如它是证据项，请改名为“{fixed}”；"
+        "否则请把它移出 items/ 文件夹",
+        "'{path}' is not read: an item's file name must end in '.md' (lowercase). If it is an"
+        " item, rename it '{fixed}'; if not, move it out of the items/ folder",
+    ),
+    "not_utf8": (
+        "文件不是 UTF-8 编码，也无法识别其编码：请用文本编辑器另存为 UTF-8",
+        "the file is not UTF-8, and its encoding is not recognised: save it again as UTF-8"
+        " in a text editor",
+    ),
+    "encoding_not_utf8": (
+        "文件是 {encoding} 编码，请另存为 UTF-8（记事本或 VS Code：另存为，编码选“UTF-8”）",
+        "the file is in {encoding}, not UTF-8: save it again as UTF-8 (Notepad or VS Code:"
+        " Save As, encoding 'UTF-8')",
+    ),
+    "toml_syntax": (
+        "TOML 语法错误：{detail_zh}{hint_zh}",
+        "TOML syntax error: {detail_en}{hint_en}",
+    ),
     "front_matter_open": (
         "文件必须以仅含“+++”的一行开头",
         "the file must begin with a line of exactly '+++'",
@@ -32,7 +53,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # blanks a person must fill in (a scaffold writes TODO)
     "todo": ("尚待填写（TODO）", "still to be filled in (TODO)"),
     # schema
-    "unknown_key": ("未知的键", "unknown key"),
+    "unknown_key": (
+        "未知的键：请检查拼写，或删除此键",
+        "unknown key: check its spelling, or remove it",
+    ),
+    "unknown_key_close": (
+        "未知的键 {name}，是否应为 {suggestion}？",
+        "unknown key {name}: did you mean {suggestion}?",
+    ),
+    "key_elsewhere": (
+        "{name} 不是{here_zh}的键，而是{there_zh}的键：TOML 中的键属于它上方最近的 [表] 标题，"
+        "请把它移到{there_zh}",
+        "{name} is not a key of {here_en} but of {there_en}: in TOML a key belongs to the"
+        " nearest [table] header above it, so move it to {there_en}",
+    ),
     "missing_key": ("缺少必填键", "required key missing"),
     "bad_value": (
         "未知的取值 {value}（应为其中之一：{expected}）",
@@ -94,6 +128,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (items/ and deck.toml hold the presenter's notes and are never exhibit files)",
     ),
     "file_missing": ("文件“{path}”不存在", "the file '{path}' does not exist"),
+    "path_spelling": (
+        '路径“{path}”应写作 "{fixed}"：路径用“/”分隔，不以“./”开头，不含“//”，首尾不留空格'
+        "（路径是校验值和记录中的文件标识，check 不会自动改写）",
+        "the path '{path}' must be written \"{fixed}\": deck paths are joined by '/', do not"
+        " begin with './', hold no '//' and no space at either end (a path names the file in"
+        " hashes and the record, so check never rewrites it)",
+    ),
+    "file_empty": (
+        "文件“{path}”是空文件（0 字节）：请重新复制原始文件",
+        "the file '{path}' is empty (0 bytes): copy it again from the original",
+    ),
     "not_a_file": ("“{path}”不是普通文件", "'{path}' is not a regular file"),
     "duplicate_file": ("文件“{path}”列出了不止一次", "the file '{path}' is listed twice"),
     "wrong_extension": (
@@ -104,9 +149,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{view} 视图需要恰好一个 {expected} 文件",
         "the {view} view takes exactly one {expected} file",
     ),
-    "markdown_files": (
-        "markdown 视图不使用文件，内容即正文",
-        "the markdown view takes no files: the body is the content",
+    "header_row_not_header": (
+        "header_row = {row} 所指的行（{cells}）不是表头：请数一数原件中列名所在的行，从 1 数起",
+        "header_row = {row} points at a row that is no header ({cells}): count the row of the"
+        " column names in the original, from 1",
+    ),
+    "display_copy_failed": (
+        "无法由原件“{path}”生成展示件：{detail_zh}。原件保持不变；请换用可展示的格式，或将其作为不展示的原件列出",
+        "cannot make a display copy of the original '{path}': {detail_en}. The original is"
+        " unchanged; provide a form the view can show, or list it as an original not shown",
     ),
     "unreadable": ("无法读取“{path}”：{detail}", "cannot read '{path}': {detail}"),
     # integrity
@@ -169,6 +220,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} = {value} 超出范围（共 {count} {unit_zh}）",
         "{key} = {value} is out of range (there are {count} {unit_en})",
     ),
+    "clip_beyond_media": (
+        "片段结束于 {end}，超出了“{path}”的长度 {length}：请核对时间",
+        "the clip ends at {end}, after the end of '{path}' ({length} long): check the times",
+    ),
+    # times
+    "collected_in_future": (
+        "取证时间 {value} 晚于现在（{now}）：请核对年、月、日",
+        "collected_at {value} is later than now ({now}): check the year, month and day",
+    ),
+    # items of several files: a step's `file`
+    "step_file_unknown": (
+        "步骤的 file“{name}”不是本证据项的文件（写 files 中的路径或文件名）",
+        "the step's file '{name}' is none of the item's files (write its path in files, or"
+        " its file name)",
+    ),
+    "step_file_ambiguous": (
+        "文件名“{name}”对应多个文件（{paths}），请写出完整路径",
+        "the file name '{name}' names several files ({paths}): write the path",
+    ),
+    "step_out_of_range_in_file": (
+        "{key} = {value} 超出“{path}”的范围（共 {count} {unit_zh}）",
+        "{key} = {value} is out of range of '{path}' (it has {count} {unit_en})",
+    ),
     # warnings
     "no_shows": (
         "证据项没有 [[shows]]：未说明其证明的案件事实",
@@ -188,6 +262,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the item has files but no recorded check value",
     ),
     "defect_unremedied": ("瑕疵“{what}”未补正或说明", "the defect '{what}' has no remedy"),
+    # tables as banks and platforms deliver them (a statement's header row, sheet, amounts)
+    "header_row_beyond": (
+        "header_row = {row} 超出“{path}”的行数（共 {rows} 行）",
+        "header_row = {row} is beyond the rows of '{path}' ({rows})",
+    ),
+    "sheet_not_found": (
+        "“{path}”中没有工作表“{sheet}”（共有：{sheets}）",
+        "'{path}' has no sheet '{sheet}' (it has: {sheets})",
+    ),
+    "sheet_not_workbook": (
+        "“{path}”不是工作簿：sheet 只用于 XLSX、XLS、ODS",
+        "'{path}' is no workbook: `sheet` is for XLSX, XLS and ODS",
+    ),
+    "amount_unreadable": (
+        "“{path}”第 {row} 行“{column}”列的“{cell}”不是金额，不计入合计与排序（共 {cells} 处）",
+        "row {row} of '{path}' holds '{cell}' in '{column}', which is no amount: left out of"
+        " the totals and the sort ({cells} such cells in all)",
+    ),
     "csv_long_cell": (
         "“{path}”第 {row} 行“{column}”列有 {length} 字，屏幕上只显示前 {limit} 字"
         "（共 {cells} 个超长单元格）",
@@ -219,6 +311,161 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " ({lines} such lines in all)",
     ),
 }
+
+TOML_ERRORS: tuple[tuple[str, str, str], ...] = (
+    ("Invalid value", "无法识别的值", "this is not a value"),
+    ("Expected '=' after a key", "键的后面应是“=”", "expected '=' after the key"),
+    ("Unclosed array", "数组没有以“]”结束", "the array is not closed by ']'"),
+    ("Unclosed inline table", "内联表没有以“}”结束", "the inline table is not closed by '}'"),
+    (
+        "Expected newline or end of document",
+        "值的后面还有多余的内容",
+        "there is more after the value",
+    ),
+    ("Invalid date or datetime", "没有这个日期或时间", "no such date or time"),
+    ("Malformed date", "日期或时间的写法不对", "a date or time not written as TOML writes it"),
+    (
+        "Illegal character '\\n'",
+        "字符串到行尾仍未结束",
+        "the string is still open at the line's end",
+    ),
+    ("Illegal character", "字符串中有不允许的控制字符", "the string holds a control character"),
+    ("Unterminated string", "字符串到文件末尾仍未结束", "the string is still open at the end"),
+    ("Expected ']' at", "表头没有以“]”结束", "the table header is not closed by ']'"),
+    (
+        "Expected ']]' at",
+        "表数组的标题没有以“]]”结束",
+        "the [[table]] header is not closed by ']]'",
+    ),
+    ("Expected", "字符串到文件末尾仍未结束", "the string is still open at the end"),
+    ("Unescaped '\\'", "字符串中有未转义的反斜杠“\\”", "a backslash '\\' in a string"),
+    ("Invalid hex value", "字符串中有无效的“\\”转义", "an invalid '\\' escape in a string"),
+    ("Escaped character", "字符串中有无效的“\\”转义", "an invalid '\\' escape in a string"),
+    ("Cannot overwrite a value", "同一个键写了两次", "a key is written twice"),
+    ("Duplicate inline table key", "同一个键写了两次", "a key is written twice"),
+    ("Cannot declare", "同一个表写了两次", "a table is declared twice"),
+    (
+        "Cannot mutate",
+        "这个表已写完，不能再添加键",
+        "this table is complete and takes no more keys",
+    ),
+    (
+        "Cannot redefine",
+        "这个表已写完，不能再添加键",
+        "this table is complete and takes no more keys",
+    ),
+    ("Invalid initial character for a key", "此处应是键名", "a key was expected here"),
+    ("Invalid statement", "应为“键 = 值”或 [表]", "expected 'key = value' or a [table]"),
+    ("Found invalid character", "有不允许的字符", "a character that is not allowed"),
+    (
+        "arrays or tables nested",
+        f"数组或表嵌套过深（超过 {MAX_DEPTH} 层）",
+        f"arrays or tables nested too deep (more than {MAX_DEPTH} levels)",
+    ),
+)
+"""tomllib's messages, by their beginning (the first that fits), in both languages."""
+
+TOML_HINTS: dict[str, tuple[str, str]] = {
+    "curly_quotes": (
+        '引号须用英文引号“"”，不能用中文引号“ ” ‘ ’',
+        "quotes must be ASCII quotes '\"', not curly “ ” ‘ ’",
+    ),
+    "fullwidth_comma": (
+        "逗号须用英文逗号“,”，不能用中文逗号“，”",
+        "commas must be ASCII ',', not the full-width '，'",
+    ),
+    "fullwidth_equals": (
+        "等号须用英文等号“=”，不能用全角“＝”",
+        "the equals sign must be ASCII '=', not the full-width '＝'",
+    ),
+    "fullwidth_brackets": (
+        "括号须用英文“[ ]”“{{ }}”，不能用“【】”“［］”“｛｝”",
+        "brackets must be ASCII '[ ]' and '{{ }}', not '【】', '［］' or '｛｝'",
+    ),
+    "odd_space": (
+        "第 {column} 列有全角空格或不换行空格（看上去与普通空格一样）：请删掉它，重新输入普通空格",
+        "column {column} holds a full-width or non-breaking space (it looks like an ordinary"
+        " one): delete it and type an ordinary space",
+    ),
+    "colon": (
+        "键与值之间用等号“=”连接，不用冒号“:”或“：”",
+        "a key and its value are joined by '=', not by a colon",
+    ),
+    "needs_equals": ("键与值之间须有等号“=”", "a key and its value must be joined by '='"),
+    "unquoted_string": (
+        "文字须放在英文双引号中",
+        "text must be in double quotes",
+    ),
+    "bad_date": (
+        "日期写作 {fixed}：年-月-日，月和日各两位数字，用“-”连接",
+        "write the date {fixed}: year-month-day, two digits each for month and day, joined by '-'",
+    ),
+    "time_needs_seconds": (
+        "时间须写到秒：{fixed}",
+        "a time needs its seconds: {fixed}",
+    ),
+    "no_such_date": (
+        "{value} 不是存在的日期或时间（月 01–12，日在该月之内，时 00–23，分、秒 00–59）",
+        "{value} is no real date or time (months 01-12, days within the month, hours 00-23,"
+        " minutes and seconds 00-59)",
+    ),
+    "unclosed_string": (
+        "字符串缺少结尾的引号 {quote}",
+        "the string lacks its closing quote {quote}",
+    ),
+    "unclosed_array": (
+        "数组的各项之间用英文逗号“,”分隔，最后以“]”结束",
+        "separate an array's entries with ASCII commas ',' and close it with ']'",
+    ),
+    "unclosed_inline": (
+        "{{ }} 中的表须在同一行内写完并以“}}”结束，最后一项后不加逗号",
+        "a table in {{ }} must end with '}}' on the same line, with no comma after its last entry",
+    ),
+    "unclosed_header": (
+        "表的标题写作 [source]，可重复的条目写作 [[step]]",
+        "a table's header is written [source], a repeated entry [[step]]",
+    ),
+    "backslash": (
+        "路径用“/”分隔，不用“\\”（在双引号中“\\”是转义符）",
+        "paths are joined by '/', not '\\' (in double quotes '\\' starts an escape)",
+    ),
+    "duplicate_table": (
+        "同一个 [表] 只能写一次；要写多个条目（如多个步骤），请用双方括号，如 [[step]]",
+        "a [table] is written once; for several entries (several steps) use double brackets,"
+        " as in [[step]]",
+    ),
+    "duplicate_key": (
+        "“{name}”在同一个表中写了两次：请删去一个",
+        "'{name}' is written twice in one table: remove one",
+    ),
+    "chinese_key": (
+        "键名用英文字母、数字、“_”或“-”（如 title），不能用中文",
+        "key names are ASCII letters, digits, '_' or '-' (like title)",
+    ),
+    "one_statement": (
+        "一行只写一个“键 = 值”；值后的说明请以“#”开头，写成注释",
+        "one 'key = value' per line; a remark after the value must begin with '#'",
+    ),
+    "write_as": ("应写作：{fixed}", "write it as: {fixed}"),
+}
+"""The usual causes of a TOML syntax error, seen on its line (presenter.deck.toml_lines)."""
+
+
+def toml_syntax_params(
+    detail: str, column: int | None, hints: tuple[tuple[str, Mapping[str, str]], ...]
+) -> dict[str, str]:
+    """The words of a `toml_syntax` problem: what the parser found, where on the line, and
+    the likely causes, in both languages."""
+    what = next((t[1:] for t in TOML_ERRORS if detail.startswith(t[0])), (detail, detail))
+    params = {
+        "detail_zh": what[0] + (f"（第 {column} 列）" if column else ""),
+        "detail_en": what[1] + (f" (column {column})" if column else ""),
+    }
+    for index, (language, lead, glue) in enumerate((("zh", "：", "；"), ("en", ": ", "; "))):
+        words = [TOML_HINTS[code][index].format(**values) for code, values in hints]
+        params[f"hint_{language}"] = lead + glue.join(words) if words else ""
+    return params
+
 
 SUMMARY = ("{errors} 个错误，{warnings} 个警告", "{errors} {error_s}, {warnings} {warning_s}")
 
@@ -292,14 +539,25 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
 """Keys whose problems wait while the key they depend on is still a TODO."""
 
 
+FACT_WARNINGS = frozenset({"fact_unshown", "fact_uncorroborated", "fact_confession_only"})
+"""Warnings on a fact's support, which depends on the facts every item links to."""
+
+_LINK_BLANK = re.compile(r"^(?:shows\[\d+\]\.fact|corroborates\[\d+\]\.(?:fact|with))$")
+"""A TODO here may name any fact or evidence: no item's support is known yet."""
+
+
 def waiting_for_blanks(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
-    """The problems, less those a TODO explains: any at or under a TODO's key, and warnings
-    on an array entry (a fact, a [[shows]]) that still holds a TODO."""
+    """The problems, less those a TODO explains: any at or under a TODO's key, warnings
+    on an array entry (a fact, a [[shows]]) that still holds a TODO, and the warnings on
+    facts while a [[shows]] or [[corroborates]] of any item still leaves its link blank."""
     todos = [p for p in problems if p.code == "todo"]
     if not todos:
         return problems
+    links_blank = any(_LINK_BLANK.match(todo.key) for todo in todos)
 
     def explained(problem: Problem) -> bool:
+        if links_blank and problem.code in FACT_WARNINGS:
+            return True
         for todo in todos:
             if todo.path != problem.path or todo is problem:
                 continue

@@ -129,6 +129,10 @@ def _choose(deck: Deck, items: Iterable[str] | None, say: dict[str, str]) -> lis
     return [e for e in shown if e.id in wanted]
 
 
+DERIVATIONS = "derivations.json"
+"""The bundle's record of display copies derived from originals (presenter.originals)."""
+
+
 class _Writer:
     """Writes one bundle, fetching what its pages name through the app."""
 
@@ -155,6 +159,21 @@ class _Writer:
             self.rows, self.deck, self.root / f"{CATALOGUE_NAME}.docx", self.lang, self.mask
         )
         catalogue.write_csv(self.rows, self.root / f"{CATALOGUE_NAME}.csv", self.lang)
+        self.derivations()
+
+    def derivations(self) -> None:
+        """How each display copy the pages show was derived from its original (which the
+        bundle carries): tool, parameters and both hashes. Not in a masked bundle, whose
+        originals are not carried."""
+        made = [
+            self.deck.displays[exhibit.id, name].record()
+            for exhibit in self.exhibits
+            for name in exhibit.files
+            if (exhibit.id, name) in self.deck.displays
+        ]
+        if made and not self.mask:
+            text = json.dumps({"derivations": made}, ensure_ascii=False, indent=1) + "\n"
+            self._write(DERIVATIONS, text.encode("utf-8"))
 
     # -- the pages --------------------------------------------------------------------------
     def pages(self) -> None:
@@ -229,8 +248,31 @@ class _Writer:
         (self.root / name).write_text(self._freeze(page), encoding="utf-8")
 
     def _content(self, exhibit: Exhibit, copied: dict[str, str]) -> tuple[str, list[str], str]:
-        """The exhibit's view, written whole; the data scripts it needs; a note under it."""
-        from ..views import RENDERERS, chat, render_exhibit
+        """The exhibit's view, written whole; the data scripts it needs; a note under it. An
+        exhibit of several files (a gallery, a code folder) shows each of them, in turn."""
+        from ..views import Rendered, render_exhibit
+        from ..views.several import chosen
+
+        files = chosen(exhibit).files
+        template, context, scripts, note = self._view(exhibit, copied)
+        if len(files) > 1:
+            t = i18n.translator(self.lang)
+            views = []
+            for index in range(len(files)):
+                query = {"file": str(index)} if index else None
+                with self.app.test_request_context(
+                    "/", base_url="http://localhost", query_string=query
+                ):
+                    g.mask_public = self.mask
+                    template, context, _, _ = self._view(exhibit, copied)
+                    views.append(render_template(template, exhibit=exhibit, t=t, **context))
+            template, context = "bundle/several.html", {"views": [Rendered(v) for v in views]}
+        return render_exhibit(exhibit, template, context, lang=self.lang), scripts, note
+
+    def _view(self, exhibit: Exhibit, copied: dict[str, str]) -> tuple[str, dict, list[str], str]:
+        """The template and context of the exhibit's view of the file this request asks for
+        (`?file=`), the data scripts it needs, a note under it."""
+        from ..views import RENDERERS, chat
         from ..views.files import file_ref
         from ..views.table import Reading, table_index
         from ..views.tabledata import shorten_cells
@@ -265,7 +307,7 @@ class _Writer:
         elif view == "chart":
             template = "bundle/chart.html"
             scripts = self._chart_scripts(exhibit)
-        return render_exhibit(exhibit, template, context, lang=self.lang), scripts, note
+        return template, context, scripts, note
 
     def _chart_scripts(self, exhibit: Exhibit) -> list[str]:
         figure = self.client.get(url_for("files.chart_figure", item=exhibit.id, lang=self.lang))
@@ -360,7 +402,8 @@ class _Writer:
             return None
         path = urlsplit(url).path
         suffix = Path(path).suffix or mimetypes.guess_extension(response.mimetype or "") or ""
-        if (response.mimetype or "").startswith("image/"):  # a drawn SVG is a PNG: say so
+        if (response.mimetype or "").startswith(("image/", "video/", "audio/")):
+            # a drawn SVG is a PNG, a MOV's display copy an MP4: say so
             suffix = mimetypes.guess_extension(response.mimetype) or suffix
         digest = hashlib.sha256(url.encode()).hexdigest()[:10]
         stem = "" if self.mask else re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)[:40] + "-"

@@ -13,7 +13,9 @@ person named in several exhibits is one node.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,17 @@ METHODS = {
     "freeze": "Freezing (Art. 28)",
     "retrieval": "Retrieval from a holder (Art. 28)",
 }
+FILE_TIMES = {
+    "created": "observable:observableCreatedTime",
+    "modified": "observable:modifiedTime",
+    "accessed": "observable:accessedTime",
+    "changed": "observable:metadataChangeTime",
+}
+"""FileFacet's properties for the times a file had at collection ([[source.file]])."""
+SOURCE_TAG = "shizheng:source"
+"""The tag of the annotation that carries an exhibit's whole `[source]` as JSON: UCO has no
+roles for an action's participants (collectors, witnesses, holder) nor a place for the
+procedure, documents, changes and defects, so `import` reads them from here."""
 _NAMESPACE = uuid.UUID("6f1d7c4e-93b5-5a8e-9a77-0c5e5d1a0b11")
 
 
@@ -137,9 +150,20 @@ class _Graph:
         if device:
             action["action:object"] = [device]
         action["action:result"] = [*files, self.ref(record)]
-        return self.node(
+        action_id = self.node(
             "investigation:InvestigativeAction", "investigative-action", key, **action
         )["@id"]
+        self.node(
+            "core:Annotation",
+            "annotation",
+            key,
+            **{
+                "core:tag": [SOURCE_TAG],
+                "core:object": [{"@id": action_id}],
+                "core:statement": source_statement(exhibit),
+            },
+        )
+        return action_id
 
     def _device(self, exhibit: Exhibit, medium: Medium) -> dict[str, str]:
         facet: dict[str, Any] = {}
@@ -172,6 +196,11 @@ class _Graph:
         file_facet: dict[str, Any] = {"observable:fileName": name.rsplit("/", 1)[-1]}
         size = (self.root / name).stat().st_size
         file_facet["observable:sizeInBytes"] = {"@type": "xsd:integer", "@value": str(size)}
+        recorded = next((r for r in exhibit.source.files if r.file == name), None)
+        for field, prop in FILE_TIMES.items():
+            value = getattr(recorded, field, None)
+            if value is not None:  # the file's own times, recorded at collection
+                file_facet[prop] = {"@type": "xsd:dateTime", "@value": _datetime(value)}
         facets = [self._facet("observable:FileFacet", "file-facet", key, file_facet)]
         hashes = [
             self._hash(key, h.algorithm, h.value) for h in exhibit.source.hashes if h.file == name
@@ -195,6 +224,32 @@ class _Graph:
             "types:hashMethod": method,
             "types:hashValue": {"@type": "xsd:hexBinary", "@value": value.upper()},
         }
+
+
+def source_statement(exhibit: Exhibit) -> str:
+    """The exhibit's title, type, view and `[source]` as JSON, keys as the deck writes them,
+    times in ISO 8601 with their offsets."""
+    source = _pruned(dataclasses.asdict(exhibit.source))
+    renamed = {"hashes": "hash", "changes": "change", "defects": "defect", "files": "file"}
+    data: dict[str, Any] = {"title": exhibit.title, "type": exhibit.type, "view": exhibit.view}
+    data |= {renamed.get(key, key): value for key, value in source.items()}
+    return json.dumps(data, ensure_ascii=False, default=_json_time, sort_keys=True)
+
+
+def _pruned(value: Any) -> Any:
+    """`value` without its empty fields, at any depth."""
+    if isinstance(value, dict):
+        kept = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, "", (), [], {})}
+    if isinstance(value, list | tuple):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def _json_time(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
 
 
 def _datetime(value: dt.datetime | dt.date) -> str:

@@ -105,6 +105,14 @@ def _filter_text(value: str) -> str:
     return value.strip()
 
 
+def _category_text(value: str) -> str:
+    from ..bounds import CELL
+
+    if len(value) > CELL:  # a category is a cell's text: as long as a cell a screen is sent
+        raise ValueError("too long")
+    return value.strip()
+
+
 FilterText = Annotated[StrictStr, BeforeValidator(_or_empty), AfterValidator(_filter_text)]
 """Rows holding this text; any false value means no filter."""
 
@@ -255,6 +263,8 @@ class Arrange(Command):
     desc: Flag = False
     filter: FilterText = ""
     start: Index | None = None
+    category: Annotated[StrictStr, AfterValidator(_category_text)] | None = None
+    """Only the rows whose category cell (`[columns] category`) is this value."""
 
 
 class Chart(Command):
@@ -281,6 +291,23 @@ class ShowAttachment(Command):
     message: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
+class ShowFile(Command):
+    """One of the exhibit's files: by its index among the files shown, or by name (its deck
+    path, or its file name alone, as a step names it)."""
+
+    refusal = "unknown_file"
+
+    action: Literal["file"]
+    index: Index | None = None
+    name: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _one_of_them(self) -> ShowFile:
+        if (self.index is None) == (self.name is None):
+            raise ValueError("index or name")
+        return self
+
+
 class Handover(Command):
     refusal = "unknown_action"
 
@@ -290,7 +317,7 @@ class Handover(Command):
 
 AnyCommand = Annotated[
     Goto | Walk | Step | Page | ShowPanel | BlankScreens | Zoom | Point | Play | Sound | Arrange
-    | Chart | Case | ShowAttachment | Handover,
+    | Chart | Case | ShowAttachment | ShowFile | Handover,
     Field(discriminator="action"),
 ]  # fmt: skip
 """Every command this module parses; `verify` and `pair` are the socket adapter's."""

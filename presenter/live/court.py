@@ -23,10 +23,15 @@ from .timers import Timers
 
 
 def document_pages(deck: Deck) -> dict[str, int]:
-    """The page count of each document exhibit (its PDF was read by the check already)."""
+    """The page count of each document exhibit's first PDF (read by the check already)."""
+    from ..deck.checks import shown_files
     from ..deck.pdf import page_count
 
-    return {e.id: page_count(deck.root / e.files[0]) for e in deck.exhibits if e.view == "document"}
+    return {
+        e.id: page_count(deck.display(e, shown_files(e)[0]))
+        for e in deck.exhibits
+        if e.view == "document" and shown_files(e)
+    }
 
 
 def table_columns(deck: Deck) -> dict[str, int]:
@@ -37,7 +42,9 @@ def table_columns(deck: Deck) -> dict[str, int]:
     for exhibit in deck.exhibits:
         if exhibit.view == "table":
             try:
-                columns[exhibit.id] = len(csvfile.header(deck.root / exhibit.files[0]))
+                columns[exhibit.id] = len(
+                    csvfile.header(deck.display(exhibit, exhibit.data_file or ""))
+                )
             except csvfile.CsvError:
                 columns[exhibit.id] = 0  # the check has named the file already
     return columns
@@ -53,16 +60,16 @@ def chat_pictures(deck: Deck) -> dict[str, frozenset[int]]:
     for exhibit in deck.exhibits:
         if exhibit.view != "chat":
             continue
-        name = next((f for f in exhibit.files if f.lower().endswith(".csv")), None)
+        name = exhibit.data_file
         found: set[int] = set()
         try:
-            rows = csvfile.records(deck.root / name) if name else iter(())
+            rows = csvfile.records(deck.display(exhibit, name)) if name else iter(())
             header = next(rows, [])
             column = exhibit.column("attachment")
             at = header.index(column) if column in header else None
             for n, row in enumerate(rows if at is not None else (), 1):
                 cell = row[at] if at is not None and at < len(row) else ""
-                if cell in exhibit.files and cell.lower().endswith(PICTURES):
+                if exhibit.attachment(cell) and cell.strip().lower().endswith(PICTURES):
                     found.add(n)
         except csvfile.CsvError:
             pass  # the check has named the file already

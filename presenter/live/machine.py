@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..deck import Deck, Exhibit
+from ..deck.checks import find_file, shown_files, step_files
 from .commands import (
     Arrange,
     BlankScreens,
@@ -34,6 +35,7 @@ from .commands import (
     Point,
     Refused,
     ShowAttachment,
+    ShowFile,
     ShowPanel,
     Sound,
     Step,
@@ -106,13 +108,17 @@ REASONS: dict[str, tuple[str, str]] = {
         "倒计时应为 1 秒到 24 小时",
         "a countdown is a number of seconds from 1 to 24 hours",
     ),
+    "unknown_file": (
+        "当前证据没有这个可展示的文件",
+        "the exhibit on screen has no such file to show",
+    ),
 }
 """Why a command was refused: the `error` of its acknowledgement, and the words for people."""
 
 
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
-    "handover", "verify", "sound", "table", "chart", "case", "attachment",
+    "handover", "verify", "sound", "table", "chart", "case", "attachment", "file",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -175,13 +181,15 @@ def blocked(exhibit: Exhibit, unverified: frozenset[str]) -> str | None:
 
 
 def with_step(state: LiveState, exhibit: Exhibit, step: int, now: float) -> LiveState:
-    """Step n of the exhibit: its callout region, its page, its chart view, a chat's picture
-    shown large, and for a clip, play from its start."""
+    """Step n of the exhibit: its file (the one it names, or the step before it showed), its
+    callout region, its page, its chart view, a chat's picture shown large, and for a clip,
+    play from its start. Another file starts at its first page, its media stopped at 0."""
     prepared = exhibit.steps[step - 1] if step > 0 else None
     region = prepared.region if prepared is not None else None
     attachment = prepared.attachment if prepared is not None else None
-    media = state.media
-    page = state.page if step > 0 else 1
+    file = step_files(exhibit)[step - 1] if step > 0 else 0
+    media = state.media if file == state.file else Media(at=now)
+    page = state.page if step > 0 and file == state.file else 1
     if prepared is not None and prepared.clip is not None:
         media = Media(True, prepared.clip.start, now)
     if prepared is not None and prepared.page is not None:
@@ -192,6 +200,7 @@ def with_step(state: LiveState, exhibit: Exhibit, step: int, now: float) -> Live
         chart = ChartView(until, tuple(prepared.focus or ()))
     return state.but(
         step=step,
+        file=file,
         page=page,
         flow_page=0,
         region=region,
@@ -218,6 +227,8 @@ class Scene:
     columns: Mapping[str, int] = field(default_factory=dict)
     pictures: Mapping[str, frozenset[int]] = field(default_factory=dict)
     """The messages of each chat exhibit with a picture attached."""
+    file_pages: Mapping[tuple[str, int], int] = field(default_factory=dict)
+    """The page count of each file of a document exhibit of several, by (exhibit, file)."""
 
     def current(self) -> Exhibit:
         """The exhibit on the screens; Refused when there is none."""
@@ -252,6 +263,7 @@ class Scene:
             case=False,
             item=exhibit.id,
             panel="content",
+            file=0,
             page=1,
             verification=None,
             region=None,
@@ -346,7 +358,8 @@ def on_page(scene: Scene, command: Page) -> Change:
     state = scene.state
     exhibit = None if state.case else scene.current()
     if exhibit is not None and exhibit.view == "document" and state.panel == "content":
-        if command.page > scene.pages.get(exhibit.id, 1):
+        pages = scene.file_pages.get((exhibit.id, state.file), scene.pages.get(exhibit.id, 1))
+        if command.page > pages:
             raise Refused("page_out_of_range")
         return Change(state.but(page=command.page, region=None, pointer=None))
     if command.page > MAX_FLOW_PAGES:
@@ -398,7 +411,10 @@ def on_table(scene: Scene, command: Arrange) -> Change:
     sort = command.sort
     if sort is not None and sort >= scene.columns.get(scene.current().id, 0):
         raise Refused("bad_table")
-    view = TableView(sort, command.desc and sort is not None, command.filter, command.start or 0)
+    view = TableView(
+        sort, command.desc and sort is not None, command.filter, command.start or 0,
+        command.category or None,
+    )  # fmt: skip
     return Change(scene.state.but(table=None if view == TableView() else view, flow_page=0))
 
 
@@ -421,6 +437,33 @@ def on_attachment(scene: Scene, command: ShowAttachment) -> Change:
     if message is not None and message not in scene.pictures.get(scene.current().id, ()):
         raise Refused("bad_attachment")
     return Change(scene.state.but(attachment=message, region=None, pointer=None))
+
+
+def on_file(scene: Scene, command: ShowFile) -> Change:
+    """One of the exhibit's files on the screens (a picture of a gallery, a file of a code
+    folder...), on its content panel, from its first page, its media stopped at 0; the step
+    stays, and its marks show only on the file it names."""
+    exhibit = scene.current()
+    scene.check_held()
+    shown = shown_files(exhibit)
+    if command.name is not None:
+        name, _ = find_file(exhibit, command.name)
+        index = shown.index(name) if name in shown else None
+    else:
+        index = command.index if command.index is not None and command.index < len(shown) else None
+    if index is None:
+        raise Refused("unknown_file")
+    state = scene.state.but(case=False, panel="content")
+    if index != state.file:
+        state = state.but(
+            file=index,
+            page=1,
+            flow_page=0,
+            region=None,
+            pointer=None,
+            media=Media(at=scene.now),
+        )
+    return Change(state, {"file": shown[index]})
 
 
 def on_handover(scene: Scene, command: Handover) -> Change:
@@ -472,6 +515,7 @@ RULES: dict[str, Rule] = {
     "chart": Rule(on_chart, views=("chart",), otherwise="not_chart"),
     "case": Rule(on_case),
     "attachment": Rule(on_attachment, views=("chat",), otherwise="not_chat"),
+    "file": Rule(on_file, exhibit=True),
     "handover": Rule(on_handover, anyone=True),
     # verify is not here: the court starts it (`Presentation.check_verify`), and hashes in
     # the background; sent here it is an unknown action
@@ -505,6 +549,7 @@ class Presentation:
         self._pages = dict(pages or {})
         self._columns = dict(columns or {})
         self._pictures = dict(pictures or {})
+        self._file_pages = document_file_pages(deck)
         self._confirmed: str | None = None
         self._start = start
         self._state = self._restored(state) if state else self._opening()
@@ -534,9 +579,12 @@ class Presentation:
                 return True
             return self._state.item == exhibit_id and self._confirmed == exhibit_id
 
-    def page_count(self, exhibit_id: str) -> int:
-        """Pages of a document exhibit (0 for any other)."""
-        return self._pages.get(exhibit_id, 0)
+    def page_count(self, exhibit_id: str, file: int = 0) -> int:
+        """Pages of a document exhibit's file (its index among the files it shows; 0 pages
+        for any other exhibit or file)."""
+        if (exhibit_id, file) in self._file_pages:
+            return self._file_pages[(exhibit_id, file)]
+        return self._pages.get(exhibit_id, 0) if file == 0 else 0
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -569,6 +617,7 @@ class Presentation:
             self._pages = dict(pages or {})
             self._columns = dict(columns or {})
             self._pictures = dict(pictures or {})
+            self._file_pages = document_file_pages(deck)
             exhibit = deck.exhibit(self._state.item or "")
             details: dict[str, Any] = {}
             if exhibit is None:
@@ -576,6 +625,8 @@ class Presentation:
             else:
                 step = min(self._state.step, len(exhibit.steps))
                 new = self._state.but(deck=deck.id, step=step)
+                if new.file >= max(1, len(shown_files(exhibit))):
+                    new = new.but(file=0, page=1, region=None, media=Media(at=self._clock()))
                 if step != self._state.step:
                     new = with_step(new, exhibit, step, self._clock())
                 held = blocked(exhibit, self._unverified)
@@ -661,6 +712,7 @@ class Presentation:
             self._pages,
             self._columns,
             self._pictures,
+            self._file_pages,
         )
 
     def _commit(
@@ -699,6 +751,26 @@ class Presentation:
             exhibit.id, ()
         ):
             state = state.but(attachment=None, region=None)  # a picture the chat does not have
+        if state.file >= max(1, len(shown_files(exhibit))):
+            state = state.but(file=0, page=1, region=None)  # a file the exhibit no longer shows
         if state.step > len(exhibit.steps):
             return with_step(state, exhibit, len(exhibit.steps), self._clock())
         return state
+
+
+def document_file_pages(deck: Deck) -> dict[tuple[str, int], int]:
+    """The page count of each file of the document exhibits that show several (the count of a
+    file that cannot be read is left out: its pages are refused)."""
+    import pypdfium2
+
+    from ..deck.pdf import page_count
+
+    pages = {}
+    for exhibit in deck.exhibits:
+        shown = shown_files(exhibit) if exhibit.view == "document" else ()
+        for index, name in enumerate(shown if len(shown) > 1 else ()):
+            try:
+                pages[(exhibit.id, index)] = page_count(deck.display(exhibit, name))
+            except (pypdfium2.PdfiumError, OSError):
+                continue  # the check has named the file already
+    return pages

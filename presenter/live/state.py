@@ -41,6 +41,8 @@ class TableView:
     desc: bool = False
     filter: str = ""
     start: int = 0
+    category: str | None = None
+    """Only the rows of this value of the category column (a click on its total)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -55,6 +57,7 @@ class TableView:
             bool(data.get("desc")),
             str(data.get("filter", "")),
             max(0, int(data.get("start", 0))),
+            None if data.get("category") is None else str(data["category"]),
         )
 
 
@@ -103,6 +106,9 @@ class LiveState:
     item: str | None = None
     panel: Panel = "content"
     step: int = 0
+    file: int = 0
+    """Which of the exhibit's files is shown, when its view shows one at a time (a gallery,
+    a file list): its index (0-based) among them (presenter.deck.checks.shown_files)."""
     page: int = 1
     """The document's page (1-based), on its content panel."""
     flow_page: int = 0
@@ -149,6 +155,7 @@ class LiveState:
             item=data.get("item"),
             panel=data.get("panel", "content"),
             step=int(data.get("step", 0)),
+            file=max(0, int(data.get("file", 0))),
             page=int(data.get("page", 1)),
             flow_page=min(max(0, int(data.get("flow_page", 0))), MAX_FLOW_PAGES),
             blank=data.get("blank"),

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .. import i18n
 from ..deck import Deck, Exhibit
 from . import chart, chat, code, document, image, markdown, media, table
-from .files import FileUrl, attributes, file_ref
+from .files import FileUrl, file_ref, size_of
 from .image import exif
 from .markdown import safe_markdown
 
@@ -79,10 +79,31 @@ def thumbnail(exhibit: Exhibit) -> str | None:
     from flask import url_for
 
     if exhibit.view == "image":
-        return url_for("files.image", item=exhibit.id, name=file_ref(exhibit.files[0]), thumb=1)
+        from ..deck.checks import shown_files
+
+        first = next(iter(shown_files(exhibit)), exhibit.files[0])
+        return url_for("files.image", item=exhibit.id, name=file_ref(first), thumb=1)
     if exhibit.view == "document":
         return url_for("files.document_page", item=exhibit.id, number=1)
     return None
+
+
+def source_files(exhibit: Exhibit, deck: Deck) -> list[dict]:
+    """Each original of the exhibit for the Source panel: its size (the original's, whose
+    hash is verified), the attributes recorded at collection (`[[source.file]]`: never the
+    times of this laptop's working copy, which are later than the seizure), what its EXIF
+    says, and how its display copy was derived, if it has one."""
+    recorded = {r.file: r for r in exhibit.source.files}
+    return [
+        {
+            "name": name,
+            "size": size_of(deck.root / name),
+            "record": recorded.get(name),
+            "exif": exif(deck.root / name) if exhibit.view == "image" else {},
+            "derivation": deck.derivation(exhibit, name),
+        }
+        for name in exhibit.files
+    ]
 
 
 def render_panel(
@@ -129,16 +150,7 @@ def render_panel(
             else {},
             procedure=safe_markdown(exhibit.source.procedure),
             unverified=unverified,
-            files=[
-                {
-                    "name": name,
-                    "attributes": attributes(deck.root / name),
-                    "exif": exif(deck.root / name) if exhibit.view == "image" else {},
-                }
-                for name in exhibit.files
-            ]
-            if panel == "source"
-            else [],
+            files=source_files(exhibit, deck) if panel == "source" else [],
             t=i18n.translator(lang),
         )
     )

@@ -18,11 +18,13 @@ ROLES = ("time", "sender", "text", "attachment")
 
 
 PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+PICTURES += (".heic", ".heif")  # drawn from their display copy
 
 
-def _attachment(exhibit: Exhibit, name: str, file_url: FileUrl) -> dict | None:
+def _attachment(exhibit: Exhibit, cell: str, file_url: FileUrl) -> dict | None:
     """A picture as a thumbnail made on the server; any other file by its name."""
-    if name not in exhibit.files:
+    name = exhibit.attachment(cell)
+    if name is None:
         return None
     label = name.rsplit("/", 1)[-1]
     if name.lower().endswith(PICTURES):

@@ -100,10 +100,14 @@ class Line:
 
 
 def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
+    from .several import chosen
+
     t = i18n.translator(i18n.language(deck.case.language))
-    source = read_source(deck.root / exhibit.files[0])
+    files = chosen(exhibit)  # of a code folder: the file asked for
+    name = files.name or exhibit.files[0]
+    source = read_source(deck.display(exhibit, name))
     text = "".join(f"{line}\n" for line in source.lines)
-    html = highlighted_lines(text, exhibit.files[0], exhibit.language) if text else []
+    html = highlighted_lines(text, name, exhibit.language) if text else []
     lines = []
     for n, markup in enumerate(html[: len(source.lines)]):
         if n not in source.cut:
@@ -119,4 +123,4 @@ def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
         note = t("cut.lines").format(shown=f"{len(lines):,}", total=f"{source.total:,}")
     else:
         note = ""
-    return {"lines": lines, "note": note}
+    return {"lines": lines, "note": note, "files": files}

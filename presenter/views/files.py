@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import os
@@ -61,23 +60,19 @@ def shown_as_is(name: str) -> bool:
 
 
 def csv_name(exhibit: Exhibit) -> str:
-    """The exhibit's CSV file: a table's rows, a chat's messages, a chart's data."""
-    return next(f for f in exhibit.files if f.lower().endswith(".csv"))
+    """The exhibit's data file (its original's deck path): a table's rows, a chat's
+    messages, a chart's data. Read it through `deck.display(exhibit, name)`: a GBK statement or an
+    XLSX is read from its UTF-8 CSV display copy."""
+    name = exhibit.data_file
+    assert name is not None, "only table, chat and chart exhibits have a data file"
+    return name
 
 
-def _time(ns: int) -> str:
-    return dt.datetime.fromtimestamp(ns / 1e9).astimezone().isoformat(timespec="seconds")
-
-
-def attributes(path: Path) -> dict[str, str]:
-    """Size and the modified, changed and accessed times, as the server's disk holds them."""
+def size_of(path: Path) -> str:
+    """An original's size in bytes, as the court reads it ("1,234,567"). Its times are not
+    read from this disk: a working copy's times are those of the copying, not the evidence's
+    (see Source.files, recorded at collection)."""
     try:
-        stat = os.stat(path)
+        return f"{os.stat(path).st_size:,}"
     except OSError:
-        return {}
-    return {
-        "size": f"{stat.st_size:,}",
-        "modified": _time(stat.st_mtime_ns),
-        "changed": _time(stat.st_ctime_ns),
-        "accessed": _time(stat.st_atime_ns),
-    }
+        return ""

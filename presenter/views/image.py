@@ -190,8 +190,16 @@ def _degrees(value, ref) -> str:
 
 
 def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
-    """A derivative for the screen; callouts are cut from the original by `?region=`."""
+    """A derivative of the picture shown (of a gallery: the one asked for); callouts are cut
+    from the original by `?region=`; thumbnails of the gallery's pictures for its strip."""
     from flask import url_for
 
-    url = url_for("files.image", item=exhibit.id, name=file_ref(exhibit.files[0]))
-    return {"src": url, "crop": url + "?region="}
+    from .several import STRIP, chosen
+
+    files = chosen(exhibit)
+    name = files.name or exhibit.files[0]
+    url = url_for("files.image", item=exhibit.id, name=file_ref(name))
+    thumbs = [
+        url_for("files.image", item=exhibit.id, name=file_ref(f), thumb=1) for f in files.files
+    ]
+    return {"src": url, "crop": url + "?region=", "files": files, "thumbs": thumbs, "strip": STRIP}

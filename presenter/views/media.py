@@ -38,5 +38,15 @@ def cues(exhibit: Exhibit, deck: Deck) -> list[dict] | None:
 
 
 def context(exhibit: Exhibit, deck: Deck, file_url: FileUrl) -> dict:
-    name = media_file(exhibit)
-    return {"src": file_url(name), "name": name.rsplit("/", 1)[-1], "cues": cues(exhibit, deck)}
+    """The recording shown (of several: the one asked for), with the transcript's lines."""
+    from .several import chosen
+
+    files = chosen(exhibit)
+    name = files.name or media_file(exhibit)
+    return {
+        "src": file_url(name),
+        "name": name.rsplit("/", 1)[-1],
+        # the transcript is the first recording's: another plays without its lines
+        "cues": cues(exhibit, deck) if files.index == 0 else [],
+        "files": files,
+    }

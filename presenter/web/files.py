@@ -64,6 +64,35 @@ def _exhibit_path(item: str, name: str) -> Path:
     return path
 
 
+def _display_path(item: str, name: str, original: Path) -> Path:
+    """What a view is sent for the item file `name` (or its token): its display copy (a
+    MOV's MP4, a HEIC's JPEG), or the original itself when the view shows it as it is. An
+    original whose copy could not be made never goes to a screen instead (it may carry
+    what the copy leaves out: a place, a phone number)."""
+    from .. import originals
+
+    deck = court().deck
+    exhibit = deck.exhibit(item)
+    assert exhibit is not None  # _exhibit_path has answered 404 otherwise
+    real = next((f for f in exhibit.files if f == name or token_of(f) == name), name)
+    derived = deck.derivation(exhibit, real)
+    if derived is not None:
+        return derived.copy
+    needed = originals.request_for(exhibit, real, original)
+    played_as_is = needed is not None and needed.kind == "strip" and not g.get("mask_public")
+    if request_kind() != "presenter" and needed is not None and not played_as_is:
+        words = i18n.pick(NO_COPY, i18n.language(deck.case.language))
+        abort(Response(words, 415, mimetype="text/plain"))
+    return original
+
+
+NO_COPY = (
+    "此文件的展示件未能生成，不能在法庭屏幕展示（见检查报告）",
+    "no display copy of this file could be made: it cannot be shown on a court screen (see"
+    " the check's report)",
+)
+
+
 def cache_path(kind: str, source: Path, *variant: object, suffix: str) -> Path:
     """A file in the deck's cache for a derivative of `source`, keyed by the source's
     identity and change times, so an edited source never gets a stale derivative."""
@@ -81,8 +110,10 @@ def exhibit_file(item: str, name: str):
     them), anything else as a download; never active content (see security.py)."""
     from ..views.files import shown_as_is
 
-    path = _exhibit_path(item, name)
-    name = path.name
+    original = _exhibit_path(item, name)
+    wants_original = request.args.get("original") == "1" and request_kind() == "presenter"
+    path = original if wants_original else _display_path(item, name, original)
+    name = path.name if path == original else f"{original.stem}{path.suffix}"
     if g.get("mask_public") and path.suffix.lower() not in PLAYED:
         abort(403)  # a public screen is sent sound and video; pictures are drawn again
     if shown_as_is(name):
@@ -101,9 +132,17 @@ def exhibit_file(item: str, name: str):
 @requires("screen", "presenter")
 def document_page(item: str, number: int):
     """A page of a document exhibit rendered to PNG (pdfium), cached in the instance folder;
-    with `?region=`, that region of it as a callout."""
-    path = _exhibit_path(item, _exhibit_of(item, "document").files[0])
-    if not 1 <= number <= court().presentation.page_count(item):
+    with `?region=`, that region of it as a callout; with `?file=`, of the exhibit's
+    document of that index (of several: presenter.views.several)."""
+    from ..deck.checks import shown_files
+
+    documents = shown_files(_exhibit_of(item, "document"))
+    asked = request.args.get("file", "0")
+    file = int(asked) if asked.isdigit() else -1
+    if not 0 <= file < len(documents):
+        abort(404)
+    path = _exhibit_path(item, documents[file])
+    if not 1 <= number <= court().presentation.page_count(item, file):
         abort(404)
     region = _region(request.args.get("region"))
     target = cache_path("pages", path, number, PAGE_WIDTH, region, suffix=".png")
@@ -137,7 +176,7 @@ def image(item: str, name: str):
     cached in the instance folder. An SVG is sent drawn, as PNG, never as itself."""
     from ..views.image import LONG_SIDE, THUMB
 
-    path = _exhibit_path(item, name)
+    path = _display_path(item, name, _exhibit_path(item, name))
     region = _region(request.args.get("region"))
     side = THUMB if request.args.get("thumb") == "1" else LONG_SIDE
     suffix = ".jpg" if path.suffix.lower() in (".jpg", ".jpeg") else ".png"
@@ -202,7 +241,8 @@ def _public() -> bool:
 @requires("screen", "presenter")
 def table_rows(item: str):
     """A page of a table exhibit's rows, as the presenter sorted and filtered it on the
-    screens now; masked for a public screen."""
+    screens now (a category's rows too, after a click on its total); masked for a public
+    screen."""
     from ..views.table import window
 
     def read(exhibit: Exhibit, start: int) -> dict:
@@ -210,7 +250,8 @@ def table_rows(item: str):
         view = state.table if state.item == item and state.table else TableView()
         return window(
             exhibit, court().deck, start,
-            sort=view.sort, desc=view.desc, text=view.filter, public=_public(),
+            sort=view.sort, desc=view.desc, text=view.filter, category=view.category,
+            public=_public(),
         )  # fmt: skip
 
     return _window(item, "table", read)

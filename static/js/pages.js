@@ -35,7 +35,10 @@ export async function paginate(section, wanted, shape = { w: 16, h: 9 }) {
     // everywhere)
     const scale = (section.closest(".stage-canvas")?.clientHeight || REFERENCE) / REFERENCE;
     const here = plan(section, new Ruler(scale));
-    pages = here.ruler.close < BORDER ? await referencePlan(section, shape, real, scale) : here.pages;
+    // groups of columns are always cut on the reference copy: a text's width does not scale
+    // with the screen as its height does (hinting), so widths are no one's to round
+    const grouped = here.pages.some((p) => p.group);
+    pages = here.ruler.close < BORDER || grouped ? await referencePlan(section, shape, real, scale) : here.pages;
   }
   planned.set(key, pages);
   if (planned.size > PLANS) planned.delete(planned.keys().next().value);
@@ -129,9 +132,13 @@ class Ruler {
 function plan(root, ruler) {
   // the pages, as the data-pi numbers of the blocks each shows (and the columns, if any)
   const flow = root.querySelector("[data-flow]");
-  // a table too wide for the screen (the case's matrix) is shown a group of columns at a
-  // time, each group in as many pages as its rows need
-  const table = flow.querySelector("table[data-columns]");
+  // a table too wide for the screen (the case's matrix, a bank's statement under its
+  // totals) is shown a group of columns at a time, each group in as many pages as its rows
+  // need: the first such table of the flow
+  showColumns(root, null);
+  const table = [...flow.querySelectorAll("table[data-columns]")].find(
+    (t) => !ruler.fits(ruler.rect(t).width, ruler.width(flow) + 1),
+  );
   const groups = table ? columnGroups(root, table, flow, ruler) : [null];
   const pages = [];
   for (const group of groups) {

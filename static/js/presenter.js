@@ -11,6 +11,7 @@ import * as callout from "./presenter/callout.js";
 import * as chart from "./presenter/chart.js";
 import * as control from "./presenter/control.js";
 import * as exhibits from "./presenter/exhibits.js";
+import * as files from "./presenter/files.js";
 import * as keyboard from "./presenter/keyboard.js";
 import * as laser from "./presenter/laser.js";
 import * as matrix from "./presenter/matrix.js";
@@ -109,9 +110,11 @@ attachment.start(context);
 control.start(context);
 timer.start({ ...context, live });
 const pointer = laser.start(context);
+const picker = files.start(context);
 keyboard.start({
   ...moves,
   turn: pages.start(context).turn,
+  file: picker.go,
   blank: blanks.toggle,
   challenges: challenges.toggle,
   matrix: overlay.toggle,

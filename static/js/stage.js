@@ -71,11 +71,9 @@ export class Stage {
     this.last = state;
     const ticket = ++this.pending;
     this.mark("blank", state.blank || "");
-    const key = state.case
-      ? `case@${this.version}`
-      : state.item
-        ? `${state.item}/${state.panel}@${this.version}`
-        : null;
+    // an exhibit of several files shows one at a time: its content is the file's (state.file)
+    const file = state.panel === "content" ? state.file || 0 : 0;
+    const key = state.case ? `case@${this.version}` : state.item ? this.key(state.item, state.panel, file) : null;
     if (key !== this.shownKey) {
       const drawn = this.drawn.get(key);
       const html = drawn
@@ -83,7 +81,7 @@ export class Stage {
         : state.case
           ? await this.fetchHtml("/screen/case")
           : key
-            ? await this.fragment(state.item, state.panel)
+            ? await this.fragment(state.item, state.panel, file)
             : "";
       if (ticket !== this.pending) return; // a newer state arrived meanwhile
       this.keep();
@@ -97,7 +95,7 @@ export class Stage {
     }
     const section = this.content.querySelector(".stage-content");
     const steps = section ? JSON.parse(section.dataset.steps || "[]") : [];
-    const step = state.step > 0 ? steps[state.step - 1] : null;
+    const step = ownStep(section, state.step > 0 ? steps[state.step - 1] : null, state.step);
     await VIEW_STEPS[section?.dataset.view]?.(section, step, state, this);
     if (ticket !== this.pending) return;
     const paged = await paginate(section, state.flow_page || 0, this.shape);
@@ -111,7 +109,7 @@ export class Stage {
     this.mark("case", state.case ? "1" : "");
     this.mark("step", String(state.step));
     this.onApplied(state);
-    if (state.item) this.prefetch(state.item);
+    if (state.item) this.prefetch(state.item, file, section);
   }
 
   keep() {
@@ -127,10 +125,14 @@ export class Stage {
     if (this.drawn.size > KEPT) this.drawn.delete(this.drawn.keys().next().value);
   }
 
-  fragment(item, panel) {
-    const key = `${item}/${panel}@${this.version}`;
+  key(item, panel, file = 0) {
+    return `${item}/${panel}${file ? `~${file}` : ""}@${this.version}`;
+  }
+
+  fragment(item, panel, file = 0) {
+    const key = this.key(item, panel, file);
     if (!this.fragments.has(key)) {
-      const pending = this.fetchFragment(item, panel);
+      const pending = this.fetchFragment(item, panel, file);
       this.fragments.set(key, pending);
       // only content is kept: a refusal or a failed fetch (a restart) is asked again
       pending.then((html) => html.startsWith(UNAVAILABLE) && this.fragments.delete(key));
@@ -138,21 +140,29 @@ export class Stage {
     return this.fragments.get(key);
   }
 
-  prefetch(item) {
-    // the other panels of the exhibit on screen, so switching panels needs no round trip
+  prefetch(item, file = 0, section = null) {
+    // the other panels of the exhibit on screen, so switching panels needs no round trip;
+    // of several files, the files beside the one shown
     for (const panel of ["content", "source", "facts", "corroboration"]) {
-      this.fragment(item, panel);
+      this.fragment(item, panel, panel === "content" ? file : 0);
+    }
+    const count = Number(section?.querySelector(".file-pane")?.dataset.fileCount || 1);
+    for (const other of [file - 1, file + 1]) {
+      if (other >= 0 && other < count) this.fragment(item, "content", other);
     }
   }
 
-  fetchFragment(item, panel) {
-    return this.fetchHtml(`/screen/exhibit/${encodeURIComponent(item)}/${panel}`);
+  fetchFragment(item, panel, file = 0) {
+    const query = file ? { file: String(file) } : {};
+    return this.fetchHtml(`/screen/exhibit/${encodeURIComponent(item)}/${panel}`, query);
   }
 
-  async fetchHtml(path) {
+  async fetchHtml(path, fields = {}) {
     // court HTML from the server, in the stage's language (a public screen's credential
     // makes the server mask it: nothing here asks for that)
-    const query = this.lang === "en" ? "?lang=en" : "";
+    const params = new URLSearchParams(fields);
+    if (this.lang === "en") params.set("lang", "en");
+    const query = params.size ? `?${params}` : "";
     try {
       const response = await fetch(`${path}${query}`);
       if (response.ok) return await response.text();
@@ -283,4 +293,13 @@ export class Stage {
     // the server's clock, in seconds
     return Date.now() / 1000 + this.offset;
   }
+}
+
+function ownStep(section, step, number) {
+  // of an exhibit of several files, a step's marks (lines, a clip) are its own file's: on
+  // another file, chosen by the presenter, nothing of it is marked
+  const pane = section?.querySelector(".file-pane");
+  if (!step || !pane) return step;
+  const files = JSON.parse(pane.dataset.stepFiles || "[]");
+  return files[number - 1] === Number(pane.dataset.fileIndex) ? step : null;
 }

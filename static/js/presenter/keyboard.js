@@ -1,7 +1,8 @@
 // The presenter's keys. A trial technician drives with the keyboard alone: → Space PageDown
 // next, ← PageUp back, Home/End, the exhibit's number then Enter, B/W blank, C challenges,
-// M the case matrix, V verify, P/J/L media, [ ] pages, E/S/F/R the panels (content, source,
-// facts, corroboration); Shift held is the laser pointer. Escape forgets a half-typed number.
+// M the case matrix, V verify, P/J/L media, [ ] pages, , . the previous and next file of an
+// exhibit of several, E/S/F/R the panels (content, source, facts, corroboration); Shift held
+// is the laser pointer. Escape forgets a half-typed number.
 import { $ } from "./dom.js";
 
 export function start(actions) {
@@ -23,6 +24,8 @@ export function start(actions) {
     l: () => actions.media("forward"),
     "[": () => actions.turn(-1),
     "]": () => actions.turn(1),
+    ",": () => actions.file?.(-1),
+    ".": () => actions.file?.(1),
     e: () => actions.panel("content"),
     s: () => actions.panel("source"),
     f: () => actions.panel("facts"),

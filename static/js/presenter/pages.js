@@ -10,11 +10,14 @@ export function start({ store, send }) {
 
   const documentPaged = (s) => !s.state.case && current(s)?.view === "document" && s.state.panel === "content";
   const tablePaged = (s) => !s.state.case && current(s)?.view === "table" && s.state.panel === "content";
+  // of several documents, the pages of the one shown, as the miniature drew it
+  const documentPages = (s) =>
+    Number(stageEl.querySelector(".stage-content img.pdf-page")?.dataset.pages) || current(s).pages || 1;
 
   store.subscribe(
     (s) => {
       if (!s.applied || !s.state) return null;
-      if (documentPaged(s)) return { page: s.state.page, pages: current(s).pages || 1 };
+      if (documentPaged(s)) return { page: s.state.page, pages: documentPages(s) };
       return { page: Number(stageEl.dataset.page || 1), pages: Number(stageEl.dataset.pages || 1), table: tablePaged(s) };
     },
     (paging) => {
@@ -37,7 +40,7 @@ export function start({ store, send }) {
     const s = store.get();
     if (!s.state) return;
     if (documentPaged(s)) {
-      const page = Math.min(Math.max(1, s.state.page + by), current(s).pages || 1);
+      const page = Math.min(Math.max(1, s.state.page + by), documentPages(s));
       if (page !== s.state.page) send({ action: "page", page });
       return;
     }

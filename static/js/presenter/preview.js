@@ -13,6 +13,7 @@ export function previewState(state, exhibit) {
     item: exhibit.id,
     panel: "content",
     step: 0,
+    file: 0,
     page: 1,
     blank: null,
     region: null,

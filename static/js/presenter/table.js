@@ -1,5 +1,6 @@
 // A table's sort, filter and page, chosen by the presenter; the screens follow. A click on
-// a column's header in the miniature sorts too: ascending, descending, back to file order.
+// a column's header in the miniature sorts too: ascending, descending, back to file order; a
+// click on a category in the totals by category shows its rows (again: all rows).
 import { $ } from "./dom.js";
 import { current } from "./store.js";
 
@@ -54,6 +55,13 @@ export function start({ store, send }) {
     if (start >= 0 && start < shown) arrange({ start });
   });
   stageEl.addEventListener("click", (event) => {
+    const line = event.target.closest(".table-frame .table-categories tr[data-category]");
+    if (line) {
+      const chosen = store.get().state?.table?.category;
+      const category = chosen === line.dataset.category ? null : line.dataset.category;
+      arrange({ category, start: 0 });
+      return;
+    }
     const th = event.target.closest(".table-frame th[data-col]");
     if (!th) return;
     const col = Number(th.dataset.col);

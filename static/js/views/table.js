@@ -1,6 +1,7 @@
 // Tables: `rows` steps mark rows; the presenter's sort, filter and page (the state's
 // `table`) are followed. Any window beyond the first comes from the server, which also sorts
-// and filters; each row keeps its number in the file, so steps keep their meaning.
+// and filters; each row keeps its number in the file, so steps keep their meaning. A
+// category the presenter picked from the totals by category is lit in that block.
 import { markRanges } from "./marks.js";
 
 function row(cells, n, numeric) {
@@ -16,6 +17,7 @@ function row(cells, n, numeric) {
 function caption(arranged, words) {
   // e.g. 筛选「张某」 · 共计行数 12 · 合计 1,234.00 · 排序「金额」降序
   const parts = [];
+  if (arranged.category !== null && arranged.category !== undefined) parts.push(`${arranged.category_column}「${arranged.category}」`);
   if (arranged.filter) parts.push(`${words.filter}「${arranged.filter}」`);
   parts.push(`${words.rows} ${arranged.rows.toLocaleString("en")}`);
   if (arranged.total_text) parts.push(`${words.total} ${arranged.total_text}`);
@@ -37,7 +39,7 @@ export async function table(root, step, state, stage) {
     const data = await stage.window(frame.dataset.pageUrl, start);
     if (!data) return;
     const numeric = JSON.parse(frame.dataset.numeric || "[]");
-    frame.querySelector("tbody").replaceChildren(...data.rows.map((cells, i) => row(cells, data.numbers[i], numeric)));
+    frame.querySelector(".table-scroll tbody").replaceChildren(...data.rows.map((cells, i) => row(cells, data.numbers[i], numeric)));
     frame.querySelector(".table-scroll").scrollTop = 0;
     frame.dataset.shown = String(data.total); // rows in this arrangement, for the presenter's paging
     const note = frame.querySelector(".table-arranged");
@@ -48,6 +50,9 @@ export async function table(root, step, state, stage) {
       th.dataset.sort = on ? (view.desc ? "desc" : "asc") : "";
     }
     frame.dataset.window = key;
+  }
+  for (const tr of frame.querySelectorAll(".table-categories tr[data-category]")) {
+    tr.classList.toggle("hl", view?.category === tr.dataset.category);
   }
   markRanges(root.querySelectorAll("tr[data-n]"), spans);
 }
