@@ -33,6 +33,7 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/large_image.py
 	$(BIN)/python bench/large_table.py
 	$(BIN)/python bench/originals.py
+	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/charts.py
 	$(BIN)/python bench/fund_cycles.py
 	$(BIN)/python bench/hostile.py

@@ -117,12 +117,37 @@ def print_report(report: DeckReport, language: str) -> None:
 @main.command()
 @click.argument("deck_dir", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Re-read every file, ignoring the hash cache.")
+@click.option(
+    "--redactions",
+    is_flag=True,
+    help="Also find ID, mobile and bank card numbers in the pictures and PDF pages, and list them.",
+)
+@click.option("--confirm", multiple=True, metavar="ID", help="Black out this found number.")
+@click.option("--dismiss", multiple=True, metavar="ID", help="Show this found number.")
+@click.option("--confirm-all", is_flag=True, help="Black out every found number not decided.")
 @LANG_OPTION
 @INSTANCE_OPTION
-def check(deck_dir: Path, force: bool, lang: str, instance: Path) -> None:
-    """Validate a deck: every problem with its file and key; exit 0, or 1 on any error."""
+def check(
+    deck_dir: Path,
+    force: bool,
+    redactions: bool,
+    confirm: tuple[str, ...],
+    dismiss: tuple[str, ...],
+    confirm_all: bool,
+    lang: str,
+    instance: Path,
+) -> None:
+    """Validate a deck: every problem with its file and key; exit 0, or 1 on any error.
+    With --redactions (or a decision), the numbers found in its pictures for public screens."""
     report = check_report(deck_dir, instance, force)
     print_report(report, lang)
+    if report.deck is not None and (redactions or confirm or dismiss or confirm_all):
+        from .redaction.report import redactions_report
+
+        folder = instance / report.deck.id
+        decisions = (confirm, dismiss, confirm_all)
+        for line in redactions_report(folder, report.deck, lang, *decisions, bar=_Bar):
+            click.echo(line)
     sys.exit(1 if report.errors else 0)
 
 
@@ -262,8 +287,9 @@ def export_command(
     report = _loaded(deck_dir, instance, lang)
     try:
         made = export_bundle(
-            report, out, items=items, mask=mask, lang=lang, catalogue_only=catalogue_only, pdf=pdf
-        )
+            report, out, items=items, mask=mask, lang=lang, catalogue_only=catalogue_only,
+            pdf=pdf, instance=instance,
+        )  # fmt: skip
     except ExportError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
@@ -498,6 +524,7 @@ def serve(
         raise click.UsageError(_words(lang, "key_clash").format(options=options)) from None
     court = app.extensions["shizheng.court"]
     start_preparing(court.deck, app.instance_path)  # tables ready before they are opened
+    court.start_detecting()  # numbers in pictures found before a public screen shows them
     shown = _lan_address() if host in ("0.0.0.0", "::") else host
     keys = court.access
     # the labels are the protocol's, for people and scripts alike; Public is 旁听席屏幕
@@ -514,6 +541,7 @@ def serve(
             court.reload(new, lang)
             live().tell_control()  # the presenter's banner: the new errors, or none
         start_preparing(court.deck, app.instance_path)
+        court.start_detecting()
 
     stop = threading.Event()
     app.config["SERVED_HOSTS"] = served_hosts(host)

@@ -94,6 +94,11 @@ def _snap(start: float, end: float, slack: float) -> tuple[int, int]:
     return low, high
 
 
+Boxes = tuple[tuple[float, float, float, float], ...]
+"""Regions filled black before a render is cut or scaled (presenter.redaction.apply): a
+public screen's. Part of the render's arguments, so of its cache key too."""
+
+
 def page(
     group: str,
     target: Path,
@@ -101,11 +106,12 @@ def page(
     number: int,
     width: int,
     region: tuple[float, ...] | None,
+    boxes: Boxes = (),
     **limits,
 ) -> Failure | None:
     """Page `number` of the PDF at `path`, `width` pixels across (or its `region` at that
-    scale), as a PNG at `target`."""
-    return make(group, target, _page, path, number, width, region, target, **limits)
+    scale), `boxes` (fractions of the page) filled black, as a PNG at `target`."""
+    return make(group, target, _page, path, number, width, region, target, boxes, **limits)
 
 
 def image(
@@ -114,11 +120,13 @@ def image(
     path: Path,
     region: tuple[float, ...] | None,
     side: int,
+    boxes: Boxes = (),
     **limits,
 ) -> Failure | None:
-    """The image at `path` (or its `region`), at most `side` pixels on its long side, at
-    `target`; an SVG is drawn to PNG."""
-    return make(group, target, _image, path, target, region, side, **limits)
+    """The image at `path` (or its `region`), at most `side` pixels on its long side,
+    `boxes` (fractions of the upright picture) filled black, at `target`; an SVG is drawn
+    to PNG."""
+    return make(group, target, _image, path, target, region, side, boxes, **limits)
 
 
 def make(
@@ -471,26 +479,34 @@ def _end_with_parent() -> None:
 
 
 def _page(
-    path: Path, number: int, width: int, region: tuple[float, ...] | None, target: Path
+    path: Path,
+    number: int,
+    width: int,
+    region: tuple[float, ...] | None,
+    target: Path,
+    boxes: Boxes = (),
 ) -> None:
     import pypdfium2
 
     from .deck.pdf import render_page
+    from .redaction.apply import WHOLE, fill
     from .views.image import save_atomically
 
     try:
         picture = render_page(path, number, width, region)
     except pypdfium2.PdfiumError as error:
         raise Unreadable(f"{path.name}: {error}") from error
-    save_atomically(picture, target, format="PNG")
+    save_atomically(fill(picture, boxes, region or WHOLE), target, format="PNG")
 
 
-def _image(path: Path, target: Path, region: tuple[float, ...] | None, side: int) -> None:
+def _image(
+    path: Path, target: Path, region: tuple[float, ...] | None, side: int, boxes: Boxes = ()
+) -> None:
     from PIL import Image
 
     from .views.image import derivative
 
     try:
-        derivative(path, target, region, side)
+        derivative(path, target, region, side, boxes)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise Unreadable(f"{path.name}: {type(error).__name__}: {error}") from error

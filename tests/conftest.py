@@ -232,6 +232,27 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def shared_readings(tmp_path_factory):
+    """Every instance of the suite (and every server it starts) keeps the numbers it finds in
+    pictures in one folder: they are kept by content, so each picture is read once in the
+    whole suite (presenter.redaction.detect.SHARED), really, by the OCR."""
+    from presenter.redaction.detect import SHARED
+
+    os.environ[SHARED] = str(tmp_path_factory.mktemp("readings"))
+    yield
+    os.environ.pop(SHARED, None)
+
+
+def read_pictures(app) -> None:
+    """Read the numbers in every picture and page of the app's deck now, as a server does in
+    the background at start (a public screen shows none of them before)."""
+    from presenter.redaction.detect import detect_deck
+
+    court = app.extensions["shizheng.court"]
+    detect_deck(court.folder, court.deck)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def render_workers():
     """The render pool's workers, started by the first render of any test, stopped once the
     suite is done (a test that needs a fresh pool shuts it down itself)."""

@@ -18,7 +18,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 SCHEMA = [
     model.DeckFile, model.Case, model.Fact, model.Evidence, model.Exhibit, model.Source,
     model.Medium, model.RecordedHash, model.Change, model.Defect, model.Shows,
-    model.Corroboration, model.Step, model.Challenge, model.Review,
+    model.Corroboration, model.Step, model.Challenge, model.Review, model.Redaction,
 ]  # fmt: skip
 
 

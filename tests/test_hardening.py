@@ -29,6 +29,7 @@ from .conftest import (
     court_app,
     keyed_client,
     pairing_screen,
+    read_pictures,
     serve_deck,
     wait_until,
 )
@@ -478,6 +479,7 @@ def test_a_public_screen_gets_no_number_in_a_url_or_a_text_that_looks_like_one(t
     item.write_text(item.read_text("utf-8").replace("files/shot.png", "files/13812345678.png"))
     edit(deck / "deck.toml", 'text = "张某冒充', 'text = "/13812345678 张某冒充')
     with court_app(deck, tmp_path / "i") as app:
+        read_pictures(app)  # a public screen is sent no picture before it is read for numbers
         public = keyed_client(app, PUBLIC_KEY)
         html = public.get("/screen/exhibit/E02/content").text
         src = re.search(r'<img class="exhibit-image"[^>]* src="([^"]+)"', html)[1]
@@ -531,6 +533,7 @@ CHAT_ITEM_PATH = "items/e01-chat.md"
 
 
 def test_a_public_screen_gets_no_original_picture_and_no_file_name(active_app):
+    read_pictures(active_app)
     public = keyed_client(active_app, PUBLIC_KEY)
     with public.get("/files/E01/files/chat/photo.png") as response:
         assert response.status_code == 403

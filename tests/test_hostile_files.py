@@ -308,3 +308,25 @@ def test_a_window_is_json_with_the_note_in_the_cell(tmp_path, instance, opened):
     opened(app)
     body = keyed_client(app, PRESENTER_KEY).get("/tables/E05/rows").get_data(as_text=True)
     assert json.loads(body)["rows"][1][1].endswith("字）")
+
+
+def test_a_picture_whose_header_claims_ten_gigapixels_is_a_problem_not_a_crash(tmp_path):
+    """A PNG whose header claims 100,000 × 100,000 pixels (a decompression bomb): `check`
+    names the file, it never raises."""
+    import struct
+    import zlib
+
+    from presenter.deck import load_deck
+
+    from .deckfactory import write_deck
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    deck = write_deck(tmp_path / "case-1")
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    (deck / "files" / "shot.png").write_bytes(bomb)
+    report = load_deck(deck, verify_hashes=False)
+    assert any(p.code == "unreadable" and "shot.png" in str(p) for p in report.problems)

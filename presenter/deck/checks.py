@@ -15,7 +15,7 @@ from ..bounds import CELL, CUES, LINE
 from ..integrity import HashCache, Progress, hash_file
 from . import chain, replay
 from .loader import DeckToml, ItemFile, Located, misnamed_items
-from .model import DIGEST_LENGTH, STEP_KEYS, DeckFile, Exhibit
+from .model import DIGEST_LENGTH, STEP_KEYS, DeckFile, Exhibit, Redaction
 from .problems import Problem
 
 _TABLES = tuple(sorted(originals.DELIMITED | originals.SPREADSHEETS))
@@ -133,6 +133,7 @@ def check_item(ctx: Context, item: ItemFile) -> None:
     _check_clips(ctx, exhibit, where, usable)
     _check_view(ctx, exhibit, where, usable)
     _check_transcript(ctx, exhibit, where, usable)
+    _check_redactions(ctx, exhibit, where, usable)
     _check_hashes(ctx, exhibit, where, usable)
     if not exhibit.shows:
         ctx.problems.append(where.warning("no_shows", "shows"))
@@ -840,7 +841,8 @@ def _check_image(ctx, where: Located, name: str, path: Path) -> None:
     try:
         with Image.open(path) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+        # a header claiming a picture too large to draw (a bomb) is a file a screen never gets
         ctx.problems.append(where.error("unreadable", "files", path=name, detail=str(error)))
 
 
@@ -1029,12 +1031,17 @@ def _paths_spelled_right(ctx: Context, exhibit: Exhibit, where: Located) -> Exhi
         _with(step, file=fix(step.file, "step", i, "file")) if step.file is not None else step
         for i, step in enumerate(exhibit.steps)
     ]
+    redactions = [
+        _with(r, file=fix(r.file, "redact", i, "file")) if r.file is not None else r
+        for i, r in enumerate(exhibit.redactions)
+    ]
     return _with(
         exhibit,
         files=tuple(fix(name, "files", i) for i, name in enumerate(exhibit.files)),
         transcript=exhibit.transcript and fix(exhibit.transcript, "transcript"),
         source=_with(source, hashes=tuple(hashes), files=tuple(records)),
         steps=tuple(steps),
+        redactions=tuple(redactions),
     )
 
 
@@ -1121,3 +1128,135 @@ def clock(seconds: float) -> str:
     text = f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
     fraction = f"{seconds - whole:.2f}"[1:].rstrip("0").rstrip(".")
     return text + fraction
+
+
+# --- regions kept from the public screen (`[[redact]]`) -------------------------------------
+
+REDACTED_VIEWS = ("image", "document", "video", "chat")
+"""The views that send pixels to a screen: a `[[redact]]` on any other is a mistake (the
+numbers in their text are masked on a public screen already)."""
+
+
+def redactable_files(exhibit: Exhibit) -> tuple[str, ...]:
+    """The item's files whose pixels a screen is sent, in the order of `files`: those an
+    image, document or video item shows; a chat's picture and video attachments."""
+    if exhibit.view == "chat":
+        videos = EXTENSIONS["video"]
+        return tuple(
+            f for f in exhibit.files
+            if f not in exhibit.data_files and f.lower().endswith(PICTURES + videos)
+        )  # fmt: skip
+    return shown_files(exhibit) if exhibit.view in REDACTED_VIEWS else ()
+
+
+def is_video(name: str) -> bool:
+    """Whether a deck path names a video (its redactions have times, not pages)."""
+    return name.lower().endswith(EXTENSIONS["video"])
+
+
+def redaction_file(exhibit: Exhibit, redaction: Redaction) -> tuple[str | None, str | None]:
+    """The file a `[[redact]]` covers, by deck path, or None and the code of why not: its
+    `file`, else the item's one file with pixels."""
+    files = redactable_files(exhibit)
+    if redaction.file is None:
+        return (files[0], None) if len(files) == 1 else (None, "redact_file_needed")
+    name, code = find_file(exhibit, redaction.file)
+    if code == "step_file_unknown":
+        return None, "redact_file_unknown"
+    if code is not None:
+        return None, code
+    return (name, None) if name in files else (None, "redact_file_no_pixels")
+
+
+def _check_redactions(
+    ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]
+) -> None:
+    """Each `[[redact]]` is on a file of the item with pixels, on a page of its document,
+    with a time range only on a video, and one that starts within it."""
+    files = redactable_files(exhibit)
+    if exhibit.redactions and not files:
+        ctx.problems.append(where.error("redact_no_pixels", "redact", view=exhibit.view))
+        return
+    for i, redaction in enumerate(exhibit.redactions):
+        name, code = redaction_file(exhibit, redaction)
+        if name is None:
+            ctx.problems.append(_redaction_file_problem(exhibit, where, i, redaction.file, code))
+        elif is_video(name):
+            _check_redaction_times(ctx, where, i, redaction, name, usable.get(name))
+        else:
+            _check_redaction_page(ctx, exhibit, where, i, redaction, name, usable.get(name))
+
+
+def _redaction_file_problem(
+    exhibit: Exhibit, where: Located, i: int, file: str | None, code: str | None
+) -> Problem:
+    if file is None:  # redact_file_needed
+        paths = ", ".join(redactable_files(exhibit))
+        return where.error(str(code), "redact", i, paths=paths)
+    paths = ", ".join(f for f in exhibit.files if PurePosixPath(f).name == file)
+    return where.error(str(code), "redact", i, "file", name=file, paths=paths)
+
+
+def _check_redaction_page(
+    ctx: Context,
+    exhibit: Exhibit,
+    where: Located,
+    i: int,
+    redaction: Redaction,
+    name: str,
+    path: Path | None,
+) -> None:
+    """A picture's or a document's redaction: no time range, a page within the file."""
+    for key, value in (("from", redaction.start), ("to", redaction.end)):
+        if value is not None:
+            ctx.problems.append(where.error("redact_time_not_video", "redact", i, key, path=name))
+    pages = _redaction_pages(ctx, exhibit, name, path)
+    if pages is not None and (redaction.page or 1) > pages:
+        ctx.problems.append(
+            where.error(
+                "step_out_of_range_in_file", "redact", i, "page", key="page",
+                value=redaction.page, path=name, count=pages, unit_zh="页", unit_en="pages",
+            )
+        )  # fmt: skip
+
+
+def _redaction_pages(ctx: Context, exhibit: Exhibit, name: str, path: Path | None) -> int | None:
+    """The pages of a file a redaction is on: a picture has one; a document its count (None
+    when it cannot be read: said at its place in `files`)."""
+    if not name.lower().endswith(".pdf"):
+        return 1
+    if path is None or (exhibit.id, name) in ctx.uncopied:
+        return None
+    import pypdfium2
+
+    from .pdf import page_count
+
+    try:
+        return page_count(ctx.shown(exhibit, name, path))
+    except pypdfium2.PdfiumError:
+        return None
+
+
+def _check_redaction_times(
+    ctx: Context, where: Located, i: int, redaction: Redaction, name: str, path: Path | None
+) -> None:
+    """A video's redaction: `from` before `to`, and `from` within the video (a box that
+    starts after its end never covers anything; a `to` past the end holds to the end)."""
+    from .. import probe
+
+    start, end = redaction.start, redaction.end
+    if start is not None and end is not None and start >= end:
+        ctx.problems.append(
+            where.error("redact_time_order", "redact", i, "to", start=clock(start), end=clock(end))
+        )
+        return
+    if start is None or path is None:
+        return
+    length = probe.duration(path)
+    if length is not None and start >= length:
+        ctx.problems.append(
+            where.error(
+                "redact_after_media", "redact", i, "from", start=clock(start), path=name,
+                length=clock(length),
+            )
+        )  # fmt: skip

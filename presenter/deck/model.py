@@ -391,6 +391,48 @@ class Step:
 STEP_KEYS_ALL: frozenset[str] = frozenset().union(*STEP_KEYS.values())
 
 
+def _seconds(value: object) -> float:
+    if isinstance(value, str):
+        seconds = parse_clock(value)
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        seconds = None
+    else:
+        seconds = float(value)
+    if seconds is None or not 0 <= seconds < float("inf"):
+        raise PydanticCustomError("bad_seconds", "not a time in the video")
+    return seconds
+
+
+Seconds = Annotated[float, BeforeValidator(_seconds)]
+"""A time in a video: seconds (`12.5`), or "HH:MM:SS" as a clip writes it."""
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class Redaction:
+    """A rectangle blacked out of what a public screen is sent (旁听席屏幕遮蔽区域): on a
+    picture, a document's page, or a video for a time range of it (the whole clip when
+    `from` and `to` are left out)."""
+
+    box: Region
+    """[x, y, w, h] in fractions of the upright picture, the page as shown, or the video's
+    picture."""
+    file: StrictStr | None = None
+    """Which of the item's files: its deck path or its file name; may be left out when the
+    item has one file with pixels."""
+    page: Page | None = None
+    """A document's page (default 1)."""
+    start: Seconds | None = Field(default=None, alias="from")
+    end: Seconds | None = Field(default=None, alias="to")
+    reason: StrictStr = ""
+    """Why (for the presenter and the record): "被害人手机号"."""
+
+    def holds_at(self, seconds: float) -> bool:
+        """Whether the box covers the video at `seconds`."""
+        return (self.start is None or self.start <= seconds) and (
+            self.end is None or seconds <= self.end
+        )
+
+
 @dataclass(frozen=True, config=_SCHEMA)
 class Challenge:
     """A prepared response to a challenge of the defence (Art. 48) — presenter only."""
@@ -441,6 +483,8 @@ class Exhibit:
     steps: tuple[Step, ...] = Field(default=(), alias="step")
     challenges: tuple[Challenge, ...] = Field(default=(), alias="challenge")
     review: Review | None = None
+    redactions: tuple[Redaction, ...] = Field(default=(), alias="redact")
+    """Regions blacked out of what a public screen is sent (and a masked bundle)."""
     path: str = ""
     body: str = ""
     notes: str = ""

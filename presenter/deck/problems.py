@@ -90,6 +90,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'a clip is ["HH:MM:SS", "HH:MM:SS"] with the start before the end',
     ),
     "bad_page": ("页码从 1 开始", "pages start at 1"),
+    "bad_seconds": (
+        '时间应为秒数（如 12.5）或 "HH:MM:SS"，且不小于 0',
+        'a time is seconds (like 12.5) or "HH:MM:SS", not below 0',
+    ),
     "bad_message": ("消息序号从 1 开始", "messages are numbered from 1"),
     "bad_timezone": (
         '{value} 不是时区（应为 UTC 偏移如 "+08:00"，或时区名如 "Asia/Shanghai"）',
@@ -242,6 +246,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "step_out_of_range_in_file": (
         "{key} = {value} 超出“{path}”的范围（共 {count} {unit_zh}）",
         "{key} = {value} is out of range of '{path}' (it has {count} {unit_en})",
+    ),
+    # regions kept from the public screen: [[redact]]
+    "redact_no_pixels": (
+        "[[redact]] 遮蔽的是图片、PDF 页面和视频（及聊天中的图片、视频附件），"
+        "本 {view} 证据项没有这样的文件（文字中的证件号、手机号、银行卡号在旁听席屏幕上自动遮盖）",
+        "[[redact]] covers pictures, PDF pages and videos (and a chat's picture and video"
+        " attachments); this {view} item has none (numbers in text are masked on the public"
+        " screen already)",
+    ),
+    "redact_file_needed": (
+        "本证据项有多个可遮蔽的文件（{paths}），请用 file 指明遮蔽哪一个",
+        "the item has several files to redact ({paths}): say which with `file`",
+    ),
+    "redact_file_unknown": (
+        "file“{name}”不是本证据项的文件（写 files 中的路径或文件名）",
+        "the file '{name}' is none of the item's files (write its path in files, or its file name)",
+    ),
+    "redact_file_no_pixels": (
+        "“{name}”不是本证据项在屏幕上展示的图片、PDF 或视频，无从遮蔽",
+        "'{name}' is no picture, PDF or video the item shows on a screen: nothing to redact",
+    ),
+    "redact_time_not_video": (
+        "from 与 to 只用于视频，“{path}”不是视频",
+        "`from` and `to` are for a video; '{path}' is none",
+    ),
+    "redact_time_order": (
+        "遮蔽时段的开始（from，{start}）须早于结束（to，{end}）",
+        "the redaction's start (from, {start}) must come before its end (to, {end})",
+    ),
+    "redact_after_media": (
+        "遮蔽开始于 {start}，晚于“{path}”的结束（长 {length}），不会遮住任何画面：请核对时间",
+        "the redaction starts at {start}, after the end of '{path}' ({length} long), so it"
+        " covers nothing: check the times",
     ),
     # warnings
     "no_shows": (
@@ -534,7 +571,7 @@ def under_key(key: str, parent: str) -> bool:
 
 
 DEPENDS_ON: dict[str, tuple[str, ...]] = {
-    "view": ("files", "columns", "step", "chart", "language", "transcript"),
+    "view": ("files", "columns", "step", "chart", "language", "transcript", "redact"),
 }
 """Keys whose problems wait while the key they depend on is still a TODO."""
 

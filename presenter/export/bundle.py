@@ -66,9 +66,12 @@ def export_bundle(
     lang: str | None = None,
     catalogue_only: bool = False,
     pdf: bool = False,
+    instance: Path | None = None,
 ) -> Exported:
     """Write the bundle for the loaded deck of `report` into the new folder `out` (and
-    `out.zip`); with `catalogue_only`, only the 证据目录 as DOCX and CSV."""
+    `out.zip`); with `catalogue_only`, only the 证据目录 as DOCX and CSV. A masked bundle's
+    pictures are redacted with the detection results and decisions of the instance folder
+    `instance` (detection runs there first where it has not run)."""
     deck = report.deck
     if deck is None:
         raise ExportError("the deck did not load")
@@ -82,10 +85,12 @@ def export_bundle(
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     printed = None
     try:
-        with tempfile.TemporaryDirectory() as instance:
+        with tempfile.TemporaryDirectory() as temporary:
             from .. import create_app
 
-            app = create_app(report, instance_path=instance)
+            app = create_app(report, instance_path=temporary)
+            if mask:
+                _redact_as_for_the_public(app, deck, instance)
             try:
                 with app.test_request_context("/", base_url="http://localhost"):
                     g.mask_public = mask
@@ -111,6 +116,20 @@ def export_bundle(
     if not catalogue_only:
         archive = Path(shutil.make_archive(str(out), "zip", root_dir=out.parent, base_dir=out.name))
     return Exported(out, archive, out / printed.name if printed else None)
+
+
+def _redact_as_for_the_public(app: Flask, deck: Deck, instance: Path | None) -> None:
+    """A masked bundle's pictures, pages and videos are a public screen's: every box that
+    holds blacked out (presenter.redaction.apply), with detection's results and decisions
+    from `instance` (or the bundle's own temporary instance), run now where it has not run,
+    and a video's redacted copy made before its page is written. A picture detection could
+    not read is left out (a public screen is never sent a picture not checked)."""
+    from ..redaction.detect import detect_deck
+
+    if instance is not None:
+        app.config["REDACTION_INSTANCE"] = str(instance)
+    app.config["REDACTION_WAIT"] = True
+    detect_deck(Path(instance or app.instance_path, deck.id), deck)
 
 
 def _choose(deck: Deck, items: Iterable[str] | None, say: dict[str, str]) -> list[Exhibit]:

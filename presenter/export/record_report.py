@@ -40,6 +40,8 @@ class Entry:
     verified: bool
     """Whether the entry is inside the verified part of the chain."""
     moment: dt.datetime | None
+    shown: tuple[str, ...] = ()
+    """The exhibits on the screens: the item, or both halves of a side-by-side view."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Report:
     title: str
     entries: tuple[Entry, ...]
     exhibits: tuple[Showing, ...]
+    demonstratives: tuple[Demonstrative, ...] = ()
 
 
 def read_report(path: Path, lang: str) -> Report:
@@ -69,6 +72,7 @@ def read_report(path: Path, lang: str) -> Report:
     verdict = describe(check, path.name, lang)
     trusted = check.entries
     entries: list[Entry] = []
+    raws: list[dict] = []
     deck = title = ""
     for index, raw in enumerate(Path(path).read_bytes().split(b"\n"), 1):
         try:
@@ -80,9 +84,11 @@ def read_report(path: Path, lang: str) -> Report:
         if entry.get("event") == "start":
             deck, title = str(entry.get("deck", "")), str(entry.get("title", ""))
         entries.append(_entry(entry, index <= trusted, t))
+        raws.append(entry)
     return Report(
-        path.name, check, verdict, deck, title, tuple(entries), tuple(_by_exhibit(entries, t))
-    )
+        path.name, check, verdict, deck, title, tuple(entries), tuple(_by_exhibit(entries, t)),
+        tuple(demonstratives(raws)),
+    )  # fmt: skip
 
 
 def _entry(entry: dict, verified: bool, t) -> Entry:
@@ -105,7 +111,16 @@ def _entry(entry: dict, verified: bool, t) -> Entry:
         what=_what(event, command, details, t),
         verified=verified,
         moment=_moment(entry.get("time")),
+        shown=_shown(state),
     )
+
+
+def _shown(state: dict) -> tuple[str, ...]:
+    compare = state.get("compare")
+    items = compare.get("items") if isinstance(compare, dict) else None
+    if isinstance(items, list) and all(isinstance(i, str) for i in items):
+        return tuple(dict.fromkeys(items))
+    return (str(state["item"]),) if state.get("item") else ()
 
 
 def _what(event: str, command: dict, details: dict, t) -> str:
@@ -123,10 +138,76 @@ def _what(event: str, command: dict, details: dict, t) -> str:
         return f"{t('record.confirmed')} {details['confirmed']}"
     if event in ("start", "reload"):
         return t("record." + event)
+    if event == "demonstrative":
+        return t("record.demonstrative").format(
+            file=details.get("file", ""), sha256=details.get("sha256", "")
+        )
     action = str(command.get("action", ""))
+    if action in SAID:
+        return f"{t('record.action.' + action)}：{SAID[action](command, t)}"
     words = [t("record.action." + action) if action else event]
     words += [_value(action, k, v, t) for k, v in command.items() if k != "action"]
     return " ".join(w for w in words if w)
+
+
+def _annotate(command: dict, t) -> str:
+    op, shape = command.get("op"), command.get("shape")
+    if op == "add" and isinstance(shape, dict):
+        kind = t("record.shape." + str(shape.get("kind")))
+        said = t("record.annotate.add").format(kind=kind, color=shape.get("color", ""))
+        return f"{said} {shape['text']}" if shape.get("text") else said
+    return t("record.annotate." + str(op)) if op in ("undo", "clear") else ""
+
+
+def _compare(command: dict, t) -> str:
+    items = command.get("items")
+    if items == []:
+        return t("record.compare.end")
+    if isinstance(items, list) and len(items) == 2:
+        return t("record.compare.start").format(
+            first=items[0], second=items[1], layout=command.get("layout") or "50/50",
+            direction=t("record.compare." + str(command.get("direction") or "row")),
+        )  # fmt: skip
+    if command.get("swap") is True:
+        return t("record.compare.swap")
+    return t("record.compare.layout").format(layout=command.get("layout", ""))
+
+
+def _redact(command: dict, t) -> str:
+    op = str(command.get("op", ""))
+    if op not in ("add", "remove", "clear", "confirm", "dismiss"):
+        return ""
+    box = command.get("box")
+    shown = "[" + ", ".join(f"{v:.3f}" for v in box) + "]" if isinstance(box, list) else ""
+    return t("record.redact." + op).format(box=shown, proposal=command.get("proposal", ""))
+
+
+SAID = {"annotate": _annotate, "compare": _compare, "redact": _redact}
+"""The actions whose commands are said in words of their own."""
+
+
+@dataclass(frozen=True)
+class Demonstrative:
+    """A demonstrative made in court: when, of which exhibit, its file and hash."""
+
+    time: str
+    item: str
+    file: str
+    sha256: str
+
+
+def demonstratives(entries: list[dict]) -> list[Demonstrative]:
+    return [
+        Demonstrative(
+            str(entry.get("time", "")),
+            str(details.get("item", "")),
+            str(details.get("file", "")),
+            str(details.get("sha256", "")),
+        )  # fmt: skip
+        for entry in entries
+        if entry.get("event") == "demonstrative"
+        and isinstance(details := entry.get("details"), dict)
+    ]
 
 
 def _value(action: str, key: str, value: object, t) -> str:
@@ -167,14 +248,15 @@ def _by_exhibit(entries: list[Entry], t) -> list[Showing]:
     seconds: dict[str, float] = {}
     panels: dict[str, list[str]] = {}
     for this, after in zip(entries, [*entries[1:], None], strict=True):
-        if not this.item or this.blank:
+        if this.blank:
             continue
-        first.setdefault(this.item, this.time)
-        if this.panel and this.panel not in panels.setdefault(this.item, []):
-            panels[this.item].append(this.panel)
-        if after is not None and this.moment and after.moment:
-            span = (after.moment - this.moment).total_seconds()
-            seconds[this.item] = seconds.get(this.item, 0.0) + max(span, 0.0)
+        for item in this.shown:
+            first.setdefault(item, this.time)
+            if this.panel and this.panel not in panels.setdefault(item, []):
+                panels[item].append(this.panel)
+            if after is not None and this.moment and after.moment:
+                span = (after.moment - this.moment).total_seconds()
+                seconds[item] = seconds.get(item, 0.0) + max(span, 0.0)
     return [
         Showing(item, first[item], seconds.get(item, 0.0), tuple(panels.get(item, ())))
         for item in first

@@ -308,6 +308,94 @@ class ShowFile(Command):
         return self
 
 
+MAX_POINTS = 500
+"""Points of one stroke at most; a client thins a long stroke before it sends it."""
+MAX_LABEL = 100
+"""Characters of a text label at most."""
+COLOR = r"^#[0-9a-fA-F]{6}$"
+
+Point2 = Annotated[tuple[Fraction, Fraction], BeforeValidator(_list_as_tuple)]
+
+
+class ShapeFields(BaseModel):
+    """A shape as the presenter draws it (docs/live.md): points in 0..1 of the view's own
+    picture, page or box."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+    kind: Literal["pen", "highlight", "arrow", "rect", "ellipse", "text"]
+    points: Annotated[tuple[Point2, ...], BeforeValidator(_list)]
+    color: Annotated[StrictStr, Field(pattern=COLOR)] = "#e02020"
+    text: Annotated[StrictStr, Field(max_length=MAX_LABEL)] = ""
+
+    @model_validator(mode="after")
+    def _points_fit_the_kind(self) -> ShapeFields:
+        count = len(self.points)
+        if self.kind in ("pen", "highlight"):
+            fits = 2 <= count <= MAX_POINTS
+        elif self.kind == "text":
+            fits = count == 1 and bool(self.text.strip())
+        else:
+            fits = count == 2
+        if not fits:
+            raise ValueError("points do not fit the kind")
+        return self
+
+
+class Annotate(Command):
+    refusal = "bad_shape"
+
+    action: Literal["annotate"]
+    op: Literal["add", "undo", "clear"]
+    shape: ShapeFields | None = None
+
+    @model_validator(mode="after")
+    def _add_needs_a_shape(self) -> Annotate:
+        if (self.op == "add") != (self.shape is not None):
+            raise ValueError("a shape with add, and only then")
+        return self
+
+
+def _items(value: object) -> tuple[object, ...]:
+    items = _list(value)
+    if len(items) not in (0, 2):
+        raise ValueError("two items or none")
+    return items
+
+
+class SideBySide(Command):
+    """Side by side: two items (the same one twice for two of its pages), none to end, or
+    the layout alone, or a swap of the half the keyboard drives."""
+
+    refusal = "bad_compare"
+
+    action: Literal["compare"]
+    items: Annotated[tuple[StrictStr, ...], BeforeValidator(_items)] | None = None
+    layout: Literal["50/50", "60/40"] | None = None
+    direction: Literal["row", "column"] | None = None
+    swap: Flag = False
+
+
+class Redact(Command):
+    """What the public gallery's screen must not see: a live box on the view on screen, its
+    removal, or a decision on a number found in a picture."""
+
+    refusal = "bad_redaction"
+
+    action: Literal["redact"]
+    op: Literal["add", "remove", "clear", "confirm", "dismiss"]
+    box: Region | None = None
+    index: Index | None = None
+    proposal: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{16}$")] | None = None
+
+    @model_validator(mode="after")
+    def _fields_of_the_op(self) -> Redact:
+        needed = {"add": self.box, "remove": self.index, "clear": True}
+        if needed.get(self.op, self.proposal) is None:
+            raise ValueError("a field of the op is missing")
+        return self
+
+
 class Handover(Command):
     refusal = "unknown_action"
 
@@ -317,7 +405,7 @@ class Handover(Command):
 
 AnyCommand = Annotated[
     Goto | Walk | Step | Page | ShowPanel | BlankScreens | Zoom | Point | Play | Sound | Arrange
-    | Chart | Case | ShowAttachment | ShowFile | Handover,
+    | Chart | Case | ShowAttachment | ShowFile | Handover | Annotate | SideBySide | Redact,
     Field(discriminator="action"),
 ]  # fmt: skip
 """Every command this module parses; `verify` and `pair` are the socket adapter's."""

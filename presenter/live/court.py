@@ -7,19 +7,23 @@ only translates between this and Socket.IO.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .. import integrity
-from ..deck import Deck, DeckReport
+from ..deck import Deck, DeckReport, Exhibit
 from .access import Access
 from .machine import Outcome, Presentation, Refused
 from .record import Record
 from .state import StateStore
 from .timers import Timers
+
+log = logging.getLogger(__name__)
 
 
 def document_pages(deck: Deck) -> dict[str, int]:
@@ -50,31 +54,37 @@ def table_columns(deck: Deck) -> dict[str, int]:
     return columns
 
 
-def chat_pictures(deck: Deck) -> dict[str, frozenset[int]]:
-    """The messages (1-based) of each chat exhibit that have a picture attached: the ones a
-    screen may show large."""
+def chat_pictures(deck: Deck) -> dict[str, dict[int, str]]:
+    """The messages (1-based) of each chat exhibit that have a picture attached (the ones a
+    screen may show large), and the picture's file."""
+    return {
+        exhibit.id: picture_files(deck, exhibit)
+        for exhibit in deck.exhibits
+        if exhibit.view == "chat"
+    }
+
+
+def picture_files(deck: Deck, exhibit: Exhibit) -> dict[int, str]:
+    """A chat exhibit's messages (1-based) with a picture attached, and the item file of
+    each picture (none when its file cannot be read: the check has named it already)."""
     from .. import csvfile
     from ..deck.checks import PICTURES
 
-    pictures = {}
-    for exhibit in deck.exhibits:
-        if exhibit.view != "chat":
-            continue
-        name = exhibit.data_file
-        found: set[int] = set()
-        try:
-            rows = csvfile.records(deck.display(exhibit, name)) if name else iter(())
-            header = next(rows, [])
-            column = exhibit.column("attachment")
-            at = header.index(column) if column in header else None
-            for n, row in enumerate(rows if at is not None else (), 1):
-                cell = row[at] if at is not None and at < len(row) else ""
-                if exhibit.attachment(cell) and cell.strip().lower().endswith(PICTURES):
-                    found.add(n)
-        except csvfile.CsvError:
-            pass  # the check has named the file already
-        pictures[exhibit.id] = frozenset(found)
-    return pictures
+    found: dict[int, str] = {}
+    name = exhibit.data_file
+    try:
+        rows = csvfile.records(deck.display(exhibit, name)) if name else iter(())
+        header = next(rows, [])
+        column = exhibit.column("attachment")
+        at = header.index(column) if column in header else None
+        for n, row in enumerate(rows if at is not None else (), 1):
+            cell = row[at] if at is not None and at < len(row) else ""
+            picture = exhibit.attachment(cell)
+            if picture and cell.strip().lower().endswith(PICTURES):
+                found[n] = picture
+    except csvfile.CsvError:
+        pass
+    return found
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,7 @@ class Court:
         self._clients: dict[str, Client] = {}
         self._lock = threading.Lock()
         self._broadcasts: list[Callable[[Outcome], None]] = []
+        self._detected: list[Callable[[], None]] = []
         self._verifying: threading.Thread | None = None
         self.timers = Timers(self.folder / "timers.json")
         """The presenter's clocks: the presentation's, each exhibit's, a countdown."""
@@ -164,7 +175,7 @@ class Court:
             if outcome.details:
                 extra["details"] = dict(outcome.details)
             self.record.append(
-                outcome.event, state.to_json(), state.controller, durable=False, **extra
+                outcome.event, state.to_record(), state.controller, durable=False, **extra
             )
         self.timers.observe(state)
         for broadcast in self._broadcasts:
@@ -223,6 +234,142 @@ class Court:
             for r in exhibit.source.hashes
         ]
         self.presentation.verified(exhibit.id, results, role)
+
+    # --- numbers in pictures, found for the public gallery ---------------------------------
+
+    def found_numbers(self) -> tuple[bool, list[dict[str, Any]]]:
+        """Whether every picture and page the deck shows has been read, and the numbers found
+        in them (masked), each with the presenter's decision or `pending`."""
+        from ..deck.checks import redactable_files
+        from ..redaction.apply import decision
+        from ..redaction.detect import reading, shown_pictures
+
+        deck = self.deck
+        decided = decision(self.folder, self.state.redaction)
+        ready, found = True, []
+        for exhibit, name in shown_pictures(deck):
+            read = reading(self.folder, deck, exhibit, name)
+            if read is None:
+                ready = False
+                continue
+            found += [
+                {
+                    "id": proposal.id,
+                    "item": exhibit.id,
+                    "file": redactable_files(exhibit).index(name),
+                    "name": name,
+                    "page": proposal.page,
+                    "kind": proposal.kind,
+                    "masked": proposal.masked,
+                    "box": list(proposal.box),
+                    "status": decided(proposal.id) or "pending",
+                }  # fmt: skip
+                for proposal in read.proposals
+            ]
+        return ready, found
+
+    def on_detected(self, listener: Callable[[], None]) -> None:
+        """Also tell `listener` each time a picture has been read for numbers."""
+        self._detected.append(listener)
+
+    def start_detecting(self) -> threading.Thread:
+        """Read the text of every picture and page the deck shows, in the background, where
+        it has not been read as it is now (presenter.redaction.detect); each file read gives
+        the redaction a new version, so a public screen waiting on it fetches it again and
+        the presenter's page lists what was found."""
+
+        def detect() -> None:
+            from ..redaction.detect import detect_deck
+
+            def progress(name: str, fraction: float) -> None:
+                if fraction >= 1.0:
+                    self.presentation.redaction_refreshed()
+                    for listener in self._detected:
+                        listener()
+
+            try:
+                detect_deck(self.folder, self.deck, progress)
+            except Exception:  # noqa: BLE001 - the thread says why it stopped, and the screens wait
+                log.exception("reading the pictures for numbers stopped")
+            finally:
+                self.presentation.redaction_refreshed()
+
+        thread = threading.Thread(target=detect, name="detect-numbers", daemon=True)
+        thread.start()
+        return thread
+
+    # --- a demonstrative made in court -------------------------------------------------------
+
+    def demonstrative(self, role: str, capture: bytes | None = None) -> dict[str, Any]:
+        """Save the view the keyboard drives, with its annotations, as a PNG in the instance
+        folder; hash it and record it (Art. 49). `capture`: the presenter's miniature as its
+        browser drew it (a PNG), used for a view without a picture of its own. Raises
+        Refused."""
+        import datetime as dt
+        import hashlib
+
+        from .. import demonstrative, rendering
+
+        state = self.presentation.driven(role)
+        exhibit = self.deck.exhibit(state.item or "")
+        if exhibit is None or state.case:
+            raise Refused("no_exhibit")
+        folder = self.folder / "demonstratives"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / demonstrative.file_name(exhibit.id, dt.datetime.now(dt.UTC))
+        shapes = [shape.to_json() for shape in state.sheet()]
+        under = self._under(state, exhibit)
+        upload = None
+        if under.kind == "none" and capture:
+            if len(capture) > demonstrative.CAPTURE_BYTES:
+                raise Refused("demonstrative_failed")
+            upload = folder / f".{target.stem}.capture"
+            upload.write_bytes(capture)
+            under = replace(under, kind="capture", path=upload)
+        try:
+            failure = rendering.make(
+                f"{self.deck.id}/{exhibit.id}", target, demonstrative.draw, under, shapes, target,
+            )  # fmt: skip
+        finally:
+            if upload is not None:
+                upload.unlink(missing_ok=True)
+        if failure is not None:
+            raise Refused("demonstrative_failed")
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        details = {
+            "item": exhibit.id,
+            "file": target.name,
+            "sha256": digest,
+            "shapes": len(shapes),
+            "drawn": "miniature" if under.kind == "capture" else "server",
+        }
+        self.record.append(
+            "demonstrative", state.to_record(), state.controller, by=role, details=details
+        )
+        return {"ok": True, "file": target.name, "sha256": digest}
+
+    def _under(self, state, exhibit: Exhibit):
+        """What a demonstrative's marks are drawn on, for the view on screen."""
+        from ..deck.checks import shown_files
+        from ..demonstrative import Under
+
+        deck, region = self.deck, state.region
+        shown = shown_files(exhibit)
+        name = shown[state.file] if state.file < len(shown) else None
+        if state.panel == "content" and state.attachment is not None:
+            picture = picture_files(deck, exhibit).get(state.attachment)
+            if picture is not None:
+                return Under("picture", deck.display(exhibit, picture), region=region)
+        if state.panel == "content" and name is not None:
+            path = deck.display(exhibit, name)
+            if exhibit.view == "image":
+                return Under("picture", path, region=region)
+            if exhibit.view == "document":
+                return Under("page", path, page=state.page, region=region)
+            if exhibit.view == "video":
+                return Under("frame", path, position=state.media.now(time.time()))
+        caption = f"{exhibit.id} {exhibit.title} · {state.panel} · {state.step}"
+        return Under("none", caption=caption)
 
     # --- the deck changing on disk ---------------------------------------------------------
 

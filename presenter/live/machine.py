@@ -24,6 +24,7 @@ from typing import Any
 from ..deck import Deck, Exhibit
 from ..deck.checks import find_file, shown_files, step_files
 from .commands import (
+    Annotate,
     Arrange,
     BlankScreens,
     Case,
@@ -33,17 +34,31 @@ from .commands import (
     Page,
     Play,
     Point,
+    Redact,
     Refused,
     ShowAttachment,
     ShowFile,
     ShowPanel,
+    SideBySide,
     Sound,
     Step,
     Walk,
     Zoom,
     parse,
 )
-from .state import DRIVERS, MAX_FLOW_PAGES, ChartView, LiveState, Media, TableView
+from .state import (
+    DRIVERS,
+    MAX_FLOW_PAGES,
+    ChartView,
+    Compare,
+    Half,
+    LiveBox,
+    LiveState,
+    Media,
+    Shape,
+    TableView,
+    sheet_key,
+)
 
 REASONS: dict[str, tuple[str, str]] = {
     "screen_cannot_command": (
@@ -112,6 +127,33 @@ REASONS: dict[str, tuple[str, str]] = {
         "当前证据没有这个可展示的文件",
         "the exhibit on screen has no such file to show",
     ),
+    "bad_shape": (
+        "标注无效：画笔和荧光笔 2 到 500 个点，箭头、矩形和椭圆 2 个点，文字 1 个点和不超过"
+        " 100 字的内容，坐标在 0 到 1 之间，颜色为 #rrggbb",
+        "not a shape: pen and highlight take 2 to 500 points, arrow, rect and ellipse 2, text"
+        " 1 point and up to 100 characters; x, y within 0..1; colour #rrggbb",
+    ),
+    "too_many_shapes": (
+        "此页标注已达上限，请先清除部分标注",
+        "this view has as many annotations as it may; clear some first",
+    ),
+    "no_annotation": ("此页没有可撤销的标注", "no annotation on this view to undo"),
+    "bad_compare": (
+        "并排展示指令无效：需两个证据编号（结束时为空），布局为 50/50 或 60/40，方向为左右或上下",
+        "side by side takes two items (none to end it), layout 50/50 or 60/40, direction row"
+        " or column",
+    ),
+    "not_comparing": ("当前没有并排展示", "nothing is side by side"),
+    "bad_redaction": (
+        "遮挡指令无效：遮挡框为 [x, y, w, h]（0 到 1 之间），只能加在图片、文档页或视频上",
+        "not a redaction: a box is [x, y, w, h] within 0..1, on a picture, a document page or"
+        " a video",
+    ),
+    "too_many_redactions": ("遮挡框已达上限", "as many redaction boxes as there may be"),
+    "demonstrative_failed": (
+        "无法保存演示材料：此证据的画面无法绘制",
+        "the demonstrative could not be saved: this exhibit's picture cannot be drawn",
+    ),
 }
 """Why a command was refused: the `error` of its acknowledgement, and the words for people."""
 
@@ -119,6 +161,7 @@ REASONS: dict[str, tuple[str, str]] = {
 ACTIONS: tuple[str, ...] = (
     "goto", "next", "prev", "step", "page", "panel", "blank", "region", "pointer", "media",
     "handover", "verify", "sound", "table", "chart", "case", "attachment", "file",
+    "annotate", "compare", "redact",
 )  # fmt: skip
 """The commands of the protocol; the socket adapter adds `pair` (approve a screen)."""
 
@@ -225,8 +268,8 @@ class Scene:
     confirmed: str | None = None
     pages: Mapping[str, int] = field(default_factory=dict)
     columns: Mapping[str, int] = field(default_factory=dict)
-    pictures: Mapping[str, frozenset[int]] = field(default_factory=dict)
-    """The messages of each chat exhibit with a picture attached."""
+    pictures: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
+    """The messages of each chat exhibit with a picture attached, and the picture's file."""
     file_pages: Mapping[tuple[str, int], int] = field(default_factory=dict)
     """The page count of each file of a document exhibit of several, by (exhibit, file)."""
 
@@ -466,6 +509,176 @@ def on_file(scene: Scene, command: ShowFile) -> Change:
     return Change(state, {"file": shown[index]})
 
 
+MAX_SHAPES = 200
+"""Annotations on one view at most."""
+MAX_SHEETS = 2000
+"""Views with annotations at most (a bound on state.json)."""
+MAX_VIEW_POINTS = 20_000
+"""Points of one view's annotations at most: every screen is sent them with every state
+(about 400 KB of JSON at most)."""
+MAX_POINTS = 200_000
+"""Points of every view's annotations at most: a bound on state.json (about 4 MB)."""
+MAX_BOXES = 500
+"""Live redaction boxes at most."""
+MAX_DECISIONS = 5000
+
+
+def on_annotate(scene: Scene, command: Annotate) -> Change:
+    """A shape drawn on the view on screen (of the half the keyboard drives), the last one
+    taken back, or all of them cleared; each kept with its view, to come back with it."""
+    state = scene.state
+    if state.item is None:
+        raise Refused("no_exhibit")
+    key = sheet_key(state)
+    shapes = state.sheet()
+    if command.op == "add":
+        assert command.shape is not None
+        fields = command.shape
+        here = sum(len(s.points) for s in shapes) + len(fields.points)
+        everywhere = sum(len(s.points) for v in state.sheets.values() for s in v)
+        if (
+            len(shapes) >= MAX_SHAPES
+            or (not shapes and len(state.sheets) >= MAX_SHEETS)
+            or here > MAX_VIEW_POINTS
+            or everywhere + len(fields.points) > MAX_POINTS
+        ):
+            raise Refused("too_many_shapes")
+        shape = Shape(
+            max((s.id for s in shapes), default=0) + 1,
+            fields.kind,
+            # to 1/10,000 of the picture: under half a pixel of a 4K screen, and a fifth of
+            # the bytes a float's every digit takes in state.json and on every screen
+            tuple((round(x, 4), round(y, 4)) for x, y in fields.points),
+            fields.color.lower(),
+            fields.text.strip(),
+        )
+        kept = (*shapes, shape)
+        details: dict[str, Any] = {"view": key, "shape": shape.to_json()}
+    elif command.op == "undo":
+        if not shapes:
+            raise Refused("no_annotation")
+        kept, details = shapes[:-1], {"view": key, "removed": [shapes[-1].id]}
+    else:
+        kept, details = (), {"view": key, "removed": [s.id for s in shapes]}
+    sheets = {k: v for k, v in state.sheets.items() if k != key}
+    if kept:
+        sheets[key] = kept
+    return Change(state.but(sheets=sheets), details)
+
+
+def _half(scene: Scene, exhibit: Exhibit) -> Half:
+    """An exhibit as a half of a comparison starts: its content panel, step 0."""
+    base = scene.state.but(
+        item=exhibit.id, panel="content", file=0, page=1, region=None, attachment=None
+    )
+    return Half.of(with_step(base, exhibit, 0, scene.now))
+
+
+def _show_half(state: LiveState, half: Half, now: float) -> LiveState:
+    """The state driving `half` (its media from the start: only the driven half plays)."""
+    fields = {name: getattr(half, name) for name in Half.FIELDS}
+    return state.but(**fields, pointer=None, media=Media(at=now), verification=None)
+
+
+def on_compare(scene: Scene, command: SideBySide) -> Change:
+    """Two exhibits, or two views of one, side by side on every screen; the keyboard drives
+    one half (the state's own fields), and a swap hands it the other."""
+    state, current = scene.state, scene.state.compare
+    if command.items == ():
+        return Change(state.but(compare=None))
+    if command.items is None:
+        if current is None:
+            raise Refused("not_comparing")
+        if command.swap:
+            new = _show_half(state, current.other, scene.now)
+            return Change(new.but(compare=replace(
+                current, other=Half.of(state), active=1 - current.active
+            )))  # fmt: skip
+        layout = command.layout or current.layout
+        direction = command.direction or current.direction
+        return Change(state.but(compare=replace(current, layout=layout, direction=direction)))
+    exhibits = []
+    for item in command.items:
+        exhibit = scene.deck.exhibit(item)
+        if exhibit is None:
+            raise Refused("unknown_item", item=item)
+        held = scene.blocked(exhibit)
+        if held:
+            raise Refused(held, item=item)
+        exhibits.append(exhibit)
+    first, second = exhibits
+    mine = Half.of(state) if not state.case else None
+    if mine is not None and mine.item == first.id:
+        active, other = 0, _half(scene, second) if second.id != first.id else mine
+    elif mine is not None and mine.item == second.id:
+        active, other = 1, _half(scene, first)
+    else:
+        active, other = 0, _half(scene, second)
+        state = _show_half(state, _half(scene, first), scene.now)
+    compare = Compare(
+        other,
+        active,
+        command.layout or (current.layout if current else "50/50"),
+        command.direction or (current.direction if current else "row"),
+    )
+    return Change(state.but(compare=compare, case=False))
+
+
+PIXEL_VIEWS = ("image", "document", "video")
+
+
+def on_redact(scene: Scene, command: Redact) -> Change:
+    """A box the public gallery's screen must not see on the picture or page on screen, its
+    removal, or the presenter's decision on a number found in a picture; every change gives
+    the redaction a new version, so public screens fetch their pictures again."""
+    state, redaction = scene.state, scene.state.redaction
+    boxes, decided = redaction.boxes, redaction.decisions
+    if command.op in ("add", "clear"):
+        exhibit = scene.current()
+        shows_pixels = exhibit.view in PIXEL_VIEWS or state.attachment is not None
+        if state.panel != "content" or state.case or not shows_pixels:
+            raise Refused("bad_redaction")
+        page = state.page if exhibit.view == "document" else 1
+        here = (exhibit.id, _pixels_file(scene, exhibit), page)
+        if command.op == "add":
+            if len(boxes) >= MAX_BOXES:
+                raise Refused("too_many_redactions")
+            assert command.box is not None
+            boxes = (*boxes, LiveBox(*here, command.box, state.attachment))
+        else:
+            boxes = tuple(b for b in boxes if (b.item, b.file, b.page) != here)
+    elif command.op == "remove":
+        if command.index is None or command.index >= len(boxes):
+            raise Refused("bad_redaction")
+        boxes = boxes[: command.index] + boxes[command.index + 1 :]
+    else:
+        assert command.proposal is not None
+        if command.proposal not in decided and len(decided) >= MAX_DECISIONS:
+            raise Refused("too_many_redactions")
+        decided[command.proposal] = "confirmed" if command.op == "confirm" else "dismissed"
+    if boxes == redaction.boxes and decided == redaction.decisions:
+        return Change(state)
+    new = replace(
+        redaction, boxes=boxes, decided=tuple(sorted(decided.items())),
+        version=redaction.version + 1,
+    )  # fmt: skip
+    return Change(state.but(redaction=new))
+
+
+def _pixels_file(scene: Scene, exhibit: Exhibit) -> int:
+    """The index, among the item's files whose pixels a screen is sent, of the one on screen
+    (a chat's picture shown large, else the file the view shows)."""
+    from ..deck.checks import redactable_files
+
+    if scene.state.attachment is None:
+        return scene.state.file
+    name = scene.pictures.get(exhibit.id, {}).get(scene.state.attachment)
+    files = redactable_files(exhibit)
+    if name not in files:
+        raise Refused("bad_redaction")
+    return files.index(name)
+
+
 def on_handover(scene: Scene, command: Handover) -> Change:
     # the presenter hands over and may always take back; the expert may only hand back
     if scene.role == "expert" and (command.to != "presenter" or scene.state.controller != "expert"):
@@ -517,6 +730,9 @@ RULES: dict[str, Rule] = {
     "attachment": Rule(on_attachment, views=("chat",), otherwise="not_chat"),
     "file": Rule(on_file, exhibit=True),
     "handover": Rule(on_handover, anyone=True),
+    "annotate": Rule(on_annotate),
+    "compare": Rule(on_compare),
+    "redact": Rule(on_redact),
     # verify is not here: the court starts it (`Presentation.check_verify`), and hashes in
     # the background; sent here it is an unknown action
 }
@@ -539,7 +755,7 @@ class Presentation:
         pages: Mapping[str, int] | None = None,
         columns: Mapping[str, int] | None = None,
         start: str = "logo",
-        pictures: Mapping[str, frozenset[int]] | None = None,
+        pictures: Mapping[str, Mapping[int, str]] | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._clock = clock
@@ -608,7 +824,7 @@ class Presentation:
         unverified: frozenset[str] = frozenset(),
         pages: Mapping[str, int] | None = None,
         columns: Mapping[str, int] | None = None,
-        pictures: Mapping[str, frozenset[int]] | None = None,
+        pictures: Mapping[str, Mapping[int, str]] | None = None,
     ) -> Outcome:
         """A new version of the deck (edited on disk): keep the exhibit by id, clamp the step."""
         with self._lock:
@@ -629,6 +845,7 @@ class Presentation:
                     new = new.but(file=0, page=1, region=None, media=Media(at=self._clock()))
                 if step != self._state.step:
                     new = with_step(new, exhibit, step, self._clock())
+                new = new.but(compare=self._other_half_kept(new))
                 held = blocked(exhibit, self._unverified)
                 if held:
                     # now excluded or failing its hash: off the screens until the presenter
@@ -637,6 +854,15 @@ class Presentation:
                     new = new.but(blank=new.blank or "black", region=None, pointer=None)
                     details = {"held": held, "item": exhibit.id}
             return self._commit(new, {"action": "reload"}, "server", True, "reload", details)
+
+    def redaction_refreshed(self) -> Outcome:
+        """What the public gallery must not see has changed outside a command (numbers were
+        found in a picture): a new redaction version, not recorded (the record has the
+        presenter's decisions, and detection is kept in the instance folder)."""
+        with self._lock:
+            redaction = self._state.redaction
+            new = self._state.but(redaction=replace(redaction, version=redaction.version + 1))
+            return self._commit(new, {"action": "detected"}, "server", False, "state", {})
 
     def held(self) -> dict[str, str] | None:
         """The exhibit kept off the screens after a reload (and why), until the presenter
@@ -647,6 +873,17 @@ class Presentation:
                 return None
             held = blocked(exhibit, self._unverified)
             return {"item": exhibit.id, "error": held} if held else None
+
+    def driven(self, role: str) -> LiveState:
+        """The state, for a request of `role` that needs control (a demonstrative);
+        Refused when that role may not drive now, or no exhibit is on the screens."""
+        with self._lock:
+            if role not in DRIVERS:
+                raise Refused("screen_cannot_command")
+            if role != self._state.controller:
+                raise Refused("not_in_control")
+            self._scene(role).current()
+            return self._state
 
     def check_verify(self, role: str) -> Exhibit:
         """The exhibit a `verify` command from `role` would re-hash; Refused if it may not."""
@@ -753,9 +990,23 @@ class Presentation:
             state = state.but(attachment=None, region=None)  # a picture the chat does not have
         if state.file >= max(1, len(shown_files(exhibit))):
             state = state.but(file=0, page=1, region=None)  # a file the exhibit no longer shows
+        state = state.but(compare=self._other_half_kept(state))
         if state.step > len(exhibit.steps):
             return with_step(state, exhibit, len(exhibit.steps), self._clock())
         return state
+
+    def _other_half_kept(self, state: LiveState) -> Compare | None:
+        """The comparison, if its other half's exhibit is still one the screens may have (at
+        a step and file it still has); else none."""
+        compare = state.compare
+        other = self._deck.exhibit(compare.other.item or "") if compare else None
+        if compare is None or other is None or blocked(other, self._unverified):
+            return None
+        if compare.other.step > len(other.steps) or compare.other.file >= max(
+            1, len(shown_files(other))
+        ):
+            return replace(compare, other=replace(compare.other, step=0, file=0, region=None))
+        return compare
 
 
 def document_file_pages(deck: Deck) -> dict[tuple[str, int], int]:

@@ -48,6 +48,7 @@ class LiveNamespace(Namespace):
         self.io = socketio
         self.public_mask = public_mask
         court.on_change(self._broadcast)
+        court.on_detected(self._numbers_found)
         court.access.subscribe(self._pairing_changed)
         court.timers.subscribe(self._timers_changed)
 
@@ -60,6 +61,10 @@ class LiveNamespace(Namespace):
         if outcome.event == "reload":  # after the state: the presenter is asked with it in view
             held = self.court.presentation.held() or {}
             self.io.emit("held", held, namespace=NAMESPACE, to=CONTROL)
+
+    def _numbers_found(self) -> None:
+        # the presenter's list of numbers found in pictures: never to a screen
+        self.io.emit("proposals", self.court.found_numbers()[1], namespace=NAMESPACE, to=CONTROL)
 
     def _pairing_changed(self, pairing: dict[str, Any]) -> None:
         # only what changed: a flood of codes must not re-send the whole list each time
@@ -167,6 +172,9 @@ class LiveNamespace(Namespace):
             return self._pair(client.role, command)
         if command.get("action") == "verify":
             return self._verify(client.role)
+        if command.get("action") == "demonstrative":
+            capture = command.get("png")
+            return self._demonstrative(client.role, capture if isinstance(capture, bytes) else None)
         return self.court.presentation.command(command, client.role).ack()
 
     def _verify(self, role: str) -> dict[str, Any]:
@@ -183,6 +191,12 @@ class LiveNamespace(Namespace):
         except Refused as refused:
             return {"ok": False, "error": refused.code}
         return {"ok": True, "started": True}
+
+    def _demonstrative(self, role: str, capture: bytes | None) -> dict[str, Any]:
+        try:
+            return self.court.demonstrative(role, capture)
+        except Refused as refused:
+            return {"ok": False, "error": refused.code}
 
     def _pair(self, role: str, command: dict[str, Any]) -> dict[str, Any]:
         """Approve (as a court screen, or `"public": true` as a public-gallery one) or refuse
@@ -208,9 +222,15 @@ class LiveNamespace(Namespace):
         return {"ok": True}
 
 
+MESSAGE_BYTES = 4 << 20
+"""Bytes of one message at most: a demonstrative's capture of the miniature is the largest."""
+
+
 def init_app(app, court: Court) -> SocketIO:
     """Socket.IO on the app, threading mode with real WebSockets (simple-websocket)."""
-    socketio = SocketIO(app, async_mode="threading", cors_allowed_origins=None)
+    socketio = SocketIO(
+        app, async_mode="threading", cors_allowed_origins=None, max_http_buffer_size=MESSAGE_BYTES
+    )
     namespace = LiveNamespace(court, socketio, app.config.get("PUBLIC_MASK", True))
     socketio.on_namespace(namespace)
     app.extensions["shizheng.live"] = namespace

@@ -37,13 +37,20 @@ def _open_for(path: Path, box: tuple[int, int] | None) -> Image.Image:
 
 
 def derivative(
-    path: Path, target: Path, region: tuple[float, ...] | None = None, side: int = LONG_SIDE
+    path: Path,
+    target: Path,
+    region: tuple[float, ...] | None = None,
+    side: int = LONG_SIDE,
+    boxes: tuple[tuple[float, float, float, float], ...] = (),
 ) -> None:
     """Write to `target` the image, or the `region` [x, y, w, h] of it, at most `side`
     pixels on its long side, cropped from the original (a JPEG is decoded only as finely as
-    the result needs; an SVG is drawn as finely as the region needs)."""
+    the result needs; an SVG is drawn as finely as the region needs); `boxes` (fractions of
+    the upright picture) filled black before it is scaled (presenter.redaction.apply)."""
+    from ..redaction.apply import fill
+
     if is_svg(path):
-        _svg_derivative(path, target, region, side)
+        _svg_derivative(path, target, region, side, boxes)
         return
     with Image.open(path) as probe:
         width, height = probe.size
@@ -63,6 +70,11 @@ def derivative(
         box = (round(x * full_w), round(y * full_h),
                round((x + w) * full_w), round((y + h) * full_h))  # fmt: skip
         part = image.crop(box) if region is not None else image
+        # the boxes' pixels are gone before scaling blends them into their neighbours; the
+        # frame is the crop's own, in whole pixels
+        frame = (box[0] / full_w, box[1] / full_h,
+                 max(1, box[2] - box[0]) / full_w, max(1, box[3] - box[1]) / full_h)  # fmt: skip
+        part = fill(part, boxes, frame)
         part.thumbnail((side, side), Image.Resampling.LANCZOS)
         if part.mode not in ("RGB", "RGBA", "L"):
             part = part.convert("RGBA" if "A" in part.getbands() else "RGB")
@@ -84,16 +96,25 @@ def is_svg(path: Path) -> bool:
     return head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head)
 
 
-def _svg_derivative(path: Path, target: Path, region: tuple[float, ...] | None, side: int) -> None:
+def _svg_derivative(
+    path: Path,
+    target: Path,
+    region: tuple[float, ...] | None,
+    side: int,
+    boxes: tuple[tuple[float, float, float, float], ...],
+) -> None:
     """The SVG drawn to PNG with resvg: fitted in a square as large as the region needs, then
     cropped; no script runs (resvg has none) and nothing outside the file is fetched."""
     import resvg_py
+
+    from ..redaction.apply import fill
 
     x, y, w, h = region if region is not None else (0.0, 0.0, 1.0, 1.0)
     box = min(SVG_SIDE, round(side / max(w, h)))
     png = resvg_py.svg_to_bytes(svg_string=self_contained_svg(path), width=box, height=box)
     with Image.open(io.BytesIO(png)) as drawn:
         drawn.load()
+        drawn = fill(drawn, boxes)
         full_w, full_h = drawn.size
         part = drawn.crop((round(x * full_w), round(y * full_h),
                            round((x + w) * full_w), round((y + h) * full_h)))  # fmt: skip

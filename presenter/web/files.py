@@ -1,12 +1,16 @@
-"""Exhibit files, for the views: only files an exhibit lists, with HTTP Range for media; and
-Plotly's JavaScript from the installed plotly package, so the two versions never differ."""
+"""Exhibit files, for the views: only files an exhibit lists, with HTTP Range for media (a
+public screen's pictures, pages and videos with every box that holds blacked out:
+presenter.redaction); and Plotly's JavaScript from the installed plotly package, so the
+two versions never differ."""
 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request, send_file, url_for
 
@@ -16,6 +20,7 @@ from ..deck import Exhibit
 from ..deck.checks import evidence_folder, is_deck_file
 from ..deck.model import region_inside
 from ..live.state import TableView
+from ..originals import DeriveError
 from ..views.files import PLAYED, TOKEN, file_ref, token_of
 from .auth import court, request_kind, requires
 
@@ -46,12 +51,20 @@ PAGE_WIDTH = 1600
 """Pixels across a rendered PDF page: sharp on a 1080p court screen, zoomable to a region."""
 
 
+def _named(exhibit: Exhibit, name: str) -> str:
+    """The deck path of the exhibit's file that `name` names: itself, or the file whose token
+    it is (a public screen's opaque name)."""
+    if name.startswith(TOKEN):
+        return next((f for f in exhibit.files if token_of(f) == name), name)
+    return name
+
+
 def _exhibit_path(item: str, name: str) -> Path:
     """The file of an exhibit that this request may have; 403 or 404 otherwise."""
     live = court()
     exhibit = live.deck.exhibit(item)
-    if exhibit is not None and name.startswith(TOKEN):  # a public screen's opaque name
-        name = next((f for f in exhibit.files if token_of(f) == name), name)
+    if exhibit is not None:
+        name = _named(exhibit, name)
     if exhibit is None or name not in exhibit.files:
         abort(404)
     if request_kind() != "presenter" and not live.presentation.may_show(item):
@@ -74,7 +87,7 @@ def _display_path(item: str, name: str, original: Path) -> Path:
     deck = court().deck
     exhibit = deck.exhibit(item)
     assert exhibit is not None  # _exhibit_path has answered 404 otherwise
-    real = next((f for f in exhibit.files if f == name or token_of(f) == name), name)
+    real = _named(exhibit, name)
     derived = deck.derivation(exhibit, real)
     if derived is not None:
         return derived.copy
@@ -113,9 +126,11 @@ def exhibit_file(item: str, name: str):
     original = _exhibit_path(item, name)
     wants_original = request.args.get("original") == "1" and request_kind() == "presenter"
     path = original if wants_original else _display_path(item, name, original)
+    if _public():
+        if path.suffix.lower() not in PLAYED:
+            abort(403)  # a public screen is sent sound and video; pictures are drawn again
+        path = _redacted_video(item, name, path)
     name = path.name if path == original else f"{original.stem}{path.suffix}"
-    if g.get("mask_public") and path.suffix.lower() not in PLAYED:
-        abort(403)  # a public screen is sent sound and video; pictures are drawn again
     if shown_as_is(name):
         return send_file(path, conditional=True, max_age=0)
     return send_file(
@@ -126,6 +141,29 @@ def exhibit_file(item: str, name: str):
         conditional=True,
         max_age=0,
     )
+
+
+def _redacted_video(item: str, name: str, path: Path) -> Path:
+    """What a public screen plays of the item file `name` (at `path`, its display copy): a
+    video with boxes to black out is its redacted copy, once made (a placeholder until
+    then: never the video unredacted); anything else as it is."""
+    from ..deck.checks import is_video
+    from ..redaction.apply import video_boxes
+
+    deck = court().deck
+    exhibit = deck.exhibit(item)
+    assert exhibit is not None  # _exhibit_path has answered 404 otherwise
+    real = _named(exhibit, name)
+    boxes = video_boxes(exhibit, _live_redaction(), real, deck) if is_video(real) else []
+    if not boxes:
+        return path
+    wait = current_app.config.get("REDACTION_WAIT", False)  # a bundle waits for it
+    try:
+        copy = _videos().copy(_instance_folder() / "redacted", path, boxes, wait=wait)
+    except DeriveError as error:
+        words = i18n.pick(error.words, i18n.language(court().deck.case.language))
+        abort(Response(words, 415, mimetype="text/plain"))
+    return copy or _not_ready("video")
 
 
 @bp.get("/pages/<item>/<int:number>.png")
@@ -145,11 +183,12 @@ def document_page(item: str, number: int):
     if not 1 <= number <= court().presentation.page_count(item, file):
         abort(404)
     region = _region(request.args.get("region"))
-    target = cache_path("pages", path, number, PAGE_WIDTH, region, suffix=".png")
+    boxes = _public_boxes(item, documents[file], number)
+    target = cache_path("pages", path, number, PAGE_WIDTH, region, *boxes, suffix=".png")
     # a callout: the region rendered as sharp as a whole page would be, up to 4 times
     width = PAGE_WIDTH if region is None else round(PAGE_WIDTH * min(4.0, 1 / region[2]))
-    _made(item, target, rendering.page, path, number, width, region)
-    return send_file(target, mimetype="image/png", max_age=3600)
+    _made(item, target, rendering.page, path, number, width, region, *boxes)
+    return _picture(target, mimetype="image/png")
 
 
 def _made(item: str, target: Path, make: Callable[..., rendering.Failure | None], *args) -> None:
@@ -180,9 +219,90 @@ def image(item: str, name: str):
     region = _region(request.args.get("region"))
     side = THUMB if request.args.get("thumb") == "1" else LONG_SIDE
     suffix = ".jpg" if path.suffix.lower() in (".jpg", ".jpeg") else ".png"
-    target = cache_path("images", path, region, side, suffix=suffix)
-    _made(item, target, rendering.image, path, region, side)
-    return send_file(target, max_age=3600)
+    boxes = _public_boxes(item, name)
+    target = cache_path("images", path, region, side, *boxes, suffix=suffix)
+    _made(item, target, rendering.image, path, region, side, *boxes)
+    return _picture(target)
+
+
+def _public_boxes(item: str, name: str, page: int = 1) -> tuple[rendering.Boxes, ...]:
+    """For a public screen, the boxes its render of the item file `name` (or its token),
+    page `page`, has blacked out, as one argument of the render (and of its cache key: a
+    public screen's picture is never a court screen's); nothing for a court screen or the
+    presenter. A placeholder while detection has not run on it: never the picture."""
+    from ..redaction.apply import boxes_for
+
+    if not _public():
+        return ()
+    deck = court().deck
+    exhibit = deck.exhibit(item)
+    assert exhibit is not None  # _exhibit_path has answered 404 otherwise
+    folder, live = _instance_folder(), _live_redaction()
+    boxes = boxes_for(deck, folder, live, exhibit, _named(exhibit, name), page)
+    return (tuple(boxes),) if boxes is not None else _not_ready("picture")
+
+
+def _picture(target: Path, mimetype: str | None = None) -> Response:
+    """A render, cached by the browser an hour; a public screen's asked again each time (its
+    boxes change in court: the stage adds `rv=<redaction version>` to fetch it anew)."""
+    public = _public()
+    response = send_file(target, mimetype=mimetype, max_age=0 if public else 3600)
+    if public:
+        response.cache_control.private = True
+    return response
+
+
+CHECKING = ("正在检查隐私信息…", "Checking for personal data…")
+"""What a public screen shows for a picture or page detection has not run on yet."""
+PREPARING = ("正在准备遮蔽后的视频…", "Preparing the redacted video…")
+
+
+def _not_ready(kind: str) -> NoReturn:
+    """Answer a public screen with a placeholder (202: being prepared): for a picture, a
+    picture saying what it waits for (drawn by the screen's browser, in its fonts); for a
+    video, the words (no video plays them: the stage asks again). Asked again after
+    `Retry-After`, never cached."""
+    lang = i18n.language(court().deck.case.language)
+    headers = {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
+    if kind == "video":
+        words = i18n.pick(PREPARING, lang)
+        abort(Response(words, NOT_READY, mimetype="text/plain", headers=headers))
+    body = PLACEHOLDER.format(words=html.escape(i18n.pick(CHECKING, lang)))
+    abort(Response(body, NOT_READY, mimetype="image/svg+xml", headers=headers))
+
+
+NOT_READY = 202
+"""Accepted, not done: a public screen's picture is being checked, its video redacted. A
+2xx no screen takes for the picture (it is not 200), and no server error."""
+RETRY_AFTER = 2
+"""Seconds a public screen waits before asking again for what is being prepared."""
+PLACEHOLDER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900" viewBox="0 0 1600 900">'
+    '<rect width="1600" height="900" fill="#343a40"/>'
+    '<text x="800" y="470" fill="#f8f9fa" font-size="64" text-anchor="middle"'
+    ' font-family="sans-serif">{words}</text></svg>'
+)
+"""The placeholder of a picture a public screen may not have yet: no script, nothing
+fetched; its text escaped."""
+
+
+def _instance_folder() -> Path:
+    """The deck's instance folder: detection's results and decisions, redacted copies. A
+    masked bundle, drawn in a temporary instance, names the real one (REDACTION_INSTANCE)."""
+    instance = current_app.config.get("REDACTION_INSTANCE") or current_app.instance_path
+    return Path(instance, court().deck.id)
+
+
+def _live_redaction():
+    """The live state's boxes and decisions (presenter.live.state.Redaction)."""
+    return court().state.redaction
+
+
+def _videos():
+    """The server's redacted video copies (made in the background, one at a time)."""
+    from ..redaction.video import RedactedVideos
+
+    return current_app.extensions.setdefault("shizheng.redacted_videos", RedactedVideos())
 
 
 def _region(text: str | None) -> tuple[float, ...] | None:
@@ -246,8 +366,7 @@ def table_rows(item: str):
     from ..views.table import window
 
     def read(exhibit: Exhibit, start: int) -> dict:
-        state = court().state
-        view = state.table if state.item == item and state.table else TableView()
+        view = _arranged(item)[0] or TableView()
         return window(
             exhibit, court().deck, start,
             sort=view.sort, desc=view.desc, text=view.filter, category=view.category,
@@ -275,6 +394,19 @@ def chat_messages(item: str):
     return _window(item, "chat", read)
 
 
+def _arranged(item: str):
+    """How the presenter arranged a table or chart exhibit on the screens (its table view
+    and its chart view): of the half the keyboard drives, or of the other half of a
+    side-by-side view; (None, None) when it is on no screen."""
+    state = court().state
+    if state.item == item:
+        return state.table, state.chart
+    other = state.compare.other if state.compare else None
+    if other is not None and other.item == item:
+        return other.table, other.chart
+    return None, None
+
+
 def _chart_view(item: str):
     """The live state's view of a chart exhibit (as the charts package takes it, in the
     request's language), and the flow whose transactions are open."""
@@ -283,8 +415,7 @@ def _chart_view(item: str):
     from .. import i18n
     from ..charts import FOLD, ChartView
 
-    state = court().state
-    live = state.chart if state.item == item and state.chart else None
+    live = _arranged(item)[1]
     view = ChartView(
         until=dt.datetime.fromisoformat(live.until) if live and live.until else None,
         focus=live.focus if live else (),

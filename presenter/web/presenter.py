@@ -57,8 +57,19 @@ def deck_data():
                 for e in deck.exhibits
             ],
             "reasons": {code: i18n.pick(words, lang) for code, words in REASONS.items()},
+            "proposals": live.found_numbers()[1],
         }
     )
+
+
+@bp.get("/redactions.json")
+@requires("presenter")
+def redactions():
+    """The numbers found in the deck's pictures and pages, for the presenter to confirm or
+    dismiss (masked: the page never holds the whole number), and whether every picture has
+    been read (`ready`)."""
+    ready, found = court().found_numbers()
+    return jsonify({"ready": ready, "proposals": found})
 
 
 @bp.get("/case")
@@ -85,6 +96,7 @@ def _exhibit(deck: Deck, exhibit: Exhibit, unverified: bool, private: bool) -> d
         "excluded": exhibit.excluded,
         "unverified": unverified,
         "steps": [step.label for step in exhibit.steps],
+        "corroborating": _corroborating(deck, exhibit),
     }
     if not private:
         return shown
@@ -104,3 +116,24 @@ def _exhibit(deck: Deck, exhibit: Exhibit, unverified: bool, private: bool) -> d
             if review is not None and getattr(review, ground)
         },
     }
+
+
+def _corroborating(deck: Deck, exhibit: Exhibit) -> list[dict[str, str]]:
+    """The exhibits corroborating this one, either way round (its own `[[corroborates]]`
+    naming an exhibit, then the exhibits whose `[[corroborates]]` name it), each once with
+    the point it makes: what the presenter may put beside it (并排展示)."""
+    exhibits = {e.id for e in deck.exhibits}
+    links = [(link.with_, link.point) for link in exhibit.corroborates if link.with_ in exhibits]
+    links += [
+        (other.id, link.point)
+        for other in deck.exhibits
+        for link in other.corroborates
+        if link.with_ == exhibit.id
+    ]
+    seen: set[str] = {exhibit.id}
+    shown = []
+    for item, point in links:
+        if item not in seen:
+            seen.add(item)
+            shown.append({"item": item, "point": point})
+    return shown

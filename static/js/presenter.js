@@ -9,7 +9,10 @@ import * as attachment from "./presenter/attachment.js";
 import * as blank from "./presenter/blank.js";
 import * as callout from "./presenter/callout.js";
 import * as chart from "./presenter/chart.js";
+import * as compare from "./presenter/compare.js";
 import * as control from "./presenter/control.js";
+import * as demonstrative from "./presenter/demonstrative.js";
+import * as draw from "./presenter/draw.js";
 import * as exhibits from "./presenter/exhibits.js";
 import * as files from "./presenter/files.js";
 import * as keyboard from "./presenter/keyboard.js";
@@ -19,6 +22,7 @@ import * as media from "./presenter/media.js";
 import * as notes from "./presenter/notes.js";
 import * as pages from "./presenter/pages.js";
 import * as preview from "./presenter/preview.js";
+import * as redact from "./presenter/redact.js";
 import * as table from "./presenter/table.js";
 import * as timer from "./presenter/timer.js";
 import * as verify from "./presenter/verify.js";
@@ -42,6 +46,7 @@ const store = createStore({
   progress: null, // a running verification's progress
   timers: null, // the clocks, as the server keeps them (timer.js)
   offset: 0, // the server's clock minus ours, in seconds
+  proposals: null, // numbers detected in pictures and pages, proposed for redaction (redact.js)
 });
 
 const stageEl = $("stage");
@@ -79,7 +84,7 @@ const live = connect({
       stage.deckChanged(message.version);
       next.deckChanged(message.version);
       const deck = await fetchDeck();
-      store.set({ deck, decks: store.get().decks + 1 });
+      store.set({ deck, decks: store.get().decks + 1, ...proposalsOf(deck) });
       const { state } = store.get();
       if (state) stage.apply(state);
     },
@@ -94,6 +99,13 @@ const live = connect({
     timers: (timers) => store.set({ timers }),
   },
 });
+
+// the server tells the presenters when detection proposes more (deck.json has them too)
+live.socket.on("proposals", (proposals) => Array.isArray(proposals) && store.set({ proposals }));
+
+function proposalsOf(deck) {
+  return Array.isArray(deck.proposals) ? { proposals: deck.proposals } : {};
+}
 
 const context = { store, send: commander(live, store, data.ui), stage, ui: data.ui, role, data };
 const moves = exhibits.start(context);
@@ -111,6 +123,10 @@ control.start(context);
 timer.start({ ...context, live });
 const pointer = laser.start(context);
 const picker = files.start(context);
+const pen = draw.start(context);
+const pair = compare.start(context);
+const save = demonstrative.start(context);
+redact.start(context);
 keyboard.start({
   ...moves,
   turn: pages.start(context).turn,
@@ -121,6 +137,15 @@ keyboard.start({
   verify: check.verify,
   media: sound.act,
   laser: pointer.hold,
+  draw: pen.cycle,
+  colour: pen.colour,
+  undo: pen.undo,
+  clear: pen.clear,
+  enter: pen.enter,
+  escape: pen.escape,
+  compare: pair.toggle,
+  swap: pair.swap,
+  save: save.save,
 });
 
-fetchDeck().then((deck) => store.set({ deck }));
+fetchDeck().then((deck) => store.set({ deck, ...proposalsOf(deck) }));

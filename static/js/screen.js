@@ -19,6 +19,7 @@ const stage = new Stage(document.getElementById("stage"), {
   logo: data.title,
   words: data.verify,
   name: screenName() || "screen",
+  isPublic: !!data.public, // its pictures come masked by the server, asked again as that changes
   onApplied: (state) => html.setAttribute("data-seq", String(state.seq)),
 });
 

@@ -7,7 +7,9 @@ export function commander(live, store, ui) {
     const answer = await live.command(command);
     if (answer.ok) return answer;
     const { deck } = store.get();
-    if ((answer.error === "unverified" || answer.error === "excluded") && !command.confirm) {
+    // (side by side never shows a held exhibit: its refusal is only told)
+    const held = answer.error === "unverified" || answer.error === "excluded";
+    if (held && !command.confirm && command.action !== "compare") {
       const exhibit = deck.exhibits.find((e) => e.id === answer.item);
       const question = answer.error === "unverified" ? ui.confirm_unverified : ui.confirm_excluded;
       // Art. 44: shown only when the presenter confirms, with the problem in view

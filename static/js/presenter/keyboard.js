@@ -2,7 +2,10 @@
 // next, ← PageUp back, Home/End, the exhibit's number then Enter, B/W blank, C challenges,
 // M the case matrix, V verify, P/J/L media, [ ] pages, , . the previous and next file of an
 // exhibit of several, E/S/F/R the panels (content, source, facts, corroboration); Shift held
-// is the laser pointer. Escape forgets a half-typed number.
+// is the laser pointer. Drawing (draw.js): D on and the next tool, K the next colour, Z (or
+// Ctrl+Z) undo, X clear, Enter a text label's field, Escape drawing off. Side by side
+// (compare.js): A starts and ends it, Q swaps the half the keys drive. Shift+S saves the
+// view as a demonstrative. Escape forgets a half-typed number first.
 import { $ } from "./dom.js";
 
 export function start(actions) {
@@ -30,6 +33,16 @@ export function start(actions) {
     s: () => actions.panel("source"),
     f: () => actions.panel("facts"),
     r: () => actions.panel("corroboration"),
+    d: () => actions.draw?.(),
+    k: () => actions.colour?.(),
+    z: () => actions.undo?.(),
+    x: () => actions.clear?.(),
+    a: () => actions.compare?.(),
+    q: () => actions.swap?.(),
+  };
+  // with Shift held (which is also the laser's key: a press of S with it saves, not source)
+  const SHIFTED = {
+    S: () => actions.save?.(),
   };
   let typed = "";
   const jump = $("jump");
@@ -52,9 +65,16 @@ export function start(actions) {
         event.preventDefault();
         return;
       }
-      // typing in a text field is not driving; a shortcut of the browser's is not ours; a
-      // focused slider, list or button never keeps the presentation's keys (capture phase)
-      if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      // typing in a text field is not driving; a shortcut of the browser's is not ours
+      // (but Ctrl+Z, the undo every drawing program has); a focused slider, list or button
+      // never keeps the presentation's keys (capture phase)
+      if (typing(event.target)) return;
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "z") {
+        event.preventDefault();
+        actions.undo?.();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
       press(event);
     },
     true,
@@ -82,9 +102,23 @@ export function start(actions) {
       event.preventDefault();
       return;
     }
+    if (event.key === "Enter") {
+      if (actions.enter?.()) event.preventDefault(); // the text tool's label
+      return;
+    }
     if (event.key === "Escape") {
-      typed = "";
-      jump.textContent = "";
+      if (typed) {
+        typed = "";
+        jump.textContent = "";
+      } else {
+        actions.escape?.();
+      }
+      return;
+    }
+    const shifted = event.shiftKey && SHIFTED[event.key.toUpperCase()];
+    if (shifted) {
+      event.preventDefault();
+      shifted();
       return;
     }
     const action = KEYS[event.key.length === 1 ? event.key.toLowerCase() : event.key];

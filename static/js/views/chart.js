@@ -13,7 +13,10 @@ function fit(box) {
   // the plot at the reference scale, filling its frame once scaled; its size in those px
   const frame = box.parentElement;
   const canvas = box.closest(".stage-canvas");
-  const scale = canvas && canvas.clientHeight ? canvas.clientHeight / REFERENCE : 1;
+  // in a half of a side-by-side view, the whole picture's height (a half's text is the
+  // court's size: stage.js arrange)
+  const share = Number(box.closest(".stage-content")?.style.getPropertyValue("--share")) || 1;
+  const scale = canvas && canvas.clientHeight ? canvas.clientHeight / share / REFERENCE : 1;
   const width = Math.max(1, Math.round(frame.clientWidth / scale));
   const height = Math.max(1, Math.round(frame.clientHeight / scale));
   box.style.width = `${width}px`;

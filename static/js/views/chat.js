@@ -6,7 +6,7 @@
 
 const make = (tag, className) => Object.assign(document.createElement(tag), { className });
 
-function bubble(message) {
+function bubble(message, stage) {
   // built from text nodes: a message is evidence, never markup
   const li = make("li", `msg msg-${message.side === "left" ? "left" : "right"}`);
   li.dataset.n = String(message.n);
@@ -22,7 +22,7 @@ function bubble(message) {
   if (attachment?.thumb) {
     const img = make("img", "attachment");
     img.alt = attachment.name;
-    img.src = attachment.thumb;
+    img.src = stage.picture(attachment.thumb);
     body.append(img);
   } else if (attachment) {
     const file = make("span", "attachment-file");
@@ -46,7 +46,7 @@ export async function chat(root, step, state, stage) {
   if (String(start) !== list.dataset.start) {
     const data = await stage.window(list.dataset.url, start);
     if (!data) return;
-    list.replaceChildren(...data.messages.map(bubble));
+    list.replaceChildren(...data.messages.map((message) => bubble(message, stage)));
     list.dataset.start = String(start);
   }
   for (const el of list.querySelectorAll(".msg[data-n]")) {
@@ -82,9 +82,9 @@ async function large(root, list, n, stage) {
   const frame = make("div", "image-frame chat-large-frame");
   const img = make("img", "exhibit-image chat-large-image");
   img.dataset.role = "zoomable";
-  img.dataset.crop = picture.crop;
+  img.dataset.crop = stage.picture(picture.crop);
   img.alt = picture.name;
-  img.src = picture.large;
+  img.src = stage.picture(picture.large);
   img.draggable = false;
   frame.append(img);
   const caption = make("p", "chat-large-caption");
