@@ -212,9 +212,14 @@ def test_a_pdf_pages_box_is_black_on_that_page_only(redacted_app, public, screen
 
 
 def test_a_picture_not_checked_yet_is_a_placeholder_never_the_picture(
-    redacted_app, public, screen, monkeypatch
+    redacted_app, redacted_deck, public, screen
 ) -> None:
-    monkeypatch.setattr(apply, "detected", lambda *args: None)
+    """A picture and a document changed since they were read (another picture, another
+    PDF): not read as they are now, so a public screen gets a placeholder until they are."""
+    shot, document = redacted_deck / SHOT, redacted_deck / DOCUMENT
+    kept = shot.read_bytes(), document.read_bytes()
+    picture((200, 100), BLUE).save(shot)
+    document.write_bytes(kept[1] + b"\n% another version\n")
     for url in (
         images_url(redacted_app, "E01", SHOT),
         images_url(redacted_app, "E01", SHOT, "?region=0,0,0.5,0.5"),
@@ -227,6 +232,10 @@ def test_a_picture_not_checked_yet_is_a_placeholder_never_the_picture(
         assert "正在检查隐私信息" in answer.get_data(as_text=True)
         assert answer.headers["Retry-After"]
     assert fetch(screen, f"/images/E01/{SHOT}").status_code == 200  # the court's: unchanged
+    shot.write_bytes(kept[0])  # as they were read: shown again
+    document.write_bytes(kept[1])
+    assert fetch(public, images_url(redacted_app, "E01", SHOT)).status_code == 200
+    assert fetch(public, "/pages/E03/1.png").status_code == 200
 
 
 def test_a_detected_number_is_black_until_the_presenter_dismisses_it(
