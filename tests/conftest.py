@@ -238,7 +238,14 @@ def shared_readings(tmp_path_factory):
     whole suite (presenter.redaction.detect.SHARED), really, by the OCR."""
     from presenter.redaction.detect import SHARED
 
+    # one run's own: a test that changes a picture expects its reader to meet it anew
     os.environ[SHARED] = str(tmp_path_factory.mktemp("readings"))
+    # the demo's pictures and the test deck's, read before any server starts: a server that
+    # reads them itself changes its state while a test counts its changes
+    from presenter.redaction.detect import detect_deck
+
+    for deck in (DEMO_DECK, write_deck(tmp_path_factory.mktemp("factory") / "case-1")):
+        detect_deck(tmp_path_factory.mktemp("instance"), load_deck(deck, verify_hashes=False).deck)
     yield
     os.environ.pop(SHARED, None)
 

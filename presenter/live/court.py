@@ -291,8 +291,6 @@ class Court:
                 detect_deck(self.folder, self.deck, progress)
             except Exception:  # noqa: BLE001 - the thread says why it stopped, and the screens wait
                 log.exception("reading the pictures for numbers stopped")
-            finally:
-                self.presentation.redaction_refreshed()
 
         thread = threading.Thread(target=detect, name="detect-numbers", daemon=True)
         thread.start()
