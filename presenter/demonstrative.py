@@ -118,10 +118,15 @@ def _frame(path: Path, position: float) -> Image.Image:
         return frame.copy()
 
 
+SIMPLIFIED = 2
+"""The face of a Noto CJK collection with the mainland's glyphs (face 0 is Japanese)."""
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for name in FONTS:
         if Path(name).exists():
-            return ImageFont.truetype(name, size)
+            index = SIMPLIFIED if "NotoSansCJK" in name else 0
+            return ImageFont.truetype(name, size, index=index)
     return ImageFont.load_default(size)
 
 

@@ -241,3 +241,11 @@ def test_a_box_on_a_chats_picture_is_that_pictures(demo):
     box = ok(live, action="redact", op="add", box=[0.1, 0.1, 0.2, 0.2]).redaction.boxes[0]
     exhibit = demo.exhibit("E04")
     assert redactable_files(exhibit)[box.file] == name and box.message == message
+
+
+def test_a_demonstratives_labels_are_drawn_in_simplified_chinese_glyphs():
+    """Noto's CJK collection opens on its Japanese face; a court's label is 中文 as the
+    mainland writes it."""
+    from presenter.demonstrative import _font
+
+    assert _font(40).getname()[0] == "Noto Sans CJK SC"

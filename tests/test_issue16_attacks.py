@@ -35,6 +35,7 @@ from .conftest import (
     wait_until,
 )
 from .test_live_sockets import Follower
+from .test_rendering import _running
 
 pytestmark = pytest.mark.filterwarnings(
     # the test's own Socket.IO clients, refused or dropped by the server on purpose, leave
@@ -559,14 +560,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["term", "kill"])
 def test_the_ocr_child_ends_with_the_server_and_opens_no_socket(tmp_path, how):
     deck = Path(shutil.copytree(DEMO_DECK, tmp_path / "demo"))
@@ -587,12 +580,12 @@ def test_the_ocr_child_ends_with_the_server_and_opens_no_socket(tmp_path, how):
         time.sleep(1.0)
         sockets = [
             os.readlink(fd) for fd in Path(f"/proc/{child}/fd").iterdir()
-            if _alive(child) and os.readlink(fd).startswith("socket:")
+            if _running(child) and os.readlink(fd).startswith("socket:")
         ]  # fmt: skip
         assert sockets == [], sockets
         process.send_signal(how)
         process.wait(30)
-        wait_until(lambda: not _alive(child), timeout=10)
+        wait_until(lambda: not _running(child), timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
