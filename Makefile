@@ -1,11 +1,12 @@
 # The front door: `make run` serves the demo deck, `make test` runs the whole suite.
 # Both create and fill .venv when needed; `make test` also installs what the suite needs
-# from Debian (Chromium and CJK fonts for the browser tests) when it is missing.
+# from Debian (Chromium and CJK fonts for the browser tests, LibreOffice Writer to render
+# the DOCX paperwork) when it is missing.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := chromium fonts-noto-cjk
+APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui
 
 .PHONY: run test lint format system-deps bench demo screenshots clean
 
@@ -65,6 +66,7 @@ system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing from Debian:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \

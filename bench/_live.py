@@ -63,7 +63,32 @@ def server(deck: Path = ROOT / "decks" / "demo") -> Iterator[tuple[str, subproce
             "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
             "--instance", instance,
         ]  # fmt: skip
-        yield from _started(command, port)
+        for url, process in _started(command, port):
+            wait_read(url, process)
+            yield url, process
+
+
+def wait_read(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
+    """Until the server has read the deck's pictures for numbers (presenter.redaction): a
+    fresh instance reads them once at start, in a child process that would otherwise share
+    the machine's two cores with what is measured. A court starts the presenter before the
+    hearing and the readings are kept, so the hearing itself runs without it."""
+    import http.cookiejar
+    import json
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    opener.open(f"{url}present?key={PRESENTER_KEY}", timeout=30).close()  # the key's cookie
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.communicate()}")
+        with opener.open(f"{url}present/redactions.json", timeout=10) as answer:
+            if json.load(answer)["ready"]:
+                return
+        time.sleep(0.5)  # polling a server that is busy reading
+    raise RuntimeError("the server did not finish reading the deck's pictures")
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """Browser screens: from a command to its state applied AND painted on 5 Chromium screens.
 
     python bench/screens_browser.py [--screens 5] [--commands 100] [--rate 4]
-                                    [--only steps|annotate]
+                                    [--only steps|annotate] [--followers 0]
 
 A python-socketio presenter drives `python app.py` serving the demo deck; each screen is a
 headless Chromium page (Debian's chromium via Playwright) on the screen link. A page notes
@@ -10,6 +10,11 @@ the time it set `data-seq` on <html>, after the next animation frame has been pa
 Prints p50 / p99 over every (command, screen) pair, and the worst screen per command, for
 two loads: steps and panels of a chat, then annotations drawn on a picture (a screen sets
 `data-seq` once the shapes are drawn).
+
+In a courtroom each screen is a computer of its own; here every Chromium shares the two
+cores with the server and the others. `--followers K` adds K screens that only receive
+(python-socketio clients in a worker process): with `--screens 1 --followers 4` the server
+sends to five screens as in court, and one browser, not five, competes with it for the CPU.
 """
 
 from __future__ import annotations
@@ -21,7 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _live import CHROMIUM, FLAGS, Presenter, open_screens, shizheng, summary  # noqa: E402
+from _live import (  # noqa: E402
+    CHROMIUM,
+    FLAGS,
+    Presenter,
+    Screens,
+    open_screens,
+    shizheng,
+    summary,
+)
 
 WATCH = """() => {
   window.__painted = [];
@@ -97,10 +110,13 @@ def measure(pages, presenter, item: str, load: list[dict], rate: float) -> dict[
     return {seq: [p[seq] - t for p in painted if seq in p] for seq, t in sent.items()}
 
 
-def report(title: str, times: dict[int, list[float]], screens: int, rate: float) -> None:
+def report(
+    title: str, times: dict[int, list[float]], screens: int, rate: float, followers: int = 0
+) -> None:
     pairs = [ms for per in times.values() for ms in per]
     worst = [max(per) for per in times.values() if per]
-    print(f"{title}: {screens} Chromium screens, {len(times)} commands at {rate:g}/s")
+    more = f" (and {followers} receiving only)" if followers else ""
+    print(f"{title}: {screens} Chromium screens{more}, {len(times)} commands at {rate:g}/s")
     print("  command -> applied and painted, ms (every screen): " + _line(summary(pairs)))
     print("  command -> the last screen painted, ms:            " + _line(summary(worst)))
 
@@ -113,8 +129,10 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=100)
     parser.add_argument("--rate", type=float, default=4.0)
     parser.add_argument("--only", choices=["steps", "annotate"], default=None)
+    parser.add_argument("--followers", type=int, default=0)
     args = parser.parse_args()
     with shizheng() as url, sync_playwright() as playwright:
+        followers = Screens(url, args.followers) if args.followers else None
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         pages = open_screens(browser, url, args.screens)
         for page in pages:
@@ -123,12 +141,14 @@ def main() -> None:
         presenter.client.call("command", {"action": "blank", "mode": None}, namespace="/live")
         if args.only != "annotate":
             times = measure(pages, presenter, "E04", commands(args.commands), args.rate)
-            report("chat steps and panels", times, args.screens, args.rate)
+            report("chat steps and panels", times, args.screens, args.rate, args.followers)
         if args.only != "steps":
             times = measure(pages, presenter, "E02", annotations(args.commands), args.rate)
-            report("annotate a picture", times, args.screens, args.rate)
+            report("annotate a picture", times, args.screens, args.rate, args.followers)
         presenter.close()
         browser.close()
+        if followers is not None:
+            followers.finish()
 
 
 def _line(figures: dict[str, float]) -> str:

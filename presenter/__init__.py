@@ -71,7 +71,10 @@ def create_app(
     ).digest()
     # JSON keeps its characters: full-width digits stay digits for the public masking
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    court = Court(report, Path(app.instance_path), access, cookie_names(folder), start)
+    court = Court(
+        report, Path(app.instance_path), access, cookie_names(folder), start,
+        checkpoint_every=float(app.config.get("CHECKPOINT_EVERY", 60.0)),
+    )  # fmt: skip
     app.extensions["shizheng.court"] = court
 
     app.jinja_env.finalize = screen.finalize

@@ -265,7 +265,11 @@ def _item_list(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.option(
     "--mask", is_flag=True, help="Mask ID, mobile and card numbers, as on a public screen."
 )
-@click.option("--catalogue-only", is_flag=True, help="Write only the 证据目录 (DOCX and CSV).")
+@click.option(
+    "--catalogue-only",
+    is_flag=True,
+    help="Write only the paperwork: the 证据目录 (DOCX and CSV) and the 举证提纲 (DOCX).",
+)
 @click.option("--pdf", is_flag=True, help="Also print the bundle to one PDF (needs chromium).")
 @LANG_OPTION
 @INSTANCE_OPTION
@@ -334,14 +338,19 @@ def export_case_command(deck_dir: Path, out: Path, lang: str, instance: Path) ->
 
 @main.command("verify-bundle")
 @click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--expect",
+    metavar="SHA",
+    help="The manifest's SHA-256 as printed by export, in the index and the 证据目录.",
+)
 @LANG_OPTION
-def verify_bundle_command(folder: Path, lang: str) -> None:
-    """Re-hash a bundle against its manifest: exit 0, or 1 naming each changed, missing or
-    added file."""
+def verify_bundle_command(folder: Path, expect: str | None, lang: str) -> None:
+    """Re-hash a bundle against its manifest, and the manifest against the SHA-256 printed
+    on paper: exit 0, or 1 naming each changed, missing or added file."""
     from .export.manifest import describe, verify_bundle
 
-    check = verify_bundle(folder)
-    for line in describe(check, folder, lang):
+    check = verify_bundle(folder, expect)
+    for line in describe(check, folder, lang, expect):
         click.echo(line, err=not check.ok)
     sys.exit(0 if check.ok else 1)
 
@@ -351,6 +360,15 @@ _CLI_WORDS = {
         "无法打印 PDF（需要 chromium）：{detail}",
         "cannot print the PDF (needs chromium): {detail}",
     ),
+    "fingerprint": (
+        "签名密钥指纹（请记下，核对示证记录时使用）：{fingerprint}",
+        "Signing key fingerprint (note it down to verify the record): {fingerprint}",
+    ),
+    "record_ended": (
+        "示证记录已结束：{file}，共 {entries} 条，末条校验值 {head}（请记下）",
+        "The record has ended: {file}, {entries} entries, last hash {head} (note it down)",
+    ),
+    "no_checkpoints": ("无法读取校验点文件：{detail}", "cannot read the checkpoints: {detail}"),
     "record_out": ("输出文件应以 .html 或 .csv 结尾", "the output must end in .html or .csv"),
     "copying": ("复制并计算校验值（SHA-256、MD5）", "copying and hashing (SHA-256, MD5)"),
     "skipped": ("已跳过隐藏或空的条目：{name}", "left out, hidden or empty: {name}"),
@@ -380,20 +398,52 @@ def _words(lang: str, key: str) -> str:
 
 @main.command("verify-record")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--expect",
+    metavar="HEAD",
+    help="The head noted down when the record ended (at least its first 16 hex digits).",
+)
+@click.option(
+    "--checkpoints",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Signed checkpoints a court screen saved (its JSON file).",
+)
+@click.option(
+    "--public-key",
+    metavar="FP",
+    help="The signing key's fingerprint as printed at start (at least 16 hex digits).",
+)
 @LANG_OPTION
-def verify_record_command(file: Path, lang: str) -> None:
-    """Check a presentation record's hash chain: exit 0 when whole, 1 naming the first bad line."""
-    from .live.record import MESSAGES, describe, verify_record
+def verify_record_command(
+    file: Path, expect: str | None, checkpoints: Path | None, public_key: str | None, lang: str
+) -> None:
+    """Check a presentation record: its hash chain, its closing entry and signed checkpoints,
+    and, when given, the head noted down, the checkpoints a screen kept and the key's
+    fingerprint. Exit 0 when all hold, 1 naming each that does not."""
+    from .live.record import MESSAGES, audit, describe, describe_finding
+    from .live.signing import read_checkpoints
 
+    kept = None
+    if checkpoints is not None:
+        try:
+            kept = read_checkpoints(checkpoints)
+        except (OSError, ValueError) as error:
+            detail = getattr(error, "strerror", None) or str(error)
+            click.echo(
+                f"{checkpoints}: {_words(lang, 'no_checkpoints').format(detail=detail)}", err=True
+            )
+            sys.exit(1)
     try:
-        check = verify_record(file)
+        result = audit(file, expect, kept, public_key)
     except OSError as error:
         zh, en = MESSAGES["unreadable"]
         words = en if lang == "en" else zh
         click.echo(f"{file}: {words.format(detail=error.strerror)}", err=True)
         sys.exit(1)
-    click.echo(describe(check, str(file), lang), err=not check.ok)
-    sys.exit(0 if check.ok else 1)
+    click.echo(describe(result.check, str(file), lang), err=not result.check.ok)
+    for finding in result.findings:
+        click.echo(f"{file}: {describe_finding(finding, lang)}", err=finding.bad)
+    sys.exit(0 if result.ok else 1)
 
 
 @main.command("record")
@@ -406,8 +456,9 @@ def verify_record_command(file: Path, lang: str) -> None:
 )
 @LANG_OPTION
 def record_command(file: Path, out: Path, lang: str) -> None:
-    """Write a presentation record as a readable page or CSV, its chain's verdict at the top;
-    exit 1 when the chain is broken (the file is written all the same)."""
+    """Write a presentation record as a readable page or CSV, its chain's verdict and anchors
+    at the top; exit 1 when the chain is broken or not anchored (the file is written all the
+    same)."""
     from .export.record_report import read_report, write_csv, write_html
 
     suffix = out.suffix.lower()
@@ -420,7 +471,9 @@ def record_command(file: Path, out: Path, lang: str) -> None:
         click.echo(f"{error.filename}: {error.strerror}", err=True)
         sys.exit(1)
     click.echo(report.verdict, err=not report.check.ok)
-    sys.exit(0 if report.check.ok else 1)
+    for words, bad in report.findings:
+        click.echo(words, err=bad)
+    sys.exit(0 if report.ok else 1)
 
 
 def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -497,6 +550,7 @@ def serve(
 
     from . import create_app
     from .live.access import KeyClash
+    from .live.signing import spaced
     from .live.sockets import live
     from .live.watch import watch_deck
     from .views.table import start_preparing
@@ -533,6 +587,7 @@ def serve(
     click.echo(f"Screens:    {base}/screen?key={keys.screen_key}")
     click.echo(f"Public:     {base}/screen?key={keys.public_key}")
     click.echo(f"Expert:     {base}/present?key={keys.expert_key}")
+    click.echo(_words(lang, "fingerprint").format(fingerprint=spaced(court.signer.fingerprint)))
     if shown != host:
         click.echo(_words(lang, "every_interface").format(host=host), err=True)
 
@@ -561,8 +616,19 @@ def serve(
         run(server)
     finally:
         stop.set()
-        court.record.close()
+        closing = court.stop()  # the closing entry: the record ends here, whole
+        if closing is not None:
+            click.echo(_head_words(lang, closing))
         court.access.end_session()  # a clean stop ends the session; a crash resumes it
+
+
+def _head_words(lang: str, closing: dict) -> str:
+    """The record's head as the clerk notes it down when the presentation ends."""
+    from .live.signing import spaced
+
+    return _words(lang, "record_ended").format(
+        file=closing["file"], entries=closing["entries"], head=spaced(closing["head"])
+    )
 
 
 def _lan_address() -> str:

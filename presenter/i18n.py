@@ -285,6 +285,37 @@ STRINGS: dict[str, tuple[str, str]] = {
     "catalogue.proves": ("证明对象", "What it proves"),
     "catalogue.hash": ("完整性校验值", "Integrity check values"),
     "catalogue.no_hash": ("未记录", "none recorded"),
+    "catalogue.dossier": ("页码", "Dossier pages"),
+    "catalogue.remarks": ("备注", "Remarks"),
+    "catalogue.remark.remedied": ("收集程序瑕疵已补正", "procedural defect remedied"),
+    "catalogue.remark.unremedied": ("收集程序瑕疵未补正", "procedural defect NOT remedied"),
+    "catalogue.remark.changes": ("数据有增删改，已说明", "data added or deleted, explained"),
+    "catalogue.seal": (
+        "证据材料清单（manifest.json）SHA-256：",
+        "Bundle manifest (manifest.json) SHA-256: ",
+    ),
+    # paperwork: what the 证据目录 and the 举证提纲 are headed and signed with
+    "paperwork.page": ("第 {page} 页 共 {pages} 页", "Page {page} of {pages}"),
+    "paperwork.prosecutors": ("承办检察官：", "Prosecutors in charge: "),
+    "paperwork.signature": ("签名：", "Signature: "),
+    "paperwork.document_title": ("{name}（{case}）", "{name}: {case}"),
+    "paperwork.category": ("检察文书", "Prosecution paperwork"),
+    # the 举证提纲 (outline of the evidence)
+    "outline.heading": ("举证提纲", "Outline of the evidence"),
+    "outline.fact": ("{n}、{fact}（{element}）", "{n}. {fact} ({element})"),
+    "outline.group": ("第{n}组：{name}，证明{aspects}", "Group {n}: {name}, showing {aspects}"),
+    "outline.by_type": ("{type}类电子数据", "electronic data: {type}"),
+    "outline.item": (
+        "{title}（证据目录第{number}项{dossier}）",
+        "{title} (catalogue no. {number}{dossier})",
+    ),
+    "outline.shows": ("证明：", "Shows: "),
+    "outline.corroborated": ("与{with}相互印证：", "Corroborated by {with}: "),
+    "outline.none": (
+        "本次提交的电子数据中没有证明该事实的证据。",
+        "No exhibit of this bundle goes to this fact.",
+    ),
+    "bundle.outline": ("举证提纲", "Outline of the evidence"),
     "bundle.title": ("庭前会议证据材料", "Pre-trial meeting evidence"),
     # the record, readable
     "record.heading": ("示证记录", "Presentation record"),
@@ -310,6 +341,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "record.black": ("黑屏", "black"),
     "record.white": ("白屏", "white"),
     "record.unblank": ("恢复显示", "screens back"),
+    "record.logo": ("标题画面", "title screen"),
+    "record.case_matrix": ("证据链", "evidence chain"),
+    "record.checkpoint": (
+        "签名校验点：第 {n} 条，{head}…",
+        "signed checkpoint: entry {n}, {head}…",
+    ),
+    "record.close": ("结束示证", "presentation ended"),
+    "record.shutdown": ("程序正常退出，记录结束", "the program stopped; the record ends"),
+    "record.now_step": ("→ {label}", "→ {label}"),
+    "record.step_n": ("第 {n} 步", "step {n}"),
+    "record.to_step": ("转到{step}", "to {step}"),
+    "record.fingerprint": ("签名密钥指纹：{fingerprint}", "Signing key fingerprint: {fingerprint}"),
+    "record.zone": ("时间均为 UTC{zone}", "Times are UTC{zone}"),
+    "record.anchors": ("记录的锚定", "What anchors the record"),
+    "record.head": ("记录", "Record"),
+    "record.head_title": (
+        "示证记录：条数与末条校验值（前 16 位）",
+        "The record: entries and the last entry's hash (first 16 digits)",
+    ),
+    "record.entries": ("{entries} 条", "{entries} entries"),
+    "record.end": ("结束示证", "End the presentation"),
+    "record.end_confirm": (
+        "结束示证：写入结束条目并关闭本份记录？之后的操作将记入新的记录文件。",
+        "End the presentation: write the closing entry and close this record? Anything after"
+        " goes to a new record file.",
+    ),
+    "record.ended": ("示证记录已结束，请记下：", "The record has ended. Note down:"),
+    "record.ended_file": ("记录文件", "Record file"),
+    "record.ended_entries": ("条数", "Entries"),
+    "record.ended_head": ("末条校验值", "Last hash"),
+    "record.ended_close": ("已记下", "Noted"),
+    "checkpoints.save": ("保存校验点", "Save checkpoints"),
     "record.role.presenter": ("公诉人", "presenter"),
     "record.role.expert": ("专家", "expert"),
     "record.role.server": ("系统", "system"),
@@ -405,10 +468,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bundle.print": ("打印版", "Printable version"),
     "bundle.masked": (
         "本材料中的身份证号、手机号、银行卡号已部分遮蔽；"
-        "图片、PDF 页面和视频中的个人信息已涂黑，不附原始文件",
+        "图片、PDF 页面和视频中的个人信息已涂黑，不附原始文件中含有这些号码或无法检查的文件"
+        "（见目录页“未附的原始文件”）",
         "ID, mobile and card numbers in this material are partly masked; personal data in"
-        " pictures, PDF pages and videos is blacked out, and the originals are not included",
+        " pictures, PDF pages and videos is blacked out, and original files that hold such"
+        " numbers or cannot be checked are not included (see the index page)",
     ),
+    # a masked bundle's originals it does not carry (presenter/export/leaveout.py)
+    "bundle.left_out": ("未附的原始文件", "Original files not included"),
+    "bundle.left_out_note": ("未附", "not included"),
+    "left_out.name": (
+        "文件名含有将被遮蔽的号码（{kinds}）",
+        "its name holds a number that is masked ({kinds})",
+    ),
+    "left_out.text": ("含有将被遮蔽的号码（{kinds}）", "holds a number that is masked ({kinds})"),
+    "left_out.unchecked": (
+        "无法检查其中是否有号码（{what}）",
+        "cannot be checked for numbers ({what})",
+    ),
+    "left_out.picture": ("图片", "picture"),
+    "left_out.media": ("音视频", "sound or video"),
+    "left_out.document": ("文档或表格", "document or workbook"),
+    "left_out.encoded": ("含编码的内容", "encoded content"),
+    "left_out.binary": ("二进制文件", "binary"),
+    "left_out.large": ("文件过大", "too large"),
+    "number.mobile": ("手机号", "mobile number"),
+    "number.resident_id": ("身份证号", "ID number"),
+    "number.card": ("银行卡号", "bank card number"),
+    "number.other": ("号码", "number"),
     # what a screen is sent of a huge cell, message or code file (presenter/bounds.py)
     "cut.cell": ("…（已截断，共 {total} 字）", "… (cut: {total} characters in all)"),
     "cut.line": ("…（此行已截断，共 {total} 字）", "… (line cut: {total} characters in all)"),

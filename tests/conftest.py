@@ -171,7 +171,7 @@ def court_app(deck: Path, instance: Path) -> Iterator:
     try:
         yield app
     finally:
-        app.extensions["shizheng.court"].record.close()
+        app.extensions["shizheng.court"].close()
 
 
 @pytest.fixture
@@ -220,15 +220,24 @@ def public_client(app):
     return keyed_client(app, PUBLIC_KEY)
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
     """The app on a free port of 127.0.0.1, served by a real HTTP server in a thread."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1, served by a real HTTP server in a thread."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import html
 import json
 import re
@@ -189,10 +190,74 @@ def test_verify_bundle_passes_then_names_what_changed(tmp_path: Path, cli, bundl
     assert broken.exit_code == 1 and "cannot be read" in broken.output
 
 
+def test_the_manifest_hash_is_printed_in_the_index_and_the_docx(bundle: Path, cli) -> None:
+    """Printed on paper, it anchors the bundle: `--expect` holds for this manifest only."""
+    digest = hashlib.sha256((bundle / "manifest.json").read_bytes()).hexdigest()
+    index = (bundle / "index.html").read_text("utf-8")
+    assert f'id="manifest-sha256">{digest}<' in index and "X" * 64 not in index
+    with zipfile.ZipFile(bundle / "证据目录.docx") as docx:
+        body = docx.read("word/document.xml").decode()
+    assert digest in body and "X" * 64 not in body
+    assert digest in "".join(p.text for p in Document(str(bundle / "证据目录.docx")).paragraphs)
+    listed = json.loads((bundle / "manifest.json").read_text("utf-8"))["files"]
+    sealed = sorted(f["path"] for f in listed if f.get("sealed"))
+    assert sealed == ["index.html", "证据目录.docx"]  # listed, and so covered, like the rest
+    ok = cli("verify-bundle", bundle, "--expect", digest[:16], "--lang", "en")
+    assert ok.exit_code == 0, ok.output
+    assert f"the manifest's SHA-256 is the one given: {digest}" in ok.output
+    Document(str(bundle / "证据目录.docx"))  # still a document Word opens
+
+
+def test_a_consistently_rewritten_manifest_is_caught_by_the_printed_hash(
+    tmp_path: Path, cli, bundle: Path
+) -> None:
+    """The attacker changes a file and writes the manifest again to match: alone it
+    verifies; against the hash printed on paper it does not. Changing what a sealed file
+    prints, or the sealed file itself, is caught without it."""
+    import shutil
+
+    from presenter.export.manifest import write_manifest
+
+    printed = hashlib.sha256((bundle / "manifest.json").read_bytes()).hexdigest()
+    copy = Path(shutil.copytree(bundle, tmp_path / "rewritten"))
+    target = copy / "files" / next(iter(DEMO.exhibits)).files[0].removeprefix("files/")
+    target.write_bytes(target.read_bytes() + b"tampered")
+    sealed = ("index.html", "证据目录.docx")
+    for name in sealed:  # the attacker puts the placeholder back, then seals again
+        _replace_everywhere(copy / name, printed, "X" * 64)
+    rewritten = write_manifest(copy, sealed=sealed)
+    assert cli("verify-bundle", copy, "--lang", "en").exit_code == 0  # consistent in itself
+    caught = cli("verify-bundle", copy, "--expect", printed, "--lang", "en")
+    assert caught.exit_code == 1
+    assert f"({rewritten}) is not the one given" in caught.output
+
+    again = Path(shutil.copytree(bundle, tmp_path / "sealed-file"))
+    index = again / "index.html"
+    index.write_text(index.read_text("utf-8").replace("<h1>", "<h1>伪造 "), "utf-8")
+    assert cli("verify-bundle", again, "--lang", "en").output.strip() == "changed: index.html"
+    third = Path(shutil.copytree(bundle, tmp_path / "other-hash"))
+    _replace_everywhere(third / "证据目录.docx", printed, "X" * 64)  # prints no manifest now
+    said = cli("verify-bundle", third, "--lang", "en").output
+    assert "does not print this manifest's hash: 证据目录.docx" in said
+    with zipfile.ZipFile(third / "证据目录.docx") as docx:
+        assert "X" * 64 in docx.read("word/document.xml").decode()
+
+
+def _replace_everywhere(path: Path, old: str, new: str) -> None:
+    if not zipfile.is_zipfile(path):
+        path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+        return
+    rewritten = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info).replace(old.encode(), new.encode()))
+    rewritten.replace(path)
+
+
 def test_the_docx_catalogue_has_one_row_per_exhibit_in_order(bundle: Path) -> None:
     document = Document(str(bundle / "证据目录.docx"))
     section = document.sections[0]
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "证据目录" in text and DEMO.case.title in text and DEMO.case.number in text
     (table,) = document.tables
@@ -203,6 +268,8 @@ def test_the_docx_catalogue_has_one_row_per_exhibit_in_order(bundle: Path) -> No
         "证据来源（收集方式、时间、收集人）",
         "证明对象",
         "完整性校验值",
+        "页码",
+        "备注",
     ]
     assert [r[0] for r in rows] == [str(i) for i in range(1, len(DEMO.exhibits) + 1)]
     assert [r[1] for r in rows] == [f"{e.id} {e.title}" for e in DEMO.exhibits]
@@ -215,7 +282,7 @@ def test_the_docx_catalogue_has_one_row_per_exhibit_in_order(bundle: Path) -> No
         )
         for r in table.rows[1].cells[1].paragraphs[0].runs
     }
-    assert fonts == {"宋体"}
+    assert fonts == {"仿宋"}
 
 
 def test_the_csv_catalogue_neutralises_formulas(tmp_path: Path, cli) -> None:
@@ -225,7 +292,15 @@ def test_the_csv_catalogue_neutralises_formulas(tmp_path: Path, cli) -> None:
     out = tmp_path / "catalogue"
     result = cli("export", deck, "--out", out, "--catalogue-only", "--instance", cli.instance)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["证据目录.csv", "证据目录.docx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "举证提纲.docx",
+        "证据目录.csv",
+        "证据目录.docx",
+    ]
+    # alone, the catalogue has no manifest to print the hash of
+    assert "manifest.json" not in "".join(
+        p.text for p in Document(str(out / "证据目录.docx")).paragraphs
+    )
     with (out / "证据目录.csv").open(encoding="utf-8-sig", newline="") as stream:
         header, *rows = list(csv.reader(stream))
     assert header[:3] == ["序号", "编号", "证据名称"]

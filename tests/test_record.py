@@ -121,9 +121,17 @@ def test_appends_from_many_threads_make_one_whole_chain(tmp_path):
     assert numbers == list(range(1, 322))
 
 
-def test_verify_record_command_exit_codes_and_messages(record_file):
+def test_verify_record_command_exit_codes_and_messages(tmp_path):
+    from presenter.live.signing import Signer
+
+    record = Record.start(tmp_path / "records", "demo", Signer.of_instance(tmp_path), title="测试")
+    for n in range(1, 5):
+        record.append("state", {"seq": n, "item": f"E0{n}"}, "presenter", by="presenter")
+    record.end(by="presenter")
+    record_file = record.path
     whole = run_app("verify-record", str(record_file), "--lang", "en")
     assert whole.returncode == 0 and "6 entries, the chain is whole" in whole.stdout
+    assert "ends with its closing entry, entry 6" in whole.stdout
     rows = lines(record_file)
     del rows[3]
     write(record_file, rows)

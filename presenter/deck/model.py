@@ -202,6 +202,8 @@ class Case:
     title: StrictStr
     number: StrictStr = ""
     court: StrictStr = ""
+    procuratorate: StrictStr = ""
+    """The prosecuting office whose paperwork the bundle is (检察院), e.g. "某市某区人民检察院"."""
     charges: tuple[StrictStr, ...] = ()
     defendants: tuple[StrictStr, ...] = ()
     presenters: tuple[StrictStr, ...] = ()
@@ -340,6 +342,9 @@ class Shows:
     fact: StrictStr
     aspect: Aspect
     how: StrictStr = ""
+    group: StrictStr = ""
+    """The group of evidence (证据组) it is presented in for this fact, by its name; items of
+    a fact without one are grouped by their kind of electronic data."""
 
 
 @dataclass(frozen=True, config=_SCHEMA)
@@ -466,6 +471,10 @@ class Exhibit:
     source: Source
     files: tuple[StrictStr, ...] = ()
     excluded: StrictBool = False
+    dossier: StrictStr = ""
+    """Where the exhibit sits in the case file (卷宗页码): "第2卷第15-18页"."""
+    remarks: StrictStr = ""
+    """The catalogue's 备注 for it; empty: what its source records of defects and changes."""
     chart: ChartKind | None = None
     language: StrictStr | None = None
     columns: dict[StrictStr, StrictStr] = dataclass_field(default_factory=dict)

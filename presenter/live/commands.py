@@ -419,6 +419,16 @@ _MODELS: dict[str, type[Command]] = {
 }
 
 
+def known(command: Mapping[str, Any]) -> dict[str, Any]:
+    """The command with only the fields its action has: what the record keeps of it (a
+    field no command has would otherwise reach the record as it was sent, of any size)."""
+    model = _MODELS.get(str(command.get("action")))
+    if model is None:
+        return {"action": command.get("action")}
+    names = {field.alias or name for name, field in model.model_fields.items()}
+    return {key: value for key, value in command.items() if key in names}
+
+
 def parse(command: Mapping[str, Any]) -> AnyCommand:
     """The command's fields, well formed, or Refused with the protocol's code for the first
     bad one (`unknown_action` when the action is none of these)."""

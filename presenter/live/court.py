@@ -19,7 +19,8 @@ from .. import integrity
 from ..deck import Deck, DeckReport, Exhibit
 from .access import Access
 from .machine import Outcome, Presentation, Refused
-from .record import Record
+from .record import Record, RecordEnded
+from .signing import Signer
 from .state import StateStore
 from .timers import Timers
 
@@ -87,6 +88,15 @@ def picture_files(deck: Deck, exhibit: Exhibit) -> dict[int, str]:
     return found
 
 
+def _shown(state) -> tuple[str, ...]:
+    """The exhibits the screens show: none while blank or on the case matrix."""
+    if state.blank is not None or state.case:
+        return ()
+    if state.compare is not None:
+        return tuple(sorted({state.item or "", state.compare.other.item or ""}))
+    return (state.item,) if state.item else ()
+
+
 @dataclass(frozen=True)
 class Client:
     """A connected browser or program: its role and, for a screen, its name, whether it is a
@@ -118,6 +128,7 @@ class Court:
         access: Access,
         cookies: Mapping[str, str] | None = None,
         start: str = "logo",
+        checkpoint_every: float = 60.0,
     ) -> None:
         deck = report.deck
         if deck is None:
@@ -136,9 +147,13 @@ class Court:
             start=start,
             pictures=chat_pictures(deck),
         )
-        self.record = Record.start(
-            self.folder / "records", deck.id, title=deck.case.title, seq=self.state.seq
-        )
+        self.signer = Signer.of_instance(instance)
+        """The instance's key: it signs the record's checkpoints (presenter.live.signing)."""
+        self._record_lock = threading.RLock()
+        self._record_listeners: list[Callable[[dict[str, Any]], None]] = []
+        self._checkpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
+        self.last_checkpoint: dict[str, Any] | None = None
+        self._record = self._new_record()
         self.deck_problems: list[str] = []
         self.deck_version = 1
         self._clients: dict[str, Client] = {}
@@ -149,8 +164,14 @@ class Court:
         self.timers = Timers(self.folder / "timers.json")
         """The presenter's clocks: the presentation's, each exhibit's, a countdown."""
         self.timers.observe(self.state)
+        self._shown_before = _shown(self.state)
         self.presentation.subscribe(self._keep)
         self.store.save(self.state)
+        self._stop_checkpoints = threading.Event()
+        self._checkpoints = threading.Thread(
+            target=self._every, args=(checkpoint_every,), name="checkpoints", daemon=True
+        )
+        self._checkpoints.start()
 
     @property
     def state(self):
@@ -164,25 +185,161 @@ class Court:
         """Also tell `broadcast` of every change (after it is saved and recorded)."""
         self._broadcasts.append(broadcast)
 
+    # --- the record (Art. 49) and what anchors it -------------------------------------------
+
+    @property
+    def record(self) -> Record:
+        """The record being written: after "结束示证", a new file from the next entry on."""
+        with self._record_lock:
+            return self._current()
+
+    def _current(self) -> Record:
+        # the caller holds the record's lock
+        if self._record.ended:
+            self._record = self._new_record()
+        return self._record
+
+    def append(self, *args: Any, **details: Any) -> dict[str, Any]:
+        """Append an entry to the record being written (Record.append): never to one that
+        has just ended, whatever runs at the same time."""
+        with self._record_lock:
+            return self._current().append(*args, **details)
+
+    def _new_record(self) -> Record:
+        deck = self.deck
+        record = Record.start(
+            self.folder / "records",
+            deck.id,
+            self.signer,
+            self.state.to_record(),  # what the screens show as it starts
+            title=deck.case.title,
+            timezone=deck.case.timezone,
+            seq=self.state.seq,
+        )
+        record.subscribe(self._appended)
+        self._appended(record.count, record.head)
+        return record
+
+    def _appended(self, entries: int, head: str) -> None:
+        for listener in self._record_listeners:
+            listener({"entries": entries, "head": head, "ended": False})
+
+    def record_head(self) -> dict[str, Any]:
+        """What the presenter's page shows of the record at all times."""
+        with self._record_lock:
+            record = self._record
+            return {
+                "entries": record.count,
+                "head": record.head,
+                "ended": record.ended,
+                "file": record.path.name,
+                "fingerprint": self.signer.fingerprint,
+            }
+
+    def on_record(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        """Also tell `listener` the record's entry count and head after each entry."""
+        self._record_listeners.append(listener)
+
+    def on_checkpoint(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        """Also tell `listener` each signed checkpoint (for the screens to keep)."""
+        self._checkpoint_listeners.append(listener)
+
+    def checkpoint(self) -> dict[str, Any] | None:
+        """Sign the record as it is now, write the checkpoint to it and send it out."""
+        with self._record_lock:
+            record = self._record
+            made = None if record.ended else record.checkpoint()
+        if made is not None:
+            self._checkpointed(made)
+        return made
+
+    def _checkpointed(self, made: dict[str, Any]) -> None:
+        self.last_checkpoint = made
+        for listener in self._checkpoint_listeners:
+            listener(made)
+
+    def _every(self, seconds: float) -> None:
+        """A checkpoint every `seconds` while the record grows (one after another checkpoint
+        adds nothing a screen does not hold)."""
+        signed: tuple[str, int] = ("", -1)  # the record and its length last signed
+        while not self._stop_checkpoints.wait(seconds):
+            with self._record_lock:
+                record = self._record
+            if record.closed and not record.ended:
+                return  # closed without ending: this court is no longer served
+            if (record.id, record.count) != signed and not record.ended:
+                try:
+                    made = self.checkpoint()
+                except (OSError, RecordEnded):  # closed under us (a test's cleanup, a stop)
+                    continue
+                if made is not None:
+                    signed = (record.id, record.count)
+
+    def end(self, role: str, reason: str = "end") -> dict[str, Any]:
+        """ "结束示证": write the closing entry and close the record's file; the next entry
+        starts a new one. Returns what the presenter notes down (entries, head, file) with
+        the checkpoint signed over the closing entry, which the screens are sent too."""
+        with self._record_lock:
+            record = self._record
+            if record.ended:
+                raise Refused("record_ended")
+            closing = record.end(by=role, reason=reason)  # no entry can slip in after it
+        if "checkpoint" in closing:
+            self._checkpointed(closing["checkpoint"])
+        for listener in self._record_listeners:
+            listener({"entries": closing["entries"], "head": closing["head"], "ended": True})
+        return closing
+
+    def close(self) -> None:
+        """Close the record's file as it is (no closing entry) and stop the checkpoints:
+        for a court that was never served (a bundle's, a test's)."""
+        self._stop_checkpoints.set()
+        with self._record_lock:
+            self._record.close()
+
+    def stop(self) -> dict[str, Any] | None:
+        """The server stops cleanly: end the record (a closing entry, `reason` shutdown) and
+        the checkpoints."""
+        self._stop_checkpoints.set()
+        try:
+            return self.end("server", reason="shutdown")
+        except Refused:
+            return None
+
     def _keep(self, outcome: Outcome, command: Mapping[str, Any], role: str) -> None:
         # The record first: nothing reaches a screen that is not written to the record
         # (Art. 49), safe from a killed process; its fsync, against a power cut, follows
         # right after the screens are told, so they do not wait for the disk. Then
         # state.json, which only lets a restart resume.
         state = outcome.state
-        if outcome.recorded:
-            extra: dict[str, Any] = {"by": role, "command": dict(command)}
-            if outcome.details:
-                extra["details"] = dict(outcome.details)
-            self.record.append(
-                outcome.event, state.to_record(), state.controller, durable=False, **extra
-            )
+        with self._record_lock:
+            record = self._current()
+            if outcome.recorded:
+                extra: dict[str, Any] = {"by": role, "command": dict(command)}
+                if outcome.details:
+                    extra["details"] = dict(outcome.details)
+                label = self._step_label(state)
+                if label:
+                    extra["label"] = label  # the step as the presenter's page names it
+                record.append(
+                    outcome.event, state.to_record(), state.controller, durable=False, **extra
+                )
         self.timers.observe(state)
         for broadcast in self._broadcasts:
             broadcast(outcome)
         if outcome.recorded:
-            self.record.sync()
+            record.sync()
         self.store.save(state, durable=outcome.recorded)
+        shown = _shown(state)
+        if outcome.recorded and shown != self._shown_before:
+            self._shown_before = shown
+            self.checkpoint()  # at each exhibit change (Art. 49)
+
+    def _step_label(self, state) -> str:
+        exhibit = self.deck.exhibit(state.item or "")
+        if exhibit is None or not 0 < state.step <= len(exhibit.steps):
+            return ""
+        return exhibit.steps[state.step - 1].label
 
     # --- verify now (Art. 62(3)) ----------------------------------------------------------
 
@@ -341,9 +498,7 @@ class Court:
             "shapes": len(shapes),
             "drawn": "miniature" if under.kind == "capture" else "server",
         }
-        self.record.append(
-            "demonstrative", state.to_record(), state.controller, by=role, details=details
-        )
+        self.append("demonstrative", state.to_record(), state.controller, by=role, details=details)
         return {"ok": True, "file": target.name, "sha256": digest}
 
     def _under(self, state, exhibit: Exhibit):

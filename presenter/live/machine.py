@@ -44,6 +44,7 @@ from .commands import (
     Step,
     Walk,
     Zoom,
+    known,
     parse,
 )
 from .state import (
@@ -70,6 +71,7 @@ REASONS: dict[str, tuple[str, str]] = {
         "someone else has control; take it back first",
     ),
     "not_allowed": ("无权执行此操作", "not allowed"),
+    "record_ended": ("示证记录已结束", "the record has ended already"),
     "unknown_action": ("未知操作", "unknown action"),
     "unknown_item": ("没有这个证据", "no such exhibit"),
     "excluded": (
@@ -816,7 +818,8 @@ class Presentation:
                 return Outcome(False, self._state, refused.code, details=refused.details)
             if change.confirmed is not KEEP:
                 self._confirmed = change.confirmed
-            return self._commit(change.state, command, role, rule.recorded, "state", change.details)
+            said = known(command)  # what the record keeps of it: its own fields only
+            return self._commit(change.state, said, role, rule.recorded, "state", change.details)
 
     def replace_deck(
         self,

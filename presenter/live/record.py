@@ -3,6 +3,11 @@
 Each entry is numbered (`n`), carries the SHA-256 of the previous line's bytes (`prev`) and
 its own hash (`hash`, over its other fields): a changed line fails its own hash, a removed
 line leaves a gap in the numbers, an inserted one breaks the numbering or the chain.
+
+Lines cut from the end leave a shorter chain that is still whole; what catches that is held
+outside the file: the head written down at the end ("结束示证" writes a `close` entry and
+shows it), and checkpoints signed by the instance's key (presenter.live.signing) that the
+screens keep. `audit` checks a record against all three.
 """
 
 from __future__ import annotations
@@ -11,16 +16,46 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import signing
+
 GENESIS = "0" * 64
+CLOSE = "close"
+"""The event of the entry that ends a record ("结束示证", or the server stopped cleanly)."""
+CHECKPOINT = "checkpoint"
 
 
-def _canonical(entry: dict[str, Any]) -> bytes:
-    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+def _canonical(entry: dict[str, Any], strict: bool = False) -> bytes:
+    """An entry's bytes as hashed and written. Reading one back, `surrogatepass`: a line
+    with a lone surrogate (never written: see `_clean`) fails its hash rather than the
+    check; writing, `strict` raises on it."""
+    text = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8", "strict" if strict else "surrogatepass")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(value: Any) -> Any:
+    """The value with each lone surrogate (which UTF-8 cannot hold) as U+FFFD: a command may
+    carry one, and the entry must still be written before any screen moves."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+class RecordEnded(Exception):
+    """An entry for a record that has ended: it belongs to the next one."""
 
 
 def _now() -> str:
@@ -30,28 +65,95 @@ def _now() -> str:
 class Record:
     """One record file, written one fsynced line at a time."""
 
-    def __init__(self, path: Path, stream) -> None:
+    def __init__(self, path: Path, stream, signer: signing.Signer | None = None) -> None:
         self.path = path
         self._stream = stream
+        self._signer = signer
         self._lock = threading.Lock()
         self._n = 0
         self._prev = GENESIS
         self._head = GENESIS
+        self._first = GENESIS
+        self._listeners: list[Callable[[int, str], None]] = []
+        self.ended = False
 
     @classmethod
-    def start(cls, folder: Path, deck_id: str, **details: Any) -> Record:
-        """A new record file under `folder`, opened with a `start` entry."""
+    def start(
+        cls,
+        folder: Path,
+        deck_id: str,
+        signer: signing.Signer | None = None,
+        state: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> Record:
+        """A new record file under `folder`, opened with a `start` entry: what the screens
+        show as it starts (`state`), and the public key its checkpoints are signed with,
+        when there is a `signer`."""
         folder.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = folder / f"{stamp}.jsonl"
-        record = cls(path, open(path, "xb"))  # noqa: SIM115 - kept open for appending
-        record.append("start", deck=deck_id, **details)
+        record = cls(path, open(path, "xb"), signer)  # noqa: SIM115 - kept open for appending
+        if signer is not None:
+            details = {**details, "key": signer.public_b64, "fingerprint": signer.fingerprint}
+        controller = state.get("controller") if state else None
+        record.append("start", state, controller, deck=deck_id, **details)
         return record
 
     @property
     def head(self) -> str:
         """The hash of the last entry: written down elsewhere, it anchors the whole chain."""
         return self._head
+
+    @property
+    def count(self) -> int:
+        """How many entries the record has."""
+        return self._n
+
+    @property
+    def id(self) -> str:
+        """The hash of the first entry: what names this record in its checkpoints."""
+        return self._first
+
+    @property
+    def closed(self) -> bool:
+        """Whether the file is closed (ended, or closed without a closing entry)."""
+        return self._stream.closed
+
+    def subscribe(self, listener: Callable[[int, str], None]) -> None:
+        """Also tell `listener` the entry count and head after each entry."""
+        self._listeners.append(listener)
+
+    def checkpoint(self) -> dict[str, Any] | None:
+        """Sign the record as it is now (count, head, time), write the checkpoint to it as
+        an entry of its own, and return it for the screens to keep. None without a key."""
+        if self._signer is None:
+            return None
+        with self._lock:
+            if self._stream.closed:
+                return None
+            signed = self._signer.checkpoint(self._first, self._n, self._head, _now())
+            entry = self._write(CHECKPOINT, None, None, True, {"details": signed})
+        self._told(entry)
+        return signed
+
+    def end(self, **details: Any) -> dict[str, Any]:
+        """Write the closing entry, durably, and close the file, in one step: nothing is
+        written after it. Returns the record's head as people note it down: `entries`,
+        `head`, and a checkpoint signed over the closing entry (not written: the record has
+        ended) for the screens to keep. Raises RecordEnded when it has ended already."""
+        with self._lock:
+            entry = self._write(CLOSE, None, None, True, details)
+            self.ended = True
+            self._stream.close()
+        self._told(entry)
+        closing: dict[str, Any] = {
+            "entries": entry["n"], "head": entry["hash"], "file": self.path.name
+        }  # fmt: skip
+        if self._signer is not None:
+            closing["checkpoint"] = self._signer.checkpoint(
+                self._first, entry["n"], entry["hash"], entry["time"]
+            )
+        return closing
 
     def append(
         self,
@@ -64,27 +166,54 @@ class Record:
     ) -> dict[str, Any]:
         """Append one entry. It is written to the file (safe from a killed process) when this
         returns, and fsynced too (safe from a power cut) unless `durable` is false: then call
-        `sync()` soon, as the court does right after telling the screens."""
+        `sync()` soon, as the court does right after telling the screens. Raises RecordEnded
+        once the record has ended (or was closed)."""
         with self._lock:
-            entry = {
-                **extra,
-                "n": self._n + 1,
-                "time": _now(),
-                "event": event,
-                "controller": controller,
-                "state": state,
-                "prev": self._prev,
-            }
-            entry["hash"] = hashlib.sha256(_canonical(entry)).hexdigest()
-            line = _canonical(entry) + b"\n"
-            self._stream.write(line)
-            self._stream.flush()
-            if durable:
-                os.fsync(self._stream.fileno())
-            self._n += 1
-            self._prev = hashlib.sha256(line).hexdigest()
-            self._head = entry["hash"]
-            return entry
+            entry = self._write(event, state, controller, durable, extra)
+        self._told(entry)
+        return entry
+
+    def _write(
+        self,
+        event: str,
+        state: dict[str, Any] | None,
+        controller: str | None,
+        durable: bool,
+        extra: dict[str, Any],
+    ) -> dict[str, Any]:
+        """One entry to the file; the caller holds the lock."""
+        if self._stream.closed:
+            raise RecordEnded(self.path.name)
+        entry = {
+            **extra,
+            "n": self._n + 1,
+            "time": _now(),
+            "event": event,
+            "controller": controller,
+            "state": state,
+            "prev": self._prev,
+        }
+        try:
+            body = _canonical(entry, strict=True)
+        except UnicodeEncodeError:
+            entry = _clean(entry)
+            body = _canonical(entry, strict=True)
+        entry["hash"] = hashlib.sha256(body).hexdigest()
+        line = _canonical(entry, strict=True) + b"\n"
+        self._stream.write(line)
+        self._stream.flush()
+        if durable:
+            os.fsync(self._stream.fileno())
+        self._n += 1
+        self._prev = hashlib.sha256(line).hexdigest()
+        self._head = entry["hash"]
+        if self._n == 1:
+            self._first = entry["hash"]
+        return entry
+
+    def _told(self, entry: dict[str, Any]) -> None:
+        for listener in self._listeners:
+            listener(entry["n"], entry["hash"])
 
     def sync(self) -> None:
         """Make every entry written so far durable (fsync)."""
@@ -128,42 +257,296 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+FINDINGS: dict[str, tuple[str, str]] = {
+    "key": ("签名密钥指纹：{fingerprint}", "signing key fingerprint: {fingerprint}"),
+    "no_key": (
+        "记录开头没有签名密钥：无法核对签名校验点",
+        "the record names no signing key at its start: its checkpoints cannot be checked",
+    ),
+    "key_mismatch": (
+        "记录的签名密钥（{found}）与给定的指纹（{given}）不符：记录可能被重写并重新签名",
+        "the record's signing key ({found}) is not the one given ({given}): the record may"
+        " have been rewritten and signed again",
+    ),
+    "closed": (
+        "以第 {n} 条“结束示证”结束（{time}）",
+        "ends with its closing entry, entry {n} ({time})",
+    ),
+    "not_closed": (
+        "最后一条（第 {n} 条，{time}）不是结束条目："
+        "记录末尾可能被截去，或示证未正常结束（程序中断）",
+        "the last entry (entry {n}, {time}) is not a closing entry: the end may have been cut"
+        " off, or the presentation did not end normally (the program stopped)",
+    ),
+    "inner": (
+        "记录内 {count} 个签名校验点均有效",
+        "the {count} signed checkpoints in the record hold",
+    ),
+    "inner_bad": (
+        "第 {n} 条的签名校验点无效：签名、密钥或所指条目与记录不符",
+        "the signed checkpoint at entry {n} does not hold: its signature, key or entry differs",
+    ),
+    "after_close": (
+        "第 {n} 条是结束条目，其后却还有 {more} 条：结束后的内容是添加的",
+        "entry {n} closes the record, yet {more} entries follow it: they were added",
+    ),
+    "expect_short": (
+        "记下的校验值（{given}）太短或不是十六进制：请至少给出 16 位",
+        "the head given ({given}) is too short or not hex: give at least 16 digits",
+    ),
+    "expect_last": (
+        "与记下的末条校验值一致（第 {n} 条）",
+        "matches the head noted down (entry {n})",
+    ),
+    "expect_earlier": (
+        "记下的校验值是第 {n} 条的；其后还有 {more} 条",
+        "the head noted down is entry {n}'s; {more} entries follow it",
+    ),
+    "expect_missing": (
+        "记下的校验值（{given}）不在本记录中：记录被截短或被改动",
+        "the head noted down ({given}) is not in this record: it was cut short or changed",
+    ),
+    "kept_ok": (
+        "屏幕保存的 {count} 个校验点与记录一致（最晚到第 {n} 条）",
+        "the {count} checkpoints a screen kept match the record (up to entry {n})",
+    ),
+    "kept_none": (
+        "所给校验点文件中没有本记录的校验点（共 {count} 个，均属其他记录）",
+        "the checkpoint file holds none of this record's checkpoints ({count}, all of others)",
+    ),
+    "kept_invalid": ("校验点（{time}）的签名无效", "the checkpoint of {time} has a bad signature"),
+    "kept_foreign": (
+        "校验点（{time}）由另一密钥（{found}…）签名：记录或校验点被重新签名",
+        "the checkpoint of {time} is signed by another key ({found}…): one of them was re-signed",
+    ),
+    "kept_beyond": (
+        "校验点（{time}）记到第 {n} 条，而本记录只有 {entries} 条：记录末尾被截去",
+        "the checkpoint of {time} counts {n} entries, the record has only {entries}: its end"
+        " was cut off",
+    ),
+    "kept_unreached": (
+        "校验点（{time}）记到第 {n} 条，超出记录中可核实的 {entries} 条",
+        "the checkpoint of {time} counts {n} entries, beyond the {entries} that can be verified",
+    ),
+    "kept_differs": (
+        "校验点（{time}）与记录第 {n} 条的校验值不符：记录被改动",
+        "the checkpoint of {time} does not match entry {n}: the record was changed",
+    ),
+}
+
 _FIELDS = ("n", "time", "event", "prev", "hash")
 
 
 def verify_record(path: Path) -> RecordCheck:
     """Walk the chain; stop at the first line that was changed, removed or inserted."""
-    data = Path(path).read_bytes()
+    return _walk(Path(path).read_bytes())[0]
+
+
+def _walk(data: bytes) -> tuple[RecordCheck, list[dict[str, Any]]]:
+    """The chain's verdict, and the entries inside its verified part."""
     if not data:
-        return RecordCheck(False, 0, None, "empty")
+        return RecordCheck(False, 0, None, "empty"), []
     lines = data.split(b"\n")
     complete = lines[-1] == b""
     if complete:
         lines.pop()
     prev_line_hash, expected = GENESIS, 1
+    entries: list[dict[str, Any]] = []
     for index, raw in enumerate(lines, 1):
         if index == len(lines) and not complete:
-            return RecordCheck(False, index - 1, index, "incomplete")
+            return RecordCheck(False, index - 1, index, "incomplete"), entries
         try:
             entry = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return RecordCheck(False, index - 1, index, "malformed")
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, a 5000-digit number
+            return RecordCheck(False, index - 1, index, "malformed"), entries
         if not isinstance(entry, dict) or any(k not in entry for k in _FIELDS):
-            return RecordCheck(False, index - 1, index, "malformed")
+            return RecordCheck(False, index - 1, index, "malformed"), entries
         claimed = entry.pop("hash")
         if hashlib.sha256(_canonical(entry)).hexdigest() != claimed:
-            return RecordCheck(False, index - 1, index, "changed")
+            return RecordCheck(False, index - 1, index, "changed"), entries
         n = entry["n"]
-        if not isinstance(n, int) or n < expected:
-            return RecordCheck(False, index - 1, index, "inserted")
+        if not isinstance(n, int) or isinstance(n, bool) or n < expected:
+            return RecordCheck(False, index - 1, index, "inserted"), entries
         if n > expected:
             params = {"expected": expected, "found": n}
-            return RecordCheck(False, index - 1, index, "removed", params)
+            return RecordCheck(False, index - 1, index, "removed", params), entries
         if entry["prev"] != prev_line_hash:
-            return RecordCheck(False, index - 1, index, "inserted")
+            return RecordCheck(False, index - 1, index, "inserted"), entries
         prev_line_hash = hashlib.sha256(raw + b"\n").hexdigest()
+        entries.append({**entry, "hash": claimed})
         expected += 1
-    return RecordCheck(True, len(lines))
+    return RecordCheck(True, len(lines)), entries
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing `audit` found beyond the chain: `bad` when it shows the record is not
+    the whole record the court saw (or cannot show it is)."""
+
+    code: str
+    bad: bool
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Audit:
+    check: RecordCheck
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok and not any(f.bad for f in self.findings)
+
+
+def audit(
+    path: Path,
+    expect: str | None = None,
+    checkpoints: Iterable[dict[str, Any]] | None = None,
+    public_key: str | None = None,
+) -> Audit:
+    """The chain, and what anchors it from outside: its closing entry, the signed
+    checkpoints inside it, the head a person wrote down (`expect`), checkpoints a screen
+    kept (`checkpoints`), and the signing key's fingerprint as printed (`public_key`)."""
+    check, entries = _walk(Path(path).read_bytes())
+    found: list[Finding] = []
+    if not entries:
+        return Audit(check, ())
+    start = entries[0]
+    local = _clock(start.get("timezone"))
+    key = start.get("key") if start.get("event") == "start" else None
+    own = _own_key(key)
+    if own is None:
+        found.append(Finding("no_key", True))
+    else:
+        found.append(Finding("key", False, {"fingerprint": signing.spaced(own)}))
+        if public_key is not None and not signing.matches(own, public_key):
+            found.append(
+                Finding("key_mismatch", True, {"found": signing.spaced(own), "given": public_key})
+            )
+    closes = [e["n"] for e in entries[:-1] if e.get("event") == CLOSE]
+    if closes:  # a record's file ends at its closing entry: what follows was added
+        found.append(
+            Finding("after_close", True, {"n": closes[0], "more": len(entries) - closes[0]})
+        )
+    if check.ok:
+        last = entries[-1]
+        said = {"n": last["n"], "time": local(last["time"])}
+        found.append(Finding("closed", False, said) if last.get("event") == CLOSE else
+                     Finding("not_closed", True, said))  # fmt: skip
+    found += _inner_checkpoints(entries, own)
+    if expect is not None:
+        found.append(_expected(entries, expect, check.ok))
+    if checkpoints is not None:
+        found += _kept_checkpoints(entries, list(checkpoints), own, check.ok, local)
+    return Audit(check, tuple(found))
+
+
+def _clock(zone: object) -> Callable[[object], str]:
+    """How a record's times are said to people: in its deck's time zone, to the second."""
+    from ..formatting import zone as named
+
+    try:
+        tz = named(str(zone)) if zone else named("+08:00")
+    except ValueError:
+        tz = named("+08:00")
+
+    def local(text: object) -> str:
+        try:
+            moment = dt.datetime.fromisoformat(str(text))
+            if moment.tzinfo is None:
+                return str(text)
+            return f"{moment.astimezone(tz):%Y-%m-%d %H:%M:%S}"
+        except (ValueError, OverflowError):  # not a time; year 9999 in another zone
+            return str(text)
+
+    return local
+
+
+def _own_key(key: object) -> str | None:
+    """The fingerprint of the public key a record's start entry names, if it is one."""
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(str(key), validate=True) if isinstance(key, str) else b""
+    except (binascii.Error, ValueError):
+        return None
+    return signing.fingerprint(raw) if len(raw) == 32 else None
+
+
+def _inner_checkpoints(entries: list[dict[str, Any]], own: str | None) -> list[Finding]:
+    """Each checkpoint written into the record: signed by the record's key, over this
+    record, and naming an entry before it as it is."""
+    found, count = [], 0
+    for entry in entries:
+        if entry.get("event") != CHECKPOINT:
+            continue
+        count += 1
+        point = entry.get("details")
+        verdict = signing.check(point)
+        n = point.get("n") if isinstance(point, dict) else None
+        if (
+            not verdict.valid
+            or verdict.key != own
+            or point.get("record") != entries[0]["hash"]  # type: ignore[union-attr]
+            or not isinstance(n, int)
+            or not 1 <= n < entry["n"]
+            or entries[n - 1]["hash"] != point.get("head")  # type: ignore[union-attr]
+        ):
+            found.append(Finding("inner_bad", True, {"n": entry["n"]}))
+    if count:
+        found.append(Finding("inner", False, {"count": count}))
+    return found
+
+
+def _expected(entries: list[dict[str, Any]], expect: str, whole: bool) -> Finding:
+    """The head a person noted: the last entry's, an earlier one's, or none of this file's."""
+    given = signing.hex_given(expect)
+    if len(given) < signing.FINGERPRINT_SHORTEST or not re.fullmatch("[0-9a-f]+", given):
+        return Finding("expect_short", True, {"given": expect})
+    at = [e for e in entries if signing.matches(e["hash"], given)]
+    if not at:
+        return Finding("expect_missing", True, {"given": expect})
+    n = at[-1]["n"]
+    if n == entries[-1]["n"] and whole:
+        return Finding("expect_last", False, {"n": n})
+    return Finding("expect_earlier", False, {"n": n, "more": entries[-1]["n"] - n})
+
+
+def _kept_checkpoints(
+    entries: list[dict[str, Any]],
+    kept: list[dict[str, Any]],
+    own: str | None,
+    whole: bool,
+    local: Callable[[object], str],
+) -> list[Finding]:
+    """Checkpoints a screen kept, against this record: each one of this record must be
+    signed by its key and name an entry the file has, as it is."""
+    found: list[Finding] = []
+    mine = [c for c in kept if isinstance(c, dict) and c.get("record") == entries[0]["hash"]]
+    if not mine:
+        return [Finding("kept_none", True, {"count": len(kept)})]
+    latest = 0
+    for point in mine:
+        verdict = signing.check(point)
+        n, time = point.get("n"), local(point.get("time", ""))
+        if not verdict.valid:
+            found.append(Finding("kept_invalid", True, {"time": time}))
+        elif own is not None and verdict.key != own:
+            found.append(Finding("kept_foreign", True, {"time": time, "found": verdict.key[:16]}))
+        elif not isinstance(n, int) or n < 1:
+            found.append(Finding("kept_invalid", True, {"time": time}))
+        elif n > len(entries):
+            code = "kept_beyond" if whole else "kept_unreached"
+            found.append(Finding(code, True, {"n": n, "time": time, "entries": len(entries)}))
+        elif entries[n - 1]["hash"] != point.get("head"):
+            found.append(Finding("kept_differs", True, {"n": n, "time": time}))
+        else:
+            latest = max(latest, n)
+    others = len(kept) - len(mine)
+    if latest:
+        found.append(Finding("kept_ok", False, {"count": len(mine), "n": latest, "others": others}))
+    return found
 
 
 def describe(check: RecordCheck, name: str, language: str = "zh-CN") -> str:
@@ -173,3 +556,9 @@ def describe(check: RecordCheck, name: str, language: str = "zh-CN") -> str:
         entries=check.entries, line=check.line, **check.params
     )
     return f"{name}:{check.line}: {message}" if check.line else f"{name}: {message}"
+
+
+def describe_finding(finding: Finding, language: str = "zh-CN") -> str:
+    zh, en = FINDINGS[finding.code]
+    said = {k: _clean(str(v)) for k, v in finding.params.items()}  # a terminal can print it
+    return (en if language.lower().startswith("en") else zh).format(**said)

@@ -51,6 +51,8 @@ class LiveNamespace(Namespace):
         court.on_detected(self._numbers_found)
         court.access.subscribe(self._pairing_changed)
         court.timers.subscribe(self._timers_changed)
+        court.on_record(self._record_grew)
+        court.on_checkpoint(self._checkpoint)
 
     def _broadcast(self, outcome: Outcome) -> None:
         if outcome.event == "reload":
@@ -69,6 +71,16 @@ class LiveNamespace(Namespace):
     def _pairing_changed(self, pairing: dict[str, Any]) -> None:
         # only what changed: a flood of codes must not re-send the whole list each time
         self.io.emit("pairing", pairing, namespace=NAMESPACE, to=CONTROL)
+
+    def _record_grew(self, head: dict[str, Any]) -> None:
+        # the record's head, always in the presenter's view: to presenters and experts
+        self.io.emit("record", head, namespace=NAMESPACE, to=CONTROL)
+
+    def _checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        # every screen keeps every signed checkpoint it is sent (hashes and a time: nothing
+        # a public screen may not see)
+        for room in (WHOLE, PUBLIC):  # presenters are in the whole room too
+            self.io.emit("checkpoint", checkpoint, namespace=NAMESPACE, to=room)
 
     def _timers_changed(self, timers: dict[str, Any]) -> None:
         # the presenter's clocks: to presenters and experts only, never to a screen
@@ -118,10 +130,13 @@ class LiveNamespace(Namespace):
         if role in DRIVERS:
             join_room(CONTROL)
             emit("timers", self.court.timers.to_json())
+            emit("record", self.court.record_head())
         audience = PUBLIC if client.public else WHOLE
         join_room(audience)
         emit("deck", self._deck_message(audience))
         emit("state", self._state(self.court.state, audience))
+        if self.court.last_checkpoint is not None:
+            emit("checkpoint", self.court.last_checkpoint)
         self.tell_control()
 
     def on_disconnect(self, reason: object = None) -> None:
@@ -172,6 +187,8 @@ class LiveNamespace(Namespace):
             return self._pair(client.role, command)
         if command.get("action") == "verify":
             return self._verify(client.role)
+        if command.get("action") == "end":
+            return self._end(client.role)
         if command.get("action") == "demonstrative":
             capture = command.get("png")
             return self._demonstrative(client.role, capture if isinstance(capture, bytes) else None)
@@ -191,6 +208,16 @@ class LiveNamespace(Namespace):
         except Refused as refused:
             return {"ok": False, "error": refused.code}
         return {"ok": True, "started": True}
+
+    def _end(self, role: str) -> dict[str, Any]:
+        """ "结束示证": only the presenter ends the record (an expert drives, never ends)."""
+        if role != "presenter":
+            return {"ok": False, "error": "not_allowed"}
+        try:
+            closing = self.court.end(role)
+        except Refused as refused:
+            return {"ok": False, "error": refused.code}
+        return {"ok": True, **{k: closing[k] for k in ("entries", "head", "file")}}
 
     def _demonstrative(self, role: str, capture: bytes | None) -> dict[str, Any]:
         try:

@@ -47,7 +47,7 @@ def deck_data():
             "deck": deck.id,
             "version": live.deck_version,
             "title": deck.case.title,
-            "record": live.record.path.name,
+            "record": live.record_head()["file"],
             "exhibits": [
                 {
                     **_exhibit(deck, e, e.id in live.presentation.unverified, private),

@@ -135,7 +135,8 @@ export class Marks {
   // the marks of one stage (or one half of a compare), over its canvas
   constructor(canvas, before, { lang }) {
     this.canvas = canvas;
-    // highlights are multiplied into the picture (a highlighter's ink), the rest drawn over
+    // highlights lie under the other marks, a translucent ink over the picture (not blended:
+    // multiplying them into it cost the screens' compositor a frame's worth at the tail)
     this.under = layer("stage-marks stage-highlights");
     this.over = layer("stage-marks");
     canvas.insertBefore(this.under.div, before);
@@ -223,7 +224,7 @@ export class Marks {
     for (const shape of more) this.groups.push(this.shape(this.pen, shape));
     this.each = each;
     this.count = this.groups.filter(Boolean).length;
-    // the blended layer is shown only with a highlight in it (empty, it still costs frames)
+    // the highlights' layer is shown only with a highlight in it (empty, it still costs frames)
     this.under.div.hidden = !this.under.svg.firstChild;
   }
 

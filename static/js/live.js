@@ -50,7 +50,7 @@ export function connect({ role, name, handlers }) {
     lastSeq = state.seq;
     handlers.state?.(state);
   });
-  for (const event of ["deck", "screens", "pairings", "pairing", "held", "deck_problems", "verify_progress", "timers"]) {
+  for (const event of ["deck", "screens", "pairings", "pairing", "held", "deck_problems", "verify_progress", "timers", "record", "checkpoint"]) {
     socket.on(event, (data) => handlers[event]?.(data));
   }
 

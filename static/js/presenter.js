@@ -22,6 +22,7 @@ import * as media from "./presenter/media.js";
 import * as notes from "./presenter/notes.js";
 import * as pages from "./presenter/pages.js";
 import * as preview from "./presenter/preview.js";
+import * as record from "./presenter/record.js";
 import * as redact from "./presenter/redact.js";
 import * as table from "./presenter/table.js";
 import * as timer from "./presenter/timer.js";
@@ -47,6 +48,7 @@ const store = createStore({
   timers: null, // the clocks, as the server keeps them (timer.js)
   offset: 0, // the server's clock minus ours, in seconds
   proposals: null, // numbers detected in pictures and pages, proposed for redaction (redact.js)
+  record: null, // the record's entry count and head (record.js)
 });
 
 const stageEl = $("stage");
@@ -97,6 +99,7 @@ const live = connect({
     deck_problems: (problems) => store.set({ problems }),
     verify_progress: (progress) => store.set({ progress }),
     timers: (timers) => store.set({ timers }),
+    record: (head) => store.set({ record: head }),
   },
 });
 
@@ -127,6 +130,7 @@ const pen = draw.start(context);
 const pair = compare.start(context);
 const save = demonstrative.start(context);
 redact.start(context);
+record.start(context);
 keyboard.start({
   ...moves,
   turn: pages.start(context).turn,

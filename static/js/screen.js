@@ -2,6 +2,7 @@
 import { boot, connect } from "./live.js";
 import { Stage } from "./stage.js";
 import { SoundGate } from "./sound.js";
+import * as checkpoints from "./checkpoints.js";
 
 const data = boot();
 const html = document.documentElement;
@@ -39,6 +40,7 @@ const live = connect({
       stage.apply(state);
     },
     deck: (message) => stage.deckChanged(message.version),
+    checkpoint: (point) => checkpoints.keep(point),
     clock: (offset) => (stage.offset = offset),
     connection: (online) => {
       document.getElementById("connection").hidden = online;
@@ -50,6 +52,7 @@ const live = connect({
 });
 
 sound.attach(live.socket);
+checkpoints.attach(document.getElementById("save-checkpoints"), () => stage.name);
 
 const form = document.getElementById("screen-name");
 function ask() {
