@@ -341,6 +341,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "record.black": ("黑屏", "black"),
     "record.white": ("白屏", "white"),
     "record.unblank": ("恢复显示", "screens back"),
+    "join.list": ("、", ", "),
+    "join.clause": ("；", "; "),
     "record.logo": ("标题画面", "title screen"),
     "record.case_matrix": ("证据链", "evidence chain"),
     "record.checkpoint": (

@@ -239,13 +239,16 @@ def test_the_record_report_says_start_then_step_1_for_the_first_step(app, tmp_pa
         {"action": "step", "step": 1},
     ):
         assert court.presentation.command(command, "presenter").ok
-    court.record.sync()
+    path = court.record.path
+    court.end("presenter")
     out = tmp_path / "record.csv"
-    assert cli("record", court.record.path, "--out", out, "--lang", "en").exit_code == 0
+    assert cli("record", path, "--out", out, "--lang", "en").exit_code == 0
     with out.open(encoding="utf-8-sig", newline="") as stream:
-        rows = list(csv.reader(stream))
-    assert rows[-2][4] == "Start" and rows[-1][4] == "1"
-    assert rows[-1][8] == "step 1"
+        rows = [r for r in csv.reader(stream) if len(r) > 8 and r[8] != "presentation ended"]
+    rows = [r for r in rows if not r[8].startswith("signed checkpoint")]
+    label = exhibit.steps[0].label
+    assert rows[-2][4] == "Start" and rows[-1][4] == f"step 1 {label}".strip()
+    assert rows[-1][8] == f"to step 1 {label}".strip()
 
 
 # --- in Chromium ----------------------------------------------------------------------------

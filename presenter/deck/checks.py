@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from .. import csvfile, originals, transcript
 from ..bounds import CELL, CUES, LINE
 from ..integrity import HashCache, Progress, hash_file
+from ..masking import mask_text
 from . import chain, replay
 from .loader import DeckToml, ItemFile, Located, misnamed_items
 from .model import DIGEST_LENGTH, STEP_KEYS, DeckFile, Exhibit, Redaction
@@ -100,6 +101,8 @@ def check_deck_file(ctx: Context) -> None:
         item_id = item.raw_id
         if item_id is None:
             continue
+        if mask_text(item_id) != item_id:
+            ctx.problems.append(item.where.error("id_holds_number", "id", id=item_id))
         if item_id in owners:
             ctx.problems.append(
                 item.where.error("duplicate_id", "id", id=item_id, other=owners[item_id])

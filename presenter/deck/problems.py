@@ -109,6 +109,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "编号“{id}”重复（已在 {other} 中使用）",
         "duplicate id '{id}' (already used in {other})",
     ),
+    "id_holds_number": (
+        "编号“{id}”含有旁听席屏幕会遮蔽的号码（手机号、身份证号或银行卡号）：编号是页面与链接的名称，"
+        "请改用不含号码的编号，如 E05",
+        "the id '{id}' holds a number the public screen masks (a mobile, ID or card number):"
+        " an id names pages and links; choose one without it, such as E05",
+    ),
     "unknown_fact": ("引用了不存在的待证事实“{id}”", "refers to an unknown fact '{id}'"),
     "unknown_reference": (
         "引用了不存在的证据或证据项“{id}”",

@@ -86,6 +86,7 @@ def export_bundle(
         raise ExportError(say["exists"].format(path=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    building.chmod(0o777 & ~_umask())  # as readable as what it holds (mkdtemp makes it 0700)
     printed = None
     try:
         with tempfile.TemporaryDirectory() as temporary:
@@ -119,6 +120,17 @@ def export_bundle(
     if not catalogue_only:
         archive = Path(shutil.make_archive(str(out), "zip", root_dir=out.parent, base_dir=out.name))
     return Exported(out, archive, out / printed.name if printed else None)
+
+
+def _umask() -> int:
+    """The process's umask, read without setting it (os.umask would, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
 
 
 def _redact_as_for_the_public(app: Flask, deck: Deck, instance: Path | None) -> None:

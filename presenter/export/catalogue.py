@@ -75,16 +75,18 @@ class Row:
     """Each check value on a line, or a line saying none was recorded."""
     dossier: str
     remarks: str
+    clause: str = "；"
+    """What joins clauses in the row's language (；, or "; " in English)."""
 
     @property
     def proves(self) -> str:
         """证明对象: the facts on one line."""
-        return "；".join(self.facts)
+        return self.clause.join(self.facts)
 
     @property
     def source(self) -> str:
         """证据来源: how, when and by whom it was collected, on one line."""
-        return "；".join(p for p in (self.method, self.collected_at, self.collectors) if p)
+        return self.clause.join(p for p in (self.method, self.collected_at, self.collectors) if p)
 
 
 def rows(deck: Deck, exhibits: list[Exhibit], lang: str, mask: bool = False) -> list[Row]:
@@ -105,15 +107,18 @@ def rows(deck: Deck, exhibits: list[Exhibit], lang: str, mask: bool = False) -> 
             category=t("type." + exhibit.type),
             method=t("method." + source.method),
             collected_at=moment(source.collected_at, zone),
-            collectors="、".join(source.collectors),
-            facts=tuple(
-                f"{s.fact} {facts[s.fact].text}" if s.fact in facts else s.fact
-                for s in exhibit.shows
+            collectors=t("join.list").join(source.collectors),
+            facts=tuple(  # each fact once, though it is shown under several aspects
+                dict.fromkeys(
+                    f"{s.fact} {facts[s.fact].text}" if s.fact in facts else s.fact
+                    for s in exhibit.shows
+                )
             ),
             checks=checks,
             hashes=tuple(c.line for c in checks) or (t("catalogue.no_hash"),),
             dossier=exhibit.dossier,
             remarks=remarks(exhibit, lang),
+            clause=t("join.clause"),
         )
         made.append(_masked(row) if mask else row)
     return made
@@ -132,13 +137,15 @@ def remarks(exhibit: Exhibit, lang: str) -> str:
         noted.append(t("catalogue.remark.remedied" if remedied else "catalogue.remark.unremedied"))
     if exhibit.source.changes:
         noted.append(t("catalogue.remark.changes"))
-    return "；".join(noted)
+    return t("join.clause").join(noted)
 
 
 def _masked(row: Row) -> Row:
     """Every text of the row masked (a file name in a check value's line is text too; the
     check value itself is left whole)."""
-    texts = ("title", "category", "method", "collected_at", "collectors", "dossier", "remarks")
+    texts = (
+        "id", "title", "category", "method", "collected_at", "collectors", "dossier", "remarks",
+    )  # fmt: skip
     return replace(
         row,
         **{name: mask_text(getattr(row, name)) for name in texts},

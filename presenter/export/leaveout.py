@@ -17,6 +17,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from .. import i18n
@@ -89,6 +90,9 @@ def check(name: str, source: Path, encoding: str | None) -> Reason | bytes:
         found += numbers_in(text)
         if "&" in text:
             found += numbers_in(html.unescape(text))
+        if "<" in text:  # markup: what a browser shows, whatever a comment or `>` hides
+            for shown in as_a_browser_shows(text):
+                found += numbers_in(shown)
     if found:
         return Reason("text", tuple(dict.fromkeys(found)))
     return data
@@ -129,6 +133,33 @@ def _decodes(data: bytes, codec: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+class _Shown(HTMLParser):
+    """The text of a page as a browser lays it out (text nodes run together, as inline
+    elements are), and its attribute values (a title or an alt is shown too)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.attributes: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes += [value for _, value in attrs if value]
+
+
+def as_a_browser_shows(text: str) -> list[str]:
+    """A markup file's shown text, and its attribute values, each on its own."""
+    parser = _Shown()
+    try:
+        parser.feed(text)
+        parser.close()
+    except (AssertionError, ValueError):  # a parser that gives up: what it read so far
+        pass
+    return ["".join(parser.text), *parser.attributes]
 
 
 def numbers_in(text: str) -> list[str]:

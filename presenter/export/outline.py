@@ -77,7 +77,7 @@ def outline(deck: Deck, exhibits: list[Exhibit], lang: str, mask: bool = False) 
                 t("aspect." + s.aspect) for e in members for s in e.shows if s.fact == fact.id
             )
             heading = t("outline.group").format(
-                n=_ordinal(n, lang), name=name, aspects="、".join(aspects)
+                n=_ordinal(n, lang), name=name, aspects=t("join.list").join(aspects)
             )
             entries = tuple(_entry(deck, e, fact.id, numbers[e.id], lang, shown) for e in members)
             made.append(Group(shown(heading), entries))

@@ -120,7 +120,8 @@ class Filing:
 
     @property
     def author(self) -> str:
-        return self.procuratorate or "、".join(self.prosecutors) or APPLICATION
+        joiner = ", " if self.lang == "en" else "、"
+        return self.procuratorate or joiner.join(self.prosecutors) or APPLICATION
 
 
 def long_date(day: dt.date, lang: str) -> str:
@@ -444,7 +445,7 @@ def describe(document, filing: Filing, name: str) -> None:
     )
     properties.subject = fitted(" ".join(p for p in (filing.case_number, filing.case_title) if p))
     properties.author = properties.last_modified_by = fitted(filing.author)
-    properties.keywords = fitted("；".join(p for p in (name, filing.case_number) if p))
+    properties.keywords = fitted(t("join.clause").join(p for p in (name, filing.case_number) if p))
     properties.category = fitted(t("paperwork.category"))
     properties.comments = ""
     properties.language = "en" if filing.lang == "en" else "zh-CN"
