@@ -920,6 +920,7 @@ class Presentation:
                     "ok": ok,
                     "confirmed": False,
                     "results": results,
+                    "at": self._clock(),  # which check this is: the presenter is asked once
                 }
                 new = new.but(verification=verification)
             details = {"item": exhibit_id, "ok": ok, "results": results}

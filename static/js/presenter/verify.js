@@ -17,10 +17,12 @@ export function start({ store, send, ui }) {
     (state) => {
       const v = state?.verification;
       if (v?.ok) store.set({ progress: null }); // done: the screens say it matches
-      // after a failed live verification: asked once per state (a snapshot after reconnecting
-      // repeats its seq)
-      if (!v || v.ok || v.confirmed || v.item !== state.item || askedFor === state.seq) return;
-      askedFor = state.seq;
+      // after a failed live verification: asked once per check (`at`), not again with every
+      // state that follows (a picture read for the public gallery bumps the state: a question
+      // opened then would take the presenter's next key)
+      const asked = `${v?.item}@${v?.at ?? state.seq}`;
+      if (!v || v.ok || v.confirmed || v.item !== state.item || askedFor === asked) return;
+      askedFor = asked;
       store.set({ progress: null });
       setTimeout(() => {
         if (window.confirm(`${v.item}\n${ui.confirm_mismatch}`)) {
