@@ -27,6 +27,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import tomllib
 import wave
 import zipfile
 from pathlib import Path
@@ -530,6 +531,78 @@ def scene_photos(deck: Path) -> None:
             scene_photo(n).save(target, "JPEG", quality=85, exif=_exif(n))
 
 
+def city_map() -> Image.Image:
+    """E10's base map (make/city-map.toml): a fictional city's blocks, parks, river and
+    named streets, north up, its rows evenly spaced in Web Mercator northing as
+    presenter.charts.basemap reads a picture, with names large enough for a court screen."""
+    city = tomllib.loads((SOURCE / "make" / "city-map.toml").read_text(encoding="utf-8"))
+    west, south, east, north = city["bounds"]
+    roads = {**city["avenues"], **city["streets"]}
+    width = round((east - west) * 111_320 * math.cos(math.radians(south)) / city["metres_per_px"])
+
+    def northing(lat: float) -> float:
+        return math.asinh(math.tan(math.radians(lat)))
+
+    tall = northing(north) - northing(south)
+    height = round(width * tall / math.radians(east - west))
+
+    def at(lon: float, lat: float) -> tuple[float, float]:
+        down = (northing(north) - northing(lat)) / tall
+        return (lon - west) / (east - west) * width, down * height
+
+    im = Image.new("RGB", (width, height), (236, 231, 222))
+    d = ImageDraw.Draw(im)
+    xs = sorted({at(*a)[0] for a, b in roads.values() if a[0] == b[0]} | {0, width})
+    ys = sorted({at(*a)[1] for a, b in roads.values() if a[1] == b[1]} | {0, height})
+    for x0, x1 in zip(xs, xs[1:], strict=False):
+        for y0, y1 in zip(ys, ys[1:], strict=False):
+            d.rounded_rectangle((x0 + 22, y0 + 22, x1 - 22, y1 - 22), 16, (222, 215, 204))
+    parks = {name: (*at(w, n), *at(e, s)) for name, (w, s, e, n) in city["parks"].items()}
+    for box in parks.values():
+        d.rounded_rectangle(box, 24, (200, 226, 188))
+    river = [at(114.372 - 0.0042 * i + 0.004 * math.sin(i / 3), 30.61 - 0.0027 * i)
+             for i in range(35)]  # fmt: skip
+    d.line(river, fill=(158, 202, 225), width=80, joint="curve")
+    for names, fill, wide in ((city["streets"], PAPER, 16), (city["avenues"], (252, 214, 164), 26)):
+        for edge, colour in ((6, (160, 150, 140)), (0, fill)):
+            for a, b in names.values():
+                d.line([at(*a), at(*b)], fill=colour, width=wide + edge)
+    taken: list[tuple] = []
+    _name(im, river[22], 0, city["river"], taken, (30, 90, 150))
+    for name, (x0, y0, x1, y1) in parks.items():
+        _name(im, ((x0 + x1) / 2, (y0 + y1) / 2), 0, name, taken, (46, 110, 50))
+    named = dict.fromkeys(roads, 0)
+    for share in (0.5, 0.15, 0.85, 0.3, 0.7, 0.4, 0.6, 0.25, 0.75):
+        for name, (a, b) in roads.items():
+            (x0, y0), (x1, y1) = at(*a), at(*b)
+            angle = math.degrees(math.atan2(y0 - y1, x1 - x0)) % 180  # read upright
+            angle -= 180 if angle > 90 else 0
+            centre = (x0 + (x1 - x0) * share, y0 + (y1 - y0) * share)
+            if named[name] < 3 and _name(im, centre, angle, name, taken):
+                named[name] += 1
+    d.text((width - 40, height - 40), city["note"], font=font(44), fill=GREY, anchor="rd",
+           stroke_width=4, stroke_fill=PAPER)  # fmt: skip
+    return im
+
+
+def _name(im: Image.Image, centre, angle: float, name: str, taken: list, ink=(70, 64, 58)):
+    """A name of the map at `centre`, turned by `angle` on a white halo, unless it would
+    touch a name in `taken` or the map's edge; whether it was written (its box is taken)."""
+    label = Image.new("RGBA", (64 * len(name) + 40, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(label).text((label.width / 2, 50), name, font=font(60, True), fill=ink,
+                               anchor="mm", stroke_width=6, stroke_fill=PAPER)  # fmt: skip
+    turned = label.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
+    left, top = round(centre[0] - turned.width / 2), round(centre[1] - turned.height / 2)
+    box = (left - 30, top - 30, left + turned.width + 30, top + turned.height + 30)
+    clear = not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3]
+                    for b in taken)  # fmt: skip
+    if not clear or box[0] < 0 or box[1] < 0 or box[2] > im.width or box[3] > im.height:
+        return False
+    im.paste(turned, (left, top), turned)
+    taken.append(box)
+    return True
+
+
 def ufed_screenshot() -> Image.Image:
     """张某's phone: the work account's WeChat profile (E17), as the tool extracted it."""
     im, d = phone_frame("微信 · 我")
@@ -569,6 +642,7 @@ def make_media(deck: Path) -> None:
     card_register(deck)
     scene_photos(deck)
     ufed_extraction(deck)
+    save_png(city_map(), files / "city-map.png")
 
 
 SOURCE = ROOT / "demo.source"

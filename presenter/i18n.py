@@ -69,6 +69,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "File attributes (recorded at collection)",
     ),
     "file.unrecorded": ("收集提取时未记录文件时间", "file times not recorded at collection"),
+    "file.basemap": (
+        "轨迹底图，示意用，非证据",
+        "the trajectory's base map: a demonstrative aid, not evidence",
+    ),
     "file.origin": ("记录来源", "Recorded from"),
     "file.camera": ("拍摄信息", "Camera"),
     "file.taken": ("拍摄时间", "taken"),

@@ -25,6 +25,15 @@ FIT_CHECK = (Path(__file__).parent / "fit_check.js").read_text(encoding="utf-8")
 too small, outside the picture, cut by its box or over other text; [] when nothing is."""
 
 
+def chart_drawn(page, seq: int) -> bool:
+    """The screen drew the chart figure of state `seq` or a later one (views/chart.js)."""
+    return page.evaluate(
+        "(seq) => Number(document.querySelector('#stage [data-role=chart]')"
+        "?.dataset.drawn ?? -1) >= seq",
+        seq,
+    )
+
+
 @dataclass(frozen=True)
 class Shot:
     """One picture the screens show: which exhibit, panel, step and page."""
@@ -134,16 +143,21 @@ def demo_exhibits(deck_dir: Path) -> list[tuple[str, int]]:
 
 @contextlib.contextmanager
 def demo_screens(
-    browser, sizes=SIZES, aspect: str = "16:9"
+    browser,
+    sizes=SIZES,
+    aspect: str = "16:9",
+    prepare: Callable[[Path], None] | None = None,
 ) -> Iterator[tuple[Screens, list[tuple[str, int]]]]:
     """The demo deck served with the tests' keys for screens of a shape, and a screen of
-    every size following it."""
+    every size following it; `prepare` may change the deck's copy before it is served."""
     import shutil
 
     from .conftest import DEMO_DECK, PRESENTER_KEY, SCREEN_KEY, serve_app, wait_until
 
     with tempfile.TemporaryDirectory() as temp:
         deck = Path(shutil.copytree(DEMO_DECK, Path(temp) / "demo"))
+        if prepare is not None:
+            prepare(deck)
         with serve_app(
             str(deck), "--presenter-key", PRESENTER_KEY, "--screen-key", SCREEN_KEY,
             "--instance", str(Path(temp) / "instance"), "--aspect", aspect,

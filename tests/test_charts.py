@@ -34,7 +34,9 @@ def test_fund_flows_are_totalled_in_tiers_from_victims_to_exits(ledger):
     sankey = figure["data"][0]
     x = dict(zip(meta["nodes"], sankey["node"]["x"], strict=True))
     assert x["陈某"] == x["刘某"] < x["账户A"] == x["账户C"] < x["账户B"] < x["<b>出口</b>"]
-    assert "&lt;b&gt;出口&lt;/b&gt;" in sankey["node"]["label"], "deck text is never markup"
+    # the names are written beside the nodes (annotations), not by plotly's node labels
+    names = [a["text"] for a in figure["layout"]["annotations"]]
+    assert "<b>&lt;b&gt;出口&lt;/b&gt;</b>" in names, "deck text is never markup"
 
 
 def test_until_keeps_exactly_the_flows_up_to_that_time(ledger):
@@ -53,8 +55,9 @@ def test_focus_lights_every_path_through_an_account_and_dims_the_rest(ledger):
 
 
 def test_small_accounts_fold_into_other(ledger):
-    meta = funds.figure(ledger, FUNDS, ChartView(fold=3))["meta"]
-    assert "其他" in meta["nodes"] and len(meta["nodes"]) == 4
+    # folding keeps the victims and the exit: only 账户A and 账户C, between them, fold
+    meta = funds.figure(ledger, FUNDS, ChartView(fold=1))["meta"]
+    assert meta["nodes"] == ["<b>出口</b>", "刘某", "账户B", "陈某", "其他"]
 
 
 def test_a_flows_transactions_are_the_rows_behind_it_with_their_numbers(ledger):
@@ -68,14 +71,14 @@ def test_a_flows_transactions_are_the_rows_behind_it_with_their_numbers(ledger):
 
 
 def test_a_flow_to_other_gathers_the_folded_accounts_until_a_time(ledger):
-    view = ChartView(fold=3)
+    view = ChartView(fold=1)
     meta = funds.figure(ledger, FUNDS, view)["meta"]
-    # the three largest are 账户B, 账户A, 出口: the victims and 账户C fold
-    assert ["其他", "账户B", 20000.0, 1] in meta["links"]
+    # the largest account between the victims and the exit is 账户B: 账户A and 账户C fold
+    assert ["其他", "账户B", 69000.0, 2] in meta["links"]
     data = funds.transactions(ledger, FUNDS, view, ("其他", "账户B"), 10)
-    assert (data["total"], data["count"]) == (20000.0, 1)
-    assert data["rows"][0][2] == "账户C", "the folded account is named in its row"
-    data = funds.transactions(ledger, FUNDS, view, ("其他", "账户A"), 0)
+    assert (data["total"], data["count"]) == (69000.0, 2)
+    assert {row[2] for row in data["rows"]} == {"账户A", "账户C"}, "the folded accounts named"
+    data = funds.transactions(ledger, FUNDS, view, ("陈某", "其他"), 0)
     assert (data["count"], data["rows"]) == (1, []) and "列出前 0 笔" in data["caption"]
     early = ChartView(until=dt.datetime(2024, 3, 2, 10, 30, tzinfo=CST))
     assert funds.transactions(ledger, FUNDS, early, ("账户A", "账户B"), 10)["count"] == 0
@@ -120,7 +123,9 @@ def test_the_trajectory_numbers_visits_in_time_order_and_names_each_place_once(t
     )
     roles = {"time": "time", "lat": "lat", "lon": "lon", "place": "place"}
     figure = trajectory.figure(path, roles, ChartView())
-    assert figure["data"][0]["text"] == ["1、3 住处", "2 网吧", ""]
+    labels = sorted(a["text"] for a in figure["layout"]["annotations"] if a.get("showarrow"))
+    assert labels[0] == "<b>住处</b><br><b>1</b> 2026-03-08 09:40<br><b>3</b> 2026-03-09 09:00"
+    assert labels[1] == "<b>网吧</b><br><b>2</b> 2026-03-08 14:20"
     until = dt.datetime(2026, 3, 8, 12, 0, tzinfo=CST)
     early = trajectory.figure(path, roles, ChartView(until=until))
     assert early["meta"]["points"] == 1
@@ -155,12 +160,13 @@ def test_a_long_timeline_draws_the_latest_events_up_to_the_time(tmp_path):
     until = start + dt.timedelta(hours=599)
     figure = timeline.figure(path, roles, ChartView(until=until))
     events = figure["meta"]["events"]
-    assert len(events) == timeline.SHOWN and events[-1][1] == "第599次登录"
-    assert events[0][1] == "第100次登录"
-    assert figure["layout"]["title"]["text"].startswith("最近 500 个 · 600 / 700 个事件")
+    drawn = len(events)  # as many of the latest as have room for their labels
+    assert 3 <= drawn < 600 and events[-1][1] == "第599次登录"
+    assert [text for _, text in events] == [f"第{i}次登录" for i in range(600 - drawn, 600)]
+    assert figure["layout"]["title"]["text"].startswith(f"画出最近 {drawn} 个 · 600 / 700 个事件")
 
 
-def test_a_long_trajectory_draws_the_latest_points_numbered_in_the_whole(tmp_path):
+def test_a_long_trajectory_writes_the_latest_points_numbered_in_the_whole(tmp_path):
     path = tmp_path / "tr.csv"
     start = dt.datetime(2026, 3, 1, tzinfo=CST)
     lines = [
@@ -170,9 +176,10 @@ def test_a_long_trajectory_draws_the_latest_points_numbered_in_the_whole(tmp_pat
     path.write_text("time,lat,lon,place\n" + "\n".join(lines) + "\n", encoding="utf-8")
     roles = {"time": "time", "lat": "lat", "lon": "lon", "place": "place"}
     figure = trajectory.figure(path, roles, ChartView())
-    assert figure["meta"]["points"] == trajectory.SHOWN
-    assert figure["data"][0]["text"][0] == "101 点100"
-    assert figure["layout"]["geo"]["lataxis"]["range"][0] < 30, "framed for the whole"
+    assert figure["meta"]["points"] == 600 and figure["meta"]["written"] == trajectory.LINES
+    assert figure["data"][2]["text"][0] == 600 - trajectory.LINES + 1
+    early = trajectory.figure(path, roles, ChartView(until=start + dt.timedelta(minutes=9)))
+    assert early["meta"]["frame"] == figure["meta"]["frame"], "framed for the whole"
 
 
 def test_account_labels_stack_their_words_and_shorten_only_very_long_ones(ledger, tmp_path):

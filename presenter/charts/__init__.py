@@ -14,10 +14,12 @@ from pathlib import Path
 from .. import formatting
 from ..deck import Deck, Exhibit
 from . import funds, network, timeline, trajectory
+from .basemap import MapRef
 from .style import CONFIG
 
 FOLD = 30
-"""Accounts a fund-flow chart names before the rest fold into 其他 (the presenter may change)."""
+"""Accounts of each role (victims, accounts between, exits) a fund-flow chart names before the
+rest fold into 其他被害人, 其他 and 其他出口 (the presenter may change it)."""
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,18 @@ class ChartView:
     the CSV is in it)."""
     unit: str = formatting.YUAN
     """The unit of the amounts: 万元 where the amount column's name says so."""
+    crs: str = "wgs84"
+    """A trajectory's coordinate system (crs.CRS)."""
+    basemap: MapRef | None = None
+    """A trajectory's base map, with the file's identity (so a changed map is drawn again)."""
 
 
 def read_as(view: ChartView, exhibit: Exhibit, deck: Deck) -> ChartView:
     """The view with the deck's time zone and the unit the exhibit's amount column gives."""
     zone = formatting.zone_key(formatting.deck_zone(deck.case))
-    return replace(view, zone=zone, unit=formatting.unit_of(exhibit.column("amount")))
+    crs, base = trajectory.map_of(exhibit, deck)
+    unit = formatting.unit_of(exhibit.column("amount"))
+    return replace(view, zone=zone, unit=unit, crs=crs, basemap=base)
 
 
 Builder = Callable[[Path, dict[str, str], ChartView], dict]
@@ -51,7 +59,7 @@ BUILDERS: dict[str, Builder] = {
 }
 ROLES: dict[str, tuple[str, ...]] = {
     "funds": ("time", "from", "to", "amount", "channel"),
-    "network": ("source", "target", "relation", "weight"),
+    "network": ("source", "target", "relation", "weight", "source_role", "target_role"),
     "timeline": ("start", "end", "actor", "event"),
     "trajectory": ("time", "lat", "lon", "label", "place"),
 }
@@ -68,9 +76,21 @@ def build(exhibit: Exhibit, deck: Deck, view: ChartView = ChartView()) -> dict:
     view = read_as(view, exhibit, deck)
 
     def make(path: Path, roles: dict[str, str]) -> dict:
-        return {**BUILDERS[kind](path, roles, view), "config": CONFIG}
+        figure = BUILDERS[kind](path, roles, view)
+        return {**figure, "meta": {**figure.get("meta", {}), **clock(view)}, "config": CONFIG}
 
     return _cached(exhibit, deck, ("figure", view), make)
+
+
+def clock(view: ChartView) -> dict:
+    """What the presenter's time slider needs to show a moment exactly as the screens'
+    caption does: the deck's zone, and `until` as the charts read it (ISO 8601 with its
+    offset; one written without an offset is in the deck's zone). The presenter's browser
+    then never reads a time in its own zone."""
+    until = view.until
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=formatting.zone(view.zone))
+    return {"zone": view.zone, "until": until.isoformat() if until is not None else None}
 
 
 LIMIT = 200

@@ -29,6 +29,8 @@ def moments(texts: pl.Series, zone: str = "+08:00") -> pl.Series:
     aware = s.str.replace(r"Z$", "+00:00").str.to_datetime(
         "%Y-%m-%dT%H:%M:%S%:z", strict=False, time_unit="ms"
     )
+    if aware.null_count() == s.null_count():  # all with offsets, as exports mostly are
+        return aware.dt.convert_time_zone("UTC")
     plain = s.str.replace("T", " ", literal=True).str.slice(0, 19)
     local = [
         plain.str.to_datetime(form, strict=False, time_unit="ms").dt.replace_time_zone(

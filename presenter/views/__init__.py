@@ -92,11 +92,14 @@ def source_files(exhibit: Exhibit, deck: Deck) -> list[dict]:
     """Each original of the exhibit for the Source panel: its size (the original's, whose
     hash is verified), the attributes recorded at collection (`[[source.file]]`: never the
     times of this laptop's working copy, which are later than the seizure), what its EXIF
-    says, and how its display copy was derived, if it has one."""
+    says, and how its display copy was derived, if it has one; a trajectory's base map is
+    marked as what it is, a demonstrative aid and not evidence (`aid`)."""
     recorded = {r.file: r for r in exhibit.source.files}
+    aid = exhibit.basemap.file if exhibit.basemap else None
     return [
         {
             "name": name,
+            "aid": name == aid,
             "size": size_of(deck.root / name),
             "record": recorded.get(name),
             "exif": exif(deck.root / name) if exhibit.view == "image" else {},

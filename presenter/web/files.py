@@ -394,11 +394,12 @@ def chat_messages(item: str):
     return _window(item, "chat", read)
 
 
-def _arranged(item: str):
+def _arranged(item: str, state=None):
     """How the presenter arranged a table or chart exhibit on the screens (its table view
-    and its chart view): of the half the keyboard drives, or of the other half of a
-    side-by-side view; (None, None) when it is on no screen."""
-    state = court().state
+    and its chart view) in `state` (the live one by default): of the half the keyboard
+    drives, or of the other half of a side-by-side view; (None, None) when it is on no
+    screen."""
+    state = state or court().state
     if state.item == item:
         return state.table, state.chart
     other = state.compare.other if state.compare else None
@@ -407,15 +408,15 @@ def _arranged(item: str):
     return None, None
 
 
-def _chart_view(item: str):
-    """The live state's view of a chart exhibit (as the charts package takes it, in the
-    request's language), and the flow whose transactions are open."""
+def _chart_view(item: str, state=None):
+    """The live state's (or `state`'s) view of a chart exhibit (as the charts package takes
+    it, in the request's language), and the flow whose transactions are open."""
     import datetime as dt
 
     from .. import i18n
     from ..charts import FOLD, ChartView
 
-    live = _arranged(item)[1]
+    live = _arranged(item, state)[1]
     view = ChartView(
         until=dt.datetime.fromisoformat(live.until) if live and live.until else None,
         focus=live.focus if live else (),
@@ -428,14 +429,22 @@ def _chart_view(item: str):
 @bp.get("/charts/<item>/figure")
 @requires("screen", "presenter")
 def chart_figure(item: str):
-    """A chart exhibit's Plotly figure as the live state has it now (until, focus, fold);
-    personal numbers masked for a public screen."""
+    """A chart exhibit's Plotly figure as the live state has it now (until, focus, fold),
+    with that state's `seq`: a screen never lets a figure of an older state replace a newer
+    one (views/chart.js); personal numbers masked for a public screen."""
+    from polars.exceptions import PolarsError
+
     from ..charts import build
     from ..masking import mask_value
 
     exhibit = _exhibit_of(item, "chart")
-    figure = build(exhibit, court().deck, _chart_view(item)[0])
-    return jsonify(mask_value(figure) if _public() else figure)
+    state = court().state
+    try:
+        figure = build(exhibit, court().deck, _chart_view(item, state)[0])
+    except (OSError, PolarsError) as error:  # its CSV gone or changed on disk since `check`
+        current_app.logger.warning("%s: %s", item, error)  # for the technician
+        return jsonify({"error": "unreadable"}), 422  # the screen keeps what it shows
+    return jsonify({**(mask_value(figure) if _public() else figure), "seq": state.seq})
 
 
 @bp.get("/charts/<item>/transactions")

@@ -42,28 +42,52 @@ export async function chart(root, step, state, stage) {
   const box = root.querySelector("[data-role=chart]");
   if (!box || !window.Plotly) return;
   const key = JSON.stringify(state.chart || null);
-  if (box.dataset.key === key) return;
+  // states come faster than figures load: only the call of the newest state may draw, so a
+  // figure fetched for an older state never replaces a newer one (the server builds each
+  // figure from its state at the time of the request, at least as new as the state asked).
+  // What is drawn is named (data-key, data-figure) only once drawn, and unnamed while a
+  // drawing is under way, so a state coming back to what was drawn is never skipped.
+  const turn = (box.turn = (box.turn || 0) + 1);
+  const stale = () => {
+    if (turn === box.turn) return false;
+    box.dataset.dropped = String(Number(box.dataset.dropped || 0) + 1); // for tests
+    return true;
+  };
+  if (box.dataset.key === key) {
+    box.dataset.drawn = String(state.seq); // what is drawn is this state's already
+    return;
+  }
+  box.dataset.key = "";
   const { flow, ...drawn } = state.chart || {};
   const figureKey = JSON.stringify(drawn);
   if (box.dataset.figure !== figureKey) {
     const figure = await stage.json(box.dataset.url);
-    if (!figure) return;
+    if (!figure || stale()) return;
+    box.dataset.figure = "";
     const size = fit(box);
-    const layout = { ...figure.layout, ...size, autosize: false, transition: { duration: 500, easing: "cubic-in-out" } };
-    const config = { ...figure.config, responsive: false, topojsonURL: box.dataset.topojson };
+    // a trajectory's path grows over a still map: drawn at once, not eased in (a long path
+    // would take the transition's half second on every step)
+    const eased = box.dataset.kind !== "trajectory";
+    const transition = eased ? { duration: 500, easing: "cubic-in-out" } : { duration: 0 };
+    const layout = { ...figure.layout, ...size, autosize: false, transition };
+    const config = { ...figure.config, responsive: false };
     await window.Plotly.react(box, figure.data, layout, config);
+    if (stale()) return;
     follow(box);
     box.meta = figure.meta; // the names behind the figure's indices, for the presenter's clicks
     box.linkColours = figure.data[0]?.link?.color || null;
     box.dataset.lit = "";
     box.dataset.figure = figureKey;
+    box.dataset.figureSeq = String(figure.seq ?? ""); // for tests: the state it was built for
     if (stage.onChart && !box.dataset.listening) {
       box.on("plotly_click", (event) => stage.onChart(box, event.points[0]));
       box.dataset.listening = "1";
     }
   }
-  const open = await transactions(root, flow, stage, box.dataset.transactions);
+  const open = await transactions(root, flow, stage, box.dataset.transactions, stale);
+  if (stale()) return;
   await lightFlow(box, open ? open.link : null);
+  if (stale()) return;
   box.dataset.key = key;
   box.dataset.drawn = String(state.seq); // for tests: the figure of this state is drawn
 }
@@ -80,10 +104,11 @@ async function lightFlow(box, link) {
 const FLOW_LIT = "rgba(199,119,0,0.85)";
 const FLOW_FADED = "rgba(160,160,160,0.12)";
 
-async function transactions(root, flow, stage, url) {
+async function transactions(root, flow, stage, url, stale) {
   const frame = root.querySelector(".chart-frame").parentElement;
   let panel = frame.querySelector(".flow-panel");
   const data = flow ? await stage.json(url) : null;
+  if (stale()) return null; // a newer state shows its own
   if (frame.classList.contains("with-flow") !== !!data) {
     frame.classList.toggle("with-flow", !!data);
     const box = frame.querySelector("[data-role=chart]");
