@@ -351,6 +351,25 @@ DRAWN = "document.querySelector('#stage [data-role=chart]')?.dataset.drawn"
 """The seq of the state whose figure the screen's chart has drawn (views/chart.js)."""
 
 
+def _misplaced(seen: dict, layout) -> list[str]:
+    """Where plotly.js's bands and nodes are not where the layout put them (within 0.5 px)."""
+    w, h = seen["width"], seen["height"]
+    if len(seen["links"]) != len(layout.bands) or len(seen["nodes"]) != len(layout.names):
+        return [f"{len(seen['links'])} bands and {len(seen['nodes'])} nodes drawn"]
+    out = []
+    for number, y0, y1, thick in seen["links"]:
+        band = layout.bands[number]
+        if (y0, y1, thick) != pytest.approx((band.y0 * h, band.y1 * h, band.width * h), abs=0.5):
+            out.append(f"band {number} at {(y0, y1, thick)}")
+    for number, x, y in seen["nodes"]:
+        name = layout.names[number] if 0 <= number < len(layout.names) else None
+        if name is None or (x, y) != pytest.approx(
+            (layout.x[name] * w, layout.y[name] * h), abs=0.5
+        ):
+            out.append(f"node {number} at {(x, y)}")
+    return out
+
+
 @pytest.fixture(scope="module", params=["16:9", "4:3"])
 def e11_screens(browser, request):
     """The demo served for screens of a shape, a 1920×1080 and a 1024×768 one following it."""
@@ -374,20 +393,11 @@ def test_every_step_of_the_demo_fund_flows_reads_on_court_screens(e11_screens):
         layout = funds.drawn(path, roles, view)
         for (width, height), page in screens.pages.items():
             wait_until(lambda p=page, s=seq: int(p.evaluate(DRAWN) or -1) >= s, 30)
-            # the bands of the step before leave in a transition (views/chart.js)
-            count = len(layout.bands)
-            wait_until(lambda p=page, n=count: len(p.evaluate(GEOMETRY)["links"]) == n, 30)
-            seen = page.evaluate(GEOMETRY)
             where = f"step {step} on {width}x{height}"
+            # the bands and nodes of the step before leave in a transition (views/chart.js):
+            # until it ends, what is seen is between two layouts
+            wait_until(lambda p=page, d=layout: not _misplaced(p.evaluate(GEOMETRY), d), 30)
+            seen = page.evaluate(GEOMETRY)
             assert seen["width"] >= PLOT[0] and seen["height"] >= PLOT[1], (where, seen)
-            w, h = seen["width"], seen["height"]
-            assert len(seen["links"]) == len(layout.bands), where
-            for number, y0, y1, thick in seen["links"]:
-                band = layout.bands[number]
-                assert (y0, y1, thick) == pytest.approx(
-                    (band.y0 * h, band.y1 * h, band.width * h), abs=0.5
-                ), where
-            for number, x, y in seen["nodes"]:
-                name = layout.names[number]
-                assert (x, y) == pytest.approx((layout.x[name] * w, layout.y[name] * h), abs=0.5)
+            assert _misplaced(seen, layout) == [], where
         assert screens.problems() == {}, f"step {step}"
