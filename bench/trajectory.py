@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import shutil
 import sys
@@ -29,55 +28,24 @@ from pathlib import Path
 
 import numpy as np
 
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
 
 from _live import CHROMIUM, FLAGS, SCREEN_KEY, Presenter, shizheng  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.test_trajectory_map import deck_with  # noqa: E402 - the tests' trajectory deck
+
 CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2026, 3, 1, tzinfo=CST)
-DECK_TOML = """\
-format = 1
-
-[case]
-title = "轨迹基准"
-
-[[fact]]
-id = "F1"
-text = "王某的行踪"
-element = "conduct"
-"""
-ITEM = """\
-+++
-id = "E01"
-title = "王某手机定位（{points:,} 个点）"
-type = "behaviour"
-view = "chart"
-chart = "trajectory"
-files = ["files/track.csv", "files/city-map.png"]
-
-[map]
-file = "files/city-map.png"
+CITY_MAP = """\
 west = 114.19
 south = 30.52
 east = 114.39
 north = 30.61
 attribution = "示意底图，虚构城市"
-
-[source]
-method = "retrieval"
-
-[[source.hash]]
-file = "files/track.csv"
-algorithm = "sha256"
-value = "{digest}"
-
-[[shows]]
-fact = "F1"
-aspect = "trajectory"
-{steps}
-+++
 """
+"""The demo's fictional city map's corners (decks/demo.source/make/city-map.toml)."""
 
 
 def walk(points: int) -> str:
@@ -95,19 +63,15 @@ def walk(points: int) -> str:
 
 
 def write_deck(root: Path, points: int, steps: int) -> list[dt.datetime]:
+    """The tests' trajectory deck (tests/test_trajectory_map.py) with a walk of `points`
+    points on the demo's city map, and `steps` steps through it by `until`."""
     (root / "files").mkdir(parents=True)
-    (root / "items").mkdir()
-    (root / "deck.toml").write_text(DECK_TOML, encoding="utf-8")
-    track = root / "files" / "track.csv"
-    track.write_text(walk(points), encoding="utf-8")
     shutil.copy(ROOT / "decks" / "demo" / "files" / "city-map.png", root / "files")
     end = START + dt.timedelta(seconds=10 * points)
     times = [START + (end - START) * (k + 1) / steps for k in range(steps)]
     text = "".join(f'\n[[step]]\nlabel = "第{k + 1}段"\nuntil = {t.isoformat()}\n'
                    for k, t in enumerate(times))  # fmt: skip
-    digest = hashlib.sha256(track.read_bytes()).hexdigest()
-    item = ITEM.format(points=points, digest=digest, steps=text)
-    (root / "items" / "e01-track.md").write_text(item, encoding="utf-8")
+    deck_with(root, "files/city-map.png", CITY_MAP, track=walk(points), steps=text)
     return times
 
 

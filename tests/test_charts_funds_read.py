@@ -293,6 +293,43 @@ def test_a_focus_draws_the_same_picture_with_its_paths_lit():
     assert funds.focus_unchanged(DEMO_CSV, COLUMNS, ChartView(focus=("赵某（OTC 承兑商）",)))
 
 
+@pytest.mark.parametrize("fold", [1, 3, 30])
+def test_a_focus_changes_nothing_exactly_when_its_figure_is_the_plain_one(hostile, fold):
+    """check's warning (focus_unchanged, which lays the figure out without building it)
+    against what the screens would get: the two figures, with and without the focus."""
+    plain = funds.figure(hostile, COLUMNS, ChartView(fold=fold))
+    for name in plain["meta"]["nodes"][:12]:
+        view = ChartView(fold=fold, focus=(name,))
+        focused = funds.figure(hostile, COLUMNS, view)
+        same = (focused["data"], focused["layout"]) == (plain["data"], plain["layout"])
+        assert funds.focus_unchanged(hostile, COLUMNS, view) == same, name
+
+
+def test_totals_are_exact_whatever_the_order_of_the_rows(tmp_path):
+    """200,000 transfers of 0.10 to 9.99 元 between a few accounts, in two orders: the same
+    figure to the fen, each total exactly the sum a clerk would make (polars adds on several
+    cores in no fixed order; sums of binary floats would differ in the last digits)."""
+    rng = random.Random(11)
+    accounts = ["甲", "乙", "丙", "丁", "戊"]
+    rows = []
+    for _ in range(200_000):
+        payer, payee = rng.sample(accounts, 2)
+        rows.append((payer, payee, rng.randrange(10, 1000) / 100))
+    shuffled = rng.sample(rows, len(rows))
+    first = funds.figure(write(tmp_path / "a.csv", rows), COLUMNS, ChartView())
+    second = funds.figure(write(tmp_path / "b.csv", shuffled), COLUMNS, ChartView())
+    assert (first["data"], first["layout"]) == (second["data"], second["layout"])
+    cents: dict[tuple[str, str], int] = {}
+    for payer, payee, amount in rows:
+        cents[payer, payee] = cents.get((payer, payee), 0) + round(amount * 100)
+    for (u, end, net, _), (paid, _, back, _) in zip(
+        first["meta"]["links"], first["meta"]["gross"], strict=True
+    ):
+        v = end.removeprefix(funds.RETURN)  # a flow back ends at its account's copy
+        assert round(paid * 100) == cents[u, v] and round(back * 100) == cents.get((v, u), 0)
+        assert round(net * 100) == cents[u, v] - cents.get((v, u), 0)
+
+
 def test_deck_text_in_a_name_is_never_markup(tmp_path):
     path = write(tmp_path / "x.csv", [("<b>甲</b>", "<i>乙</i>", 100.0), ("<i>乙</i>", "丙", 90.0)])
     figure = funds.figure(path, COLUMNS, ChartView())

@@ -38,15 +38,11 @@ def _figure(path: Path, until: dt.datetime | None = None) -> dict:
 
 def _placed(path: Path, until: dt.datetime | None = None) -> tuple[timeline.Layout, bool]:
     """The labels the figure of `path` draws up to `until`, as `figure` places them."""
-    from presenter.charts.data import moments, read
-
-    frame = read(path, ROLES).with_row_index("row")
-    frame = frame.with_columns(moments(frame["start"]).alias("s"), moments(frame["end"]).alias("e"))
-    events = timeline._events(frame)
-    first, last = timeline._bounds(events)
+    frame, _ = timeline.readable(path, ROLES)
+    first, last = timeline._bounds(frame)
     if until is not None and until.tzinfo is None:
         until = until.replace(tzinfo=CST)
-    return timeline.drawn(events, first, last, until)
+    return timeline.drawn(frame, first, last, until)
 
 
 def _assert_reads(placed: timeline.Layout) -> None:

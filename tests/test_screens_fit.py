@@ -228,6 +228,19 @@ def test_the_presenter_turns_the_pages_with_the_keys_and_sees_where_the_screens_
         presenter.keyboard.press("[")  # nothing before the first page: nothing sent
         presenter.keyboard.press("]")
         wait_until(lambda: screen.evaluate("document.getElementById('stage').dataset.page") == "2")
+        wait_until(lambda: presenter.locator("#page-count").inner_text() == f"2/{pages}", 10)
+        # a clicker pressed quickly, all before the miniature has caught up (one task of the
+        # page's): each press turns a page from the one asked before it, so the screens end
+        # where the presses lead, not one page from where the miniature was
+        presses = ["[", "]", "[", "[", "]"] + ["]"] * (pages - 1)  # "[" on page 1: nothing
+        presenter.evaluate(
+            """(keys) => keys.forEach((key) => document.dispatchEvent(
+                 new KeyboardEvent("keydown", { key, bubbles: true })))""",
+            presses,
+        )
+        last = str(pages)
+        wait_until(lambda: presenter.locator("#page-count").inner_text() == f"{last}/{pages}")
+        wait_until(lambda: screen.evaluate("document.getElementById('stage').dataset.page") == last)
     finally:
         context.close()
 

@@ -366,21 +366,30 @@ value = "{digest}"
 [[shows]]
 fact = "F1"
 aspect = "trajectory"
-{map}
+{map}{steps}
 +++
 """
 
 
 def deck_with(root: Path, map_file: str | None, keys: str = "", listed: bool = True,
-              more: str = "", points=NEARBY) -> Path:  # fmt: skip
+              more: str = "", points=NEARBY, track: str | None = None,
+              steps: str = "") -> Path:  # fmt: skip
+    """A deck of one trajectory item (E01) in `root`: its track the CSV text `track` or
+    `points`, its map `map_file` (listed among its files unless not `listed`) with the
+    `[map]` keys `keys`, then `more` item keys and `steps` (`[[step]]` tables)."""
     (root / "files").mkdir(parents=True, exist_ok=True)
     (root / "items").mkdir(exist_ok=True)
     (root / "deck.toml").write_text(DECK, encoding="utf-8")
-    write_track(root / "files" / "track.csv", points)
+    csv = root / "files" / "track.csv"
+    if track is None:
+        write_track(csv, points)
+    else:
+        csv.write_text(track, encoding="utf-8")
     files = ["files/track.csv"] + ([map_file] if map_file and listed else [])
     table = f'[map]\nfile = "{map_file}"\n{keys}' if map_file else ""
-    digest = hashlib.sha256((root / "files" / "track.csv").read_bytes()).hexdigest()
-    item = ITEM.format(files=str(files).replace("'", '"'), more=more, map=table, digest=digest)
+    digest = hashlib.sha256(csv.read_bytes()).hexdigest()
+    item = ITEM.format(files=str(files).replace("'", '"'), more=more, map=table, digest=digest,
+                       steps=steps)  # fmt: skip
     (root / "items" / "e01-track.md").write_text(item, encoding="utf-8")
     return root
 

@@ -52,26 +52,31 @@ COLUMNS = 6
 """Columns a fund-flow chart with cycles may spread its accounts over (before the ↩ one)."""
 
 
+MONEY = pl.Decimal(38, 6)
+"""Amounts as the ledger reads them and sums them: exact decimals, to the millionth (a
+stablecoin's six places), so a total is the same to the fen whatever order the rows are
+added in (polars adds them on several cores), and the same at every showing."""
+
+
 def ledger(path: Path, roles: dict[str, str], zone: str = "+08:00") -> pl.DataFrame:
     """The transactions with a readable amount: each with its data row number in the file
     (`row`, from 1), its time as written and as a moment (`at`; one written without an
-    offset is in the deck's `zone`)."""
+    offset is in the deck's `zone`), its amount as an exact decimal (`value`, MONEY)."""
     frame = read(path, roles).with_row_index("row", offset=1)
-    frame = frame.with_columns(
-        moments(frame["time"], zone).alias("at"),
-        pl.col("amount")
-        .str.replace_all(r"[,¥￥\s]", "")
-        .cast(pl.Float64, strict=False)
-        .alias("value"),
-    )
-    return frame.drop_nulls("value")
+    value = pl.col("amount").str.replace_all(r"[,¥￥\s]", "").cast(MONEY, strict=False)
+    frame = frame.with_columns(moments(frame["time"], zone).alias("at"))
+    # lazy, so polars spreads the work over the cores (as everything below on the ledger)
+    return frame.lazy().with_columns(value.alias("value")).drop_nulls("value").collect()
 
 
 def _totals(frame: pl.DataFrame) -> pl.DataFrame:
+    """The money paid from one account to another (`amount`, exact, in `count`
+    transactions), in no order: what reads it orders what it keeps."""
     return (
-        frame.group_by("from", "to")
+        frame.lazy()
+        .group_by("from", "to")
         .agg(pl.col("value").sum().alias("amount"), pl.len().alias("count"))
-        .sort("from", "to")
+        .collect()
     )
 
 
@@ -99,7 +104,7 @@ class Flow:
 def netted(totals: pl.DataFrame) -> list[Flow]:
     """One flow per pair of accounts with money between them, from the one that paid more
     (from the first by name when both paid the same), largest net amount first."""
-    gross = {(u, v): (a, c) for u, v, a, c in totals.iter_rows()}
+    gross = {(u, v): (float(a), c) for u, v, a, c in totals.iter_rows()}
     flows = []
     for (u, v), (paid, count) in gross.items():
         returned, back = gross.get((v, u), (0.0, 0))
@@ -120,18 +125,24 @@ def transactions(
     source, target = (_account(name, frame) for name in flow)
     forward = (_payer(folded) == source) & (_payee(folded) == target)
     back = (_payer(folded) == target) & (_payee(folded) == source)
-    match = frame.filter(forward | back).with_columns(forward.alias("forward")).sort("at", "row")
+    match = (
+        frame.lazy()
+        .filter(forward | back)
+        .with_columns(forward.alias("forward"))
+        .sort("at", "row")
+        .collect()
+    )
     columns = [c for c in ("row", "time", "from", "to", "amount", "channel") if c in match.columns]
     paid = match.filter(pl.col("forward"))
     returned = match.filter(~pl.col("forward"))
-    total = float(paid["value"].sum()) - float(returned["value"].sum())
+    paid_sum, returned_sum = paid["value"].sum(), returned["value"].sum()
+    total = float(paid_sum - returned_sum)  # exact, then read as a float
     names = {"source": flow[0], "target": flow[1], "count": match.height}
     if returned.height:
         caption = say(
             view, "flow_net", **names, amount=yuan(total, view),
-            paid=yuan(float(paid["value"].sum()), view), paid_count=paid.height,
-            returned=yuan(float(returned["value"].sum()), view),
-            returned_count=returned.height,
+            paid=yuan(float(paid_sum), view), paid_count=paid.height,
+            returned=yuan(float(returned_sum), view), returned_count=returned.height,
         )  # fmt: skip
     else:
         caption = say(view, "flow", **names, amount=yuan(total, view))
@@ -233,14 +244,14 @@ def folding(totals: pl.DataFrame, keep: int, focus: tuple[str, ...]) -> Folding 
 def _through(totals: pl.DataFrame) -> pl.DataFrame:
     """Each account with the money it paid (`out`), received (`in`; null when it received
     nothing, and `out` null when it paid nothing) and both (`through`)."""
-    paid = totals.group_by("from").agg(pl.col("amount").sum().alias("out"))
-    received = totals.group_by("to").agg(pl.col("amount").sum().alias("in"))
+    lazy = totals.lazy()
+    paid = lazy.group_by("from").agg(pl.col("amount").sum().alias("out"))
+    received = lazy.group_by("to").agg(pl.col("amount").sum().alias("in"))
     both = paid.rename({"from": "account"}).join(
         received.rename({"to": "account"}), on="account", how="full", coalesce=True
     )
-    return both.with_columns(
-        (pl.col("out").fill_null(0.0) + pl.col("in").fill_null(0.0)).alias("through")
-    )
+    through = pl.col("out").fill_null(0) + pl.col("in").fill_null(0)
+    return both.with_columns(through.alias("through")).collect()
 
 
 def _payer(folded: Folding | None) -> pl.Expr:
@@ -277,12 +288,13 @@ def _fold(totals: pl.DataFrame, folded: Folding | None) -> pl.DataFrame:
     """The totals between accounts as the figure names them (`folding`)."""
     if folded is None:
         return totals
-    mapped = totals.with_columns(_payer(folded).alias("from"), _payee(folded).alias("to"))
     return (
-        mapped.filter(pl.col("from") != pl.col("to"))
+        totals.lazy()
+        .with_columns(_payer(folded).alias("from"), _payee(folded).alias("to"))
+        .filter(pl.col("from") != pl.col("to"))
         .group_by("from", "to")
         .agg(pl.col("amount").sum(), pl.col("count").sum())
-        .sort("from", "to")
+        .collect()
     )
 
 
@@ -917,12 +929,23 @@ def drawn(path: Path, roles: dict[str, str], view: ChartView) -> Drawing:
 
 
 def focus_unchanged(path: Path, roles: dict[str, str], view: ChartView) -> bool:
-    """Whether `view`'s focus changes nothing: the figure is the same as without it (every
-    drawn flow passes through a focused account, so all are lit)."""
-    everything = ledger(path, roles, view.zone)
-    unfocused = dataclasses.replace(view, focus=())
-    shown, plain_view = _figure(everything, view), _figure(everything, unfocused)
-    return (shown["data"], shown["layout"]) == (plain_view["data"], plain_view["layout"])
+    """Whether `view`'s focus changes nothing: the figure draws what it draws without it,
+    where it draws it, and every account and flow of it is lit (each passes through a
+    focused account), so none is dimmed."""
+    shown = until_filter(ledger(path, roles, view.zone), "at", view.until, zone(view))
+    totals = _totals(shown)
+
+    def laid_out(focus: tuple[str, ...]) -> Drawing:
+        named = _fold(totals, folding(totals, view.fold, focus))
+        return drawing(_candidates(netted(named), focus), dataclasses.replace(view, focus=focus))
+
+    focused = laid_out(view.focus)
+    if focused != laid_out(()):
+        return False
+    shape = nx.DiGraph(focused.ends)
+    shape.add_nodes_from(focused.names)
+    nodes, links = lit(shape, view.focus)
+    return nodes >= set(focused.names) and links >= set(focused.ends)
 
 
 def _named(shown: pl.DataFrame, view: ChartView) -> pl.DataFrame:
@@ -949,10 +972,10 @@ def _figure(everything: pl.DataFrame, view: ChartView) -> dict:
     copies = {RETURN + f.target for f in drawn.back}
     accounts = [n for n in names if n not in copies]
     paid_in = {n: 0.0 for n in accounts} | dict(
-        totals.group_by("to").agg(pl.col("amount").sum()).iter_rows()
+        totals.group_by("to").agg(pl.col("amount").sum().cast(pl.Float64)).iter_rows()
     )
     paid_out = {n: 0.0 for n in accounts} | dict(
-        totals.group_by("from").agg(pl.col("amount").sum()).iter_rows()
+        totals.group_by("from").agg(pl.col("amount").sum().cast(pl.Float64)).iter_rows()
     )
     real = {n: n.removeprefix(RETURN) if n in copies else n for n in names}
     colour = {
@@ -966,8 +989,10 @@ def _figure(everything: pl.DataFrame, view: ChartView) -> dict:
         for u, v in ends
     ]
     # what the victims paid out: every transaction from an account that received nothing
-    victims = shown.join(shown.select(pl.col("to").alias("from")).unique(), on="from", how="anti")
-    total = float(victims["value"].sum())
+    lazy = shown.lazy()
+    payees = lazy.select(pl.col("to").alias("from")).unique()
+    victims = lazy.join(payees, on="from", how="anti")
+    total = float(victims.select(pl.col("value").sum()).collect().item())
     trace = {
         "type": "sankey",
         "arrangement": "fixed",
@@ -1065,7 +1090,7 @@ def _figure(everything: pl.DataFrame, view: ChartView) -> dict:
             },
             "lit": sorted(on_nodes) if view.focus else [],
             "total": round(total, 2),
-            "span": span(list(times.row(0))),
+            "span": span(list(times.row(0)), zone(view)),
         },
     }
 

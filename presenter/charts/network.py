@@ -174,18 +174,32 @@ def people(path: Path, roles: dict[str, str], focus: tuple[str, ...] = ()) -> Pe
 def stated_roles(frame: pl.DataFrame, names: set[str]) -> tuple[dict[str, str], dict[str, list]]:
     """Each person's first stated role, row by row (a row's source before its target), and
     every role of those whose rows disagree."""
+    drawn = pl.Series(list(names), dtype=pl.String).implode()
+    sides = [
+        frame.lazy().select(
+            pl.int_range(pl.len()).alias("row"),
+            pl.lit(side).alias("side"),
+            pl.col(name).alias("name"),
+            pl.col(stated).str.strip_chars().alias("stated"),
+        )
+        for side, (name, stated) in enumerate((("source", "source_role"),
+                                                ("target", "target_role")))
+    ]  # fmt: skip
+    stated = (
+        pl.concat(sides)
+        .filter(pl.col("stated").is_not_null() & (pl.col("stated") != ""))
+        .filter(pl.col("name").is_in(drawn))
+        .sort("row", "side")
+        .unique(["name", "stated"], keep="first", maintain_order=True)
+        .collect()
+    )
     role: dict[str, str] = {}
     differ: dict[str, list[str]] = {}
-    rows = frame.select("source", "source_role", "target", "target_role").iter_rows()
-    for source, source_role, target, target_role in rows:
-        for name, stated in ((source, source_role), (target, target_role)):
-            stated = (stated or "").strip()
-            if not stated or name not in names:
-                continue
-            if name not in role:
-                role[name] = stated
-            elif stated not in differ.get(name, [role[name]]):
-                differ.setdefault(name, [role[name]]).append(stated)
+    for name, said in stated.select("name", "stated").iter_rows():
+        if name not in role:
+            role[name] = said
+        else:
+            differ.setdefault(name, [role[name]]).append(said)
     return role, differ
 
 

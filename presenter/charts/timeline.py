@@ -98,24 +98,18 @@ class Layout:
 def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
     """The timeline of the CSV at `path` as `view` shows it: every event up to `until` with
     its label, or the latest that have room, and a caption that says which."""
-    frame = read(path, roles)
-    if "end" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("end"))
-    frame = frame.with_columns(
-        moments(frame["start"], view.zone).alias("s"), moments(frame["end"], view.zone).alias("e")
-    ).with_row_index("row")
-    events = _events(frame)
-    names = {e.actor: _fitted(e.actor, NAME_ROOM) for e in events}
+    frame, rows = readable(path, roles, view.zone)
+    names = {a: _fitted(a, NAME_ROOM) for a in frame["actor"].unique(maintain_order=True)}
     margin = max([MARGIN] + [int(text_px(n)) + 24 for n in names.values()])
     width = PLOT[0] - (margin - MARGIN)
-    first, last = _bounds(events)
+    first, last = _bounds(frame)
     until = _until(view)
-    placed, _ = drawn(events, first, last, until, width)
-    shown = [e for e in events if until is None or e.start <= until]
+    placed, _ = drawn(frame, first, last, until, width)
+    shown = frame.height if until is None else frame.filter(pl.col("s") <= until).height
     traces, shapes, notes = _draw(view, placed, until)
-    caption = _caption(view, len(placed.labels), len(shown), frame.height)
-    caption += _missing(view, frame.height - len(events)) + so_far(view)
-    axis_range = [_local(view, first), _local(view, last)] if events else None
+    caption = _caption(view, len(placed.labels), shown, rows)
+    caption += _missing(view, rows - frame.height) + so_far(view)
+    axis_range = [_local(view, first), _local(view, last)] if frame.height else None
     return {
         "data": traces,
         "layout": layout(
@@ -142,36 +136,63 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
         "meta": {
             "actors": list(placed.lines),
             "events": [[label.event.actor, label.event.text] for label in placed.labels],
-            "span": span(_times(events)),
+            "span": span(list(_extent(frame)), zone(view)),
         },
     }
 
 
+def readable(path: Path, roles: dict[str, str], zone: str = "+08:00") -> tuple[pl.DataFrame, int]:
+    """The events a chart can draw, and the number of data rows of the file. An event needs
+    a time (`s`) and an actor; its end (`e`) is kept only after its start (else it is drawn
+    as a dot); its actor and text with runs of white space as one space; `row` its place in
+    the file, from 0. Read in polars (a file may hold a million events)."""
+    frame = read(path, roles)
+    if "end" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("end"))
+    if "event" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("event"))
+    rows = frame.height
+    frame = frame.with_columns(
+        moments(frame["start"], zone).alias("s"), moments(frame["end"], zone).alias("e")
+    )
+
+    def spaced(column: str) -> pl.Expr:
+        text = pl.col(column).fill_null("").str.replace_all(r"\s+", " ")
+        return text.str.strip_chars(" ").alias(column)
+
+    events = (
+        frame.with_row_index("row")
+        .lazy()
+        .with_columns(spaced("actor"), spaced("event"))
+        .filter(pl.col("s").is_not_null() & (pl.col("actor") != ""))
+        .with_columns(pl.when(pl.col("e") > pl.col("s")).then(pl.col("e")).alias("e"))
+        .select("row", "actor", "s", "e", "event")
+        .collect()
+    )
+    return events, rows
+
+
 def _events(frame: pl.DataFrame) -> list[Event]:
-    """The events a chart can draw: with a time and an actor, in the order of the file. An
-    end before its start is no end: the event is drawn as a dot."""
-    out = []
-    for row, actor, start, end, text in frame.select("row", "actor", "s", "e", "event").rows():
-        actor = " ".join(str(actor or "").split())
-        if start is None or not actor:
-            continue
-        end = end if end is not None and end > start else None
-        out.append(Event(row, actor, start, end, " ".join(str(text or "").split())))
-    return out
+    """The events of `frame` (readable) in the order of the file."""
+    return [Event(*values) for values in frame.sort("row").rows()]
 
 
-def _times(events: list[Event]) -> list[dt.datetime]:
-    """Every start and end of the events."""
-    return [e.start for e in events] + [e.end for e in events if e.end is not None]
+def _extent(frame: pl.DataFrame) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The first and the last of every start and end of `frame` (readable)."""
+    ends = frame.select(
+        pl.min_horizontal(pl.col("s").min(), pl.col("e").min()).alias("first"),
+        pl.max_horizontal(pl.col("s").max(), pl.col("e").max()).alias("last"),
+    )
+    first, last = ends.row(0)
+    return first, last
 
 
-def _bounds(events: list[Event]) -> tuple[dt.datetime, dt.datetime]:
+def _bounds(frame: pl.DataFrame) -> tuple[dt.datetime, dt.datetime]:
     """The axis: every start and end of the file, a little room either side."""
-    times = _times(events)
-    if not times:
+    first, last = _extent(frame)
+    if first is None or last is None:
         now = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
         return now, now + dt.timedelta(days=1)
-    first, last = min(times), max(times)
     pad = max((last - first) / 50, dt.timedelta(hours=1))
     return first - pad, last + pad
 
@@ -184,25 +205,36 @@ def _until(view: ChartView) -> dt.datetime | None:
     return view.until
 
 
+def most(width: float, height: float) -> int:
+    """More labels than lay_out ever places on a plot `width` x `height` px: it has at most
+    height // LANE lines of labels (an actor's row takes more than a lane), each holding at
+    most `width` px over APART and a one-letter label. So of a longer file only the latest
+    this many are ever tried."""
+    return int(height // LANE * width / (APART + BODY * 0.62))
+
+
 def drawn(
-    events: list[Event],
+    frame: pl.DataFrame,
     first: dt.datetime,
     last: dt.datetime,
     until: dt.datetime | None,
     width: float = PLOT[0],
     height: float = PLOT[1],
 ) -> tuple[Layout, bool]:
-    """The labels drawn up to `until`, and whether only the latest events are drawn. When
-    every event of the file has room, all are placed once, so that no label moves as the
-    presenter reveals more; else the latest up to `until` that have room."""
-    whole = lay_out(events, first, last, width, height)
-    if whole is not None:
-        return _up_to(whole, until), False
-    known = sorted((e for e in events if until is None or e.start <= until),
-                   key=lambda e: (e.start, e.row))  # fmt: skip
+    """The labels drawn up to `until` of the events of `frame` (readable), and whether only
+    the latest events are drawn. When every event of the file has room, all are placed
+    once, so that no label moves as the presenter reveals more; else the latest up to
+    `until` that have room."""
+    if frame.height <= most(width, height):
+        whole = lay_out(_events(frame), first, last, width, height)
+        if whole is not None:
+            return _up_to(whole, until), False
+    known = frame if until is None else frame.filter(pl.col("s") <= until)
+    latest = _events(known.sort("s", "row").tail(most(width, height)))
+    latest.sort(key=lambda e: (e.start, e.row))
     best = Layout(width, height, LANE, {}, {}, [])
-    for count in range(1, len(known) + 1):
-        chosen = sorted(known[-count:], key=lambda e: e.row)
+    for count in range(1, len(latest) + 1):
+        chosen = sorted(latest[-count:], key=lambda e: e.row)
         placed = lay_out(chosen, first, last, width, height)
         if placed is None:
             break

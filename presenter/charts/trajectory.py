@@ -533,7 +533,7 @@ def figure(path: Path, roles: dict[str, str], view: ChartView) -> dict:
             "frame": [float(v) for v in (frame.west, frame.south, frame.east, frame.north)],
             "map": picture is not None,
             "map_problem": missing,
-            "span": span([every["time"].min(), every["time"].max()]),
+            "span": span([every["time"].min(), every["time"].max()], zone(view)),
         },
     }
 

@@ -7,6 +7,10 @@ import { current } from "./store.js";
 export function start({ store, send }) {
   const stageEl = $("stage");
   let backToLast = null; // a table window opened backwards shows its last page
+  // the page last asked for, until the miniature shows it: a clicker pressed twice before
+  // the miniature has caught up turns two pages, and [ then ] comes back where it began
+  let asked = null;
+  const shownKey = (s) => `${s.state.case || ""}|${s.state.item || ""}|${s.state.panel || ""}`;
 
   const documentPaged = (s) => !s.state.case && current(s)?.view === "document" && s.state.panel === "content";
   const tablePaged = (s) => !s.state.case && current(s)?.view === "table" && s.state.panel === "content";
@@ -22,6 +26,7 @@ export function start({ store, send }) {
     },
     (paging) => {
       if (!paging) return;
+      if (asked && (asked.key !== shownKey(store.get()) || asked.page === paging.page)) asked = null;
       $("pages").hidden = paging.pages <= 1 && !paging.table;
       $("page-count").textContent = paging.pages > 1 ? `${paging.page}/${paging.pages}` : "";
       if (backToLast !== null && backToLast === store.get().state.table?.start && paging.pages > 1) {
@@ -39,17 +44,28 @@ export function start({ store, send }) {
   function turn(by) {
     const s = store.get();
     if (!s.state) return;
+    const key = shownKey(s);
+    if (asked && asked.key !== key) asked = null;
     if (documentPaged(s)) {
-      const page = Math.min(Math.max(1, s.state.page + by), documentPages(s));
-      if (page !== s.state.page) send({ action: "page", page });
+      const from = asked ? asked.page : s.state.page;
+      const page = Math.min(Math.max(1, from + by), documentPages(s));
+      if (page !== from) ask(key, page);
       return;
     }
-    const page = Number(stageEl.dataset.page || 1) + by;
+    const page = (asked ? asked.page : Number(stageEl.dataset.page || 1)) + by;
     if (page >= 1 && page <= Number(stageEl.dataset.pages || 1)) {
-      send({ action: "page", page });
+      ask(key, page);
     } else if (tablePaged(s)) {
+      asked = null;
       nextWindow(s, by);
     }
+  }
+
+  function ask(key, page) {
+    const mine = (asked = { key, page });
+    send({ action: "page", page }).then((answer) => {
+      if (!answer?.ok && asked === mine) asked = null; // refused: the miniature's page holds
+    });
   }
 
   function nextWindow(s, by) {
