@@ -330,6 +330,20 @@ def test_totals_are_exact_whatever_the_order_of_the_rows(tmp_path):
         assert round(net * 100) == cents[u, v] - cents.get((v, u), 0)
 
 
+def test_garbled_amounts_are_no_amounts_and_break_no_total(tmp_path):
+    """A thousand cells of 32 nines (they would overflow an exact sum), 1e400, nan, inf:
+    each is left out as an unreadable amount, and the rest drawn."""
+    path = tmp_path / "garbled.csv"
+    rows = ["time,from,to,amount"]
+    rows += [f"2026-03-01T10:00:00+08:00,甲,乙,{'9' * 32}"] * 1000
+    rows += [f"2026-03-01T10:00:00+08:00,丙,丁,{bad}" for bad in ("1e400", "nan", "-inf", "inf")]
+    rows += ["2026-03-01T11:00:00+08:00,甲,丙,100.50"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    figure = funds.figure(path, COLUMNS, ChartView())
+    assert figure["meta"]["links"] == [["甲", "丙", 100.5, 1]]
+    assert figure["meta"]["total"] == 100.5
+
+
 def test_deck_text_in_a_name_is_never_markup(tmp_path):
     path = write(tmp_path / "x.csv", [("<b>甲</b>", "<i>乙</i>", 100.0), ("<i>乙</i>", "丙", 90.0)])
     figure = funds.figure(path, COLUMNS, ChartView())

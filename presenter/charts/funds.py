@@ -56,6 +56,9 @@ MONEY = pl.Decimal(38, 6)
 """Amounts as the ledger reads them and sums them: exact decimals, to the millionth (a
 stablecoin's six places), so a total is the same to the fen whatever order the rows are
 added in (polars adds them on several cores), and the same at every showing."""
+MOST_MONEY = 10**18
+"""An amount of this or more is no amount (a garbled cell): so a billion of the largest
+still sum within MONEY's 32 whole digits."""
 
 
 def ledger(path: Path, roles: dict[str, str], zone: str = "+08:00") -> pl.DataFrame:
@@ -64,6 +67,7 @@ def ledger(path: Path, roles: dict[str, str], zone: str = "+08:00") -> pl.DataFr
     offset is in the deck's `zone`), its amount as an exact decimal (`value`, MONEY)."""
     frame = read(path, roles).with_row_index("row", offset=1)
     value = pl.col("amount").str.replace_all(r"[,¥￥\s]", "").cast(MONEY, strict=False)
+    value = pl.when(value.abs() < MOST_MONEY).then(value)  # else unreadable, as text is
     frame = frame.with_columns(moments(frame["time"], zone).alias("at"))
     # lazy, so polars spreads the work over the cores (as everything below on the ledger)
     return frame.lazy().with_columns(value.alias("value")).drop_nulls("value").collect()
