@@ -2,13 +2,16 @@
 // size (`minPx` on a picture 1080 px high, scaled with it), any text cut by the figure's
 // edge, any two texts over each other. Every <text> of the figure's SVG is measured as
 // drawn (its bounding box on the screen); texts hidden or empty are not. Evaluated in the
-// page by tests/test_chart_reading.py; [] when all reads.
+// page by tests/test_chart_reading.py; [] when all reads. Given `{ frame }` (a selector)
+// instead of a size, the figure in that frame of another page (a pre-trial bundle's, sized
+// to the reader's window): overlaps and cuts only.
 (minPx) => {
-  const plot = document.querySelector('#stage .stage-canvas [data-role=chart]');
+  const other = typeof minPx === 'object' ? document.querySelector(minPx.frame) : null;
+  const plot = other || document.querySelector('#stage .stage-canvas [data-role=chart]');
   if (!plot) return ['no figure on the screen'];
-  const canvas = document.querySelector('#stage .stage-canvas').getBoundingClientRect();
   const edge = plot.getBoundingClientRect();
-  const least = minPx * (canvas.height / 1080) - 0.5;
+  const canvas = other ? null : document.querySelector('#stage .stage-canvas').getBoundingClientRect();
+  const least = other ? 0 : minPx * (canvas.height / 1080) - 0.5;
   const problems = [];
   const boxes = [];
   const shown = (el) => el.checkVisibility({ visibilityProperty: true, opacityProperty: true })

@@ -267,3 +267,31 @@ def test_a_figure_fetched_for_an_older_state_never_replaces_a_newer_one(court):
     assert page.evaluate("document.querySelector('#stage .gtitle').textContent") == caption
     assert int(page.evaluate(f"{box}.dataset.figureSeq")) >= newest
     assert int(page.evaluate(f"{box}.dataset.drawn")) == newest
+
+
+BUNDLE_SIZES = ((1920, 1080), (1366, 768), (1024, 768))
+
+
+def test_every_chart_of_a_pre_trial_bundle_reads_in_a_readers_window(tmp_path, cli, browser):
+    """The bundle opened from file:// on a reader's screen, where a chart's frame is
+    narrower than a court screen's: its names and amounts are laid out at least as large as
+    on the smallest court picture and scaled down to the frame, so none runs into another
+    or off the figure (drawn at the frame's own size, fund flows' amounts overlapped and
+    the exits' names were cut at 1024 px)."""
+    deck = write_deck(tmp_path / "deck")
+    out = tmp_path / "bundle"
+    result = cli("export", deck, "--out", out)
+    assert result.exit_code == 0, result.output
+    problems = {}
+    for width, height in BUNDLE_SIZES:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        for item in sorted(CHARTS):
+            page.goto((out / f"{item}.html").as_uri())
+            frame = f".bundle-chart[data-chart={item}]"
+            page.wait_for_selector(f"{frame}[data-drawn]", timeout=30_000)
+            found = page.evaluate(CHART_TEXT, {"frame": frame})
+            if found:
+                problems[f"{item} at {width}x{height}"] = found[:8]
+        context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)

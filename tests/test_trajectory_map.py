@@ -596,6 +596,10 @@ def test_the_bundle_shows_the_trajectory_on_its_map_from_file(tmp_path, cli, bro
     page_html = (out / "E10.html").read_text("utf-8")
     digest = hashlib.sha256((out / "files" / "city-map.png").read_bytes()).hexdigest()
     assert "city-map.png" in page_html and digest in page_html
+    lines = re.findall(r"<li>(.*?)</li>", page_html.split('class="original-files"')[1])
+    (map_line,) = [line for line in lines if "city-map.png" in line]
+    assert "轨迹底图，示意用，非证据" in map_line, "the map is an aid, not evidence"
+    assert not any("轨迹底图" in line for line in lines if line is not map_line)
     assert not (out / "assets" / "geo.js").exists()
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()

@@ -262,6 +262,9 @@ class _Writer:
                     "href": quote(name),  # `evil.html#.png` names a file, not evil.html
                     "open": shown_as_is(name),
                     "sha256": copied[name],
+                    # a trajectory's base map: an aid to the eye, not evidence (as the
+                    # Source panel says)
+                    "aid": exhibit.basemap is not None and name == exhibit.basemap.file,
                 }
                 if name in copied
                 else {"name": mask_text(name), "left_out": self.left_out[name].words(self.lang)}
