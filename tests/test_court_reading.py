@@ -443,7 +443,10 @@ def test_a_failed_live_check_keeps_the_exhibit_named_and_flagged(tmp_path, brows
     deck = write_deck(tmp_path / "decks" / "case-1")
     with serve_deck(deck, tmp_path / "instance") as served:
         context, screen, presenter, errors = open_court(browser, served)
-        presenter.on("dialog", lambda dialog: dialog.dismiss())  # do not show it anyway
+        # do not show it anyway; a key pressed while a question is open is lost (the browser
+        # gives it to the dialog), so each key waits until its question was answered
+        answered: list[str] = []
+        presenter.on("dialog", lambda d: (d.dismiss(), answered.append(d.message.split("\n")[0])))
         presenter.keyboard.press("ArrowRight")
         wait_until(lambda: screen.locator("#stage ol.chat").count() == 1)
         chat = deck / "files" / "chat.csv"
@@ -452,8 +455,14 @@ def test_a_failed_live_check_keeps_the_exhibit_named_and_flagged(tmp_path, brows
         wait_until(lambda: presenter.locator("#exhibit-list li.unverified").count() == 1, 30)
         stage = screen.locator("#stage")
         wait_until(lambda: stage.get_attribute("data-blank") == "black", 30)
+        # the presenter asked whether to show the exhibit held by the reload (a locator call
+        # in the condition lets Playwright run the dialog handler)
+        held = "E01 张某手机微信聊天记录"
+        wait_until(lambda: presenter.locator("#stage").count() and held in answered, 30)
         presenter.keyboard.press("v")  # checked again in court: the failed check is shown
         wait_until(lambda: stage.get_attribute("data-verify") == "mismatch", 30)
+        # the presenter hears of it after the screen may have: its question answered first
+        wait_until(lambda: presenter.locator("#stage").count() and "E01" in answered, 30)
         presenter.keyboard.press("b")  # the picture back: the failed check, not the content
         wait_until(lambda: stage.get_attribute("data-blank") == "", 10)
         named = screen.locator("#stage .stage-verify .verify-exhibit")
