@@ -73,7 +73,7 @@ def until_filter(
     return frame.filter(pl.col(column) <= until.astimezone(dt.UTC))
 
 
-def span(times: list[dt.datetime | None], zone: dt.tzinfo = CST) -> list[str] | None:
+def span(times: list[dt.datetime | None], zone: dt.tzinfo) -> list[str] | None:
     """The first and last of `times` in the deck's `zone` (ISO 8601 with its offset), for
     the presenter's time slider; None when there is no time at all."""
     known = [t for t in times if t is not None]

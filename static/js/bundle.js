@@ -2,15 +2,16 @@
 // (window.shizhengCharts), since a page opened from file:// may fetch nothing. Drawn with
 // plotly.js for hovering and zooming; printed as it looks on screen.
 //
-// A figure's names and amounts are placed apart on the least picture a court screen gives
-// a chart (presenter.charts.labels.PLOT, with the figure's margins): drawn in a narrower
-// frame, at the court's type size, they would run into each other and off the edge. So, as
-// on the screens (views/chart.js), the figure is laid out at least that large and scaled
-// down to its frame, its text with it.
+// A figure's names and amounts are placed apart in the least room a court picture gives a
+// chart (presenter.charts.labels.PLOT): drawn in a narrower frame, at the court's type size,
+// they would run into each other and off the edge. So, as on the screens (views/chart.js,
+// an ES module, which a page opened from file:// cannot load), the figure is laid out at
+// least as large as on the narrowest court picture, 4:3 at 1080 px (1440 px wide, its plot
+// under a caption), and scaled down to its frame, its text with it.
 "use strict";
 
 (function () {
-  const LEAST = { width: 1400, height: 780 };
+  const LEAST = { width: 1440, height: 780 };
 
   function fit(frame, box) {
     const scale = Math.min(1, frame.clientWidth / LEAST.width, frame.clientHeight / LEAST.height);
