@@ -13,6 +13,9 @@ APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui
 run: $(VENV)/.stamp-run
 	$(BIN)/python app.py $(ARGS)
 
+edit: $(VENV)/.stamp-run
+	$(BIN)/python app.py edit $(ARGS)
+
 test: $(VENV)/.stamp-test system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

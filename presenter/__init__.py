@@ -86,3 +86,46 @@ def create_app(
     sockets.init_app(app, court)
     security.check_hosts(app)  # after Socket.IO: /socket.io/ is checked too
     return app
+
+
+def create_editor(
+    root: str | Path,
+    *,
+    instance_path: str | Path | None = None,
+    key: str | None = None,
+    opened: str | None = None,
+    language: str = "zh-CN",
+    test_config: Mapping[str, Any] | None = None,
+) -> Flask:
+    """The deck editor's app: the decks under `root`, to one person holding its key.
+
+    The key is random, made once and kept in the instance folder, unless given. `opened`:
+    the deck the front page opens (`edit DECK_DIR`).
+    """
+    from .editor.preview import LOOPBACK_FRAMERS, Previews
+    from .editor.store import Store
+    from .editor.workspace import Workspace
+    from .live.access import editor_key
+    from .web import editor, security
+
+    app = _App(
+        __name__,
+        instance_path=str(Path(instance_path or PROJECT_ROOT / "instance").resolve()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(
+        EDITOR_KEY=editor_key(Path(app.instance_path, "editor-key.json"), key),
+        EDITOR_OPEN=opened,
+        EDITOR_LANGUAGE=language,
+        FRAME_SOURCES=LOOPBACK_FRAMERS,  # the court-screen previews, on this machine
+    )
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["shizheng.editor"] = Workspace(Store(Path(root)), Path(app.instance_path))
+    app.extensions["shizheng.previews"] = Previews(Path(app.instance_path))
+    security.init_app(app)
+    app.register_blueprint(editor.bp)
+    security.check_hosts(app)
+    return app

@@ -11,6 +11,8 @@ import click
 
 from . import integrity
 from .deck import DeckReport, load_deck, summary
+from .i18n import pick
+from .i18n.cli import CLI_WORDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DECK = PROJECT_ROOT / "decks" / "demo"
@@ -355,45 +357,8 @@ def verify_bundle_command(folder: Path, expect: str | None, lang: str) -> None:
     sys.exit(0 if check.ok else 1)
 
 
-_CLI_WORDS = {
-    "no_pdf": (
-        "无法打印 PDF（需要 chromium）：{detail}",
-        "cannot print the PDF (needs chromium): {detail}",
-    ),
-    "fingerprint": (
-        "签名密钥指纹（请记下，核对示证记录时使用）：{fingerprint}",
-        "Signing key fingerprint (note it down to verify the record): {fingerprint}",
-    ),
-    "record_ended": (
-        "示证记录已结束：{file}，共 {entries} 条，末条校验值 {head}（请记下）",
-        "The record has ended: {file}, {entries} entries, last hash {head} (note it down)",
-    ),
-    "no_checkpoints": ("无法读取校验点文件：{detail}", "cannot read the checkpoints: {detail}"),
-    "record_out": ("输出文件应以 .html 或 .csv 结尾", "the output must end in .html or .csv"),
-    "copying": ("复制并计算校验值（SHA-256、MD5）", "copying and hashing (SHA-256, MD5)"),
-    "skipped": ("已跳过隐藏或空的条目：{name}", "left out, hidden or empty: {name}"),
-    "key_clash": (
-        "{options} 必须各不相同：否则法庭屏幕会得到公诉人的权限",
-        "{options} must all differ: a screen would otherwise get a presenter's rights",
-    ),
-    "reload_failed": (
-        "案卷文件已修改，但无法载入（屏幕仍显示上一版本）：{detail}。请检查刚修改的文件后再保存一次。",
-        "The deck changed on disk but could not be loaded (the screens keep the last version):"
-        " {detail}. Check the file you just changed and save it again.",
-    ),
-    "every_interface": (
-        "正在所有网络接口（{host}）上监听。法庭屏幕请使用屏幕链接，旁听席屏幕请使用旁听席屏幕链接，"
-        "或在公诉人界面批准配对码；切勿泄露公诉人链接。",
-        "Listening on every interface ({host}). Court screens must use the screen link, the"
-        " public gallery the public link, or a pairing code approved in the presenter view;"
-        " never give out the presenter link.",
-    ),
-}
-
-
 def _words(lang: str, key: str) -> str:
-    zh, en = _CLI_WORDS[key]
-    return en if lang == "en" else zh
+    return pick(CLI_WORDS[key], lang)
 
 
 @main.command("verify-record")
@@ -420,7 +385,8 @@ def verify_record_command(
     """Check a presentation record: its hash chain, its closing entry and signed checkpoints,
     and, when given, the head noted down, the checkpoints a screen kept and the key's
     fingerprint. Exit 0 when all hold, 1 naming each that does not."""
-    from .live.record import MESSAGES, audit, describe, describe_finding
+    from .i18n.record import MESSAGES
+    from .live.record import audit, describe, describe_finding
     from .live.signing import read_checkpoints
 
     kept = None
@@ -436,9 +402,8 @@ def verify_record_command(
     try:
         result = audit(file, expect, kept, public_key)
     except OSError as error:
-        zh, en = MESSAGES["unreadable"]
-        words = en if lang == "en" else zh
-        click.echo(f"{file}: {words.format(detail=error.strerror)}", err=True)
+        words = pick(MESSAGES["unreadable"], lang).format(detail=error.strerror)
+        click.echo(f"{file}: {words}", err=True)
         sys.exit(1)
     click.echo(describe(result.check, str(file), lang), err=not result.check.ok)
     for finding in result.findings:
@@ -480,7 +445,7 @@ def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     from .live.access import key_problem
 
     lang = ctx.params.get("lang") or _language()
-    problem = key_problem(value, "en" if lang == "en" else "zh-CN") if value else None
+    problem = key_problem(value, lang) if value else None
     if problem:
         # name where the key came from: the option, or the environment variable
         from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
@@ -554,7 +519,7 @@ def serve(
     from .live.sockets import live
     from .live.watch import watch_deck
     from .views.table import start_preparing
-    from .web.server import CourtServer, run, served_hosts
+    from .web.server import run
 
     report = check_report(deck_dir, instance)
     if report.deck is None:
@@ -599,12 +564,7 @@ def serve(
         court.start_detecting()
 
     stop = threading.Event()
-    app.config["SERVED_HOSTS"] = served_hosts(host)
-    try:
-        server = CourtServer(app, host, port)
-    except OSError as error:
-        click.echo(f"{host}:{port}: {error.strerror or error}", err=True)
-        sys.exit(1)
+    server = _listening(app, host, port)
 
     def failed(error: BaseException) -> None:
         with app.app_context():
@@ -620,6 +580,58 @@ def serve(
         if closing is not None:
             click.echo(_head_words(lang, closing))
         court.access.end_session()  # a clean stop ends the session; a crash resumes it
+
+
+@main.command("edit")
+@click.argument("deck_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5001, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--editor-key",
+    envvar="SHIZHENG_EDITOR_KEY",
+    callback=_key,
+    help="Key of the editor's link (default: random, kept in the instance folder).",
+)
+@LANG_OPTION
+@INSTANCE_OPTION
+def edit_command(
+    deck_dir: Path | None, host: str, port: int, editor_key: str | None, lang: str, instance: Path
+) -> None:
+    """Prepare decks in the browser: the decks under decks/ (or DECK_DIR's folder, opened)."""
+    from . import create_editor
+    from .i18n import pick
+    from .i18n.editor import EDITOR_WORDS
+    from .web.server import run
+
+    root, opened = PROJECT_ROOT / "decks", None
+    if deck_dir is not None:
+        if (deck_dir / "deck.toml").is_file():
+            root, opened = deck_dir.resolve().parent, deck_dir.resolve().name
+        else:
+            root = deck_dir
+    app = create_editor(root, instance_path=instance, key=editor_key, opened=opened, language=lang)
+    server = _listening(app, host, port)
+    shown = _lan_address() if host in ("0.0.0.0", "::") else host
+    click.echo(f"Editor:     http://{shown}:{port}/?key={app.config['EDITOR_KEY']}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(pick(EDITOR_WORDS["editor_exposed"], lang).format(host=host), err=True)
+    try:
+        run(server)
+    finally:
+        app.extensions["shizheng.previews"].stop()
+
+
+def _listening(app, host: str, port: int):
+    """The app's server on `host:port`, answering the names it is reached by; the command
+    ends with the system's words when the address cannot be had."""
+    from .web.server import CourtServer, served_hosts
+
+    app.config["SERVED_HOSTS"] = served_hosts(host)
+    try:
+        return CourtServer(app, host, port)
+    except OSError as error:
+        click.echo(f"{host}:{port}: {error.strerror or error}", err=True)
+        sys.exit(1)
 
 
 def _head_words(lang: str, closing: dict) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .i18n import is_english
 from .masking import mask_text
 
 DEFAULT_ZONE = "+08:00"
@@ -135,7 +136,7 @@ def amount(value: object, unit: str = YUAN, lang: str = "zh-CN") -> str:
     shown = figure(value, unit)
     if shown is None:
         return "" if value is None else str(value)
-    if lang == "en" and unit == YUAN:
+    if is_english(lang) and unit == YUAN:
         return f"-¥{shown[1:]}" if shown.startswith("-") else f"¥{shown}"
     return f"{shown} {unit}"
 

@@ -25,6 +25,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .deck.model import MIN_REGION
+from .i18n import Words
+from .i18n.files import RENDER_FAILURES
 
 WORKERS = 3
 """Processes at most: a flood on one exhibit holds one, the screens' other exhibits the rest."""
@@ -57,17 +59,11 @@ class Failure:
 
     reason: str
     """unreadable or too_heavy (the file's fault: remembered), busy or unavailable."""
-    words: tuple[str, str]
     detail: str = ""
 
-
-UNREADABLE = ("无法读取此文件", "this file cannot be read")
-TOO_HEAVY = (
-    "此文件过于复杂，无法在时间和内存限度内绘制",
-    "this file is too heavy to draw within the time and memory limits",
-)
-BUSY = ("正在绘制此证据的其他内容，请稍后再试", "busy drawing this exhibit, try again shortly")
-UNAVAILABLE = ("暂时无法绘制，请稍后再试", "cannot draw right now, try again shortly")
+    @property
+    def words(self) -> Words:
+        return RENDER_FAILURES[self.reason]
 
 
 class Unreadable(Exception):
@@ -265,7 +261,7 @@ class Pool:
                 return self._failed[key]
             entry = self._groups.setdefault(group, _Group())
             if entry.waiting >= QUEUE:
-                return Failure("busy", BUSY)
+                return Failure("busy")
             entry.waiting += 1
             try:
                 self._changed.wait_for(
@@ -275,7 +271,7 @@ class Pool:
                 entry.waiting -= 1
             if self._closed:
                 self._forget(group, entry)
-                return Failure("unavailable", UNAVAILABLE)
+                return Failure("unavailable")
             entry.busy, entry.job = True, next(self._serial)
             self._running += 1
             worker = self._idle.pop() if self._idle else None
@@ -291,7 +287,7 @@ class Pool:
                     else:
                         self._idle.append(worker)
                 if failure is not None and self._closed:
-                    failure = Failure("unavailable", UNAVAILABLE)
+                    failure = Failure("unavailable")
                 elif failure is not None and failure.reason in ("unreadable", "too_heavy"):
                     log.warning("%s: %s", target, failure.detail)
                     self._failed[key] = failure
@@ -319,11 +315,11 @@ class Pool:
             worker = _Worker(self._memory)
             if not worker.ready():
                 log.error("a render worker did not start: %s", worker.exitcode())
-                return Failure("unavailable", UNAVAILABLE), worker
+                return Failure("unavailable"), worker
         with self._changed:
             self._busy.add(worker)
             if self._closed:
-                return Failure("unavailable", UNAVAILABLE), worker
+                return Failure("unavailable"), worker
         return worker.call(task, args, limit), worker
 
     def _forget(self, name: str, entry: _Group) -> None:
@@ -378,23 +374,23 @@ class _Worker:
             self._conn.send((task, args, time_limit))
         except OSError as error:  # it died while idle
             self._dead = True
-            return Failure("too_heavy", TOO_HEAVY, f"worker gone: {error}")
+            return Failure("too_heavy", f"worker gone: {error}")
         if not self._conn.poll(time_limit):
             self.kill()
-            return Failure("too_heavy", TOO_HEAVY, f"over the time limit ({time_limit:g} s)")
+            return Failure("too_heavy", f"over the time limit ({time_limit:g} s)")
         try:
             outcome, detail = self._conn.recv()
         except (EOFError, OSError):
             self._dead = True
             self._process.join(5)
             code = self._process.exitcode
-            return Failure("too_heavy", TOO_HEAVY, f"worker ended with {code} (memory?)")
+            return Failure("too_heavy", f"worker ended with {code} (memory?)")
         if outcome == "done":
             return None
         if outcome == "memory":
             self._dead = True  # it exits after saying so
-            return Failure("too_heavy", TOO_HEAVY, "over the memory limit")
-        return Failure("unreadable", UNREADABLE, detail)
+            return Failure("too_heavy", "over the memory limit")
+        return Failure("unreadable", detail)
 
     def kill(self) -> None:
         self._dead = True

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import i18n
 from .deck.loader import DECK_ID
+from .i18n.scaffold import SCAFFOLD_WORDS
 from .importing.chats import chat_columns, decode
 from .importing.guess import SNIFF_BYTES, exif_record, mime_of, view_of
 from .importing.writer import (
@@ -65,14 +66,16 @@ def scaffold(
     """
     deck_dir = Path(deck_dir)
     if not DECK_ID.match(deck_dir.name):
-        raise ScaffoldError(i18n.pick(WORDS["bad_id"], language).format(name=deck_dir.name))
+        raise ScaffoldError(
+            i18n.pick(SCAFFOLD_WORDS["bad_id"], language).format(name=deck_dir.name)
+        )
     if deck_dir.exists() and (not deck_dir.is_dir() or any(deck_dir.iterdir())):
-        raise ScaffoldError(i18n.pick(WORDS["exists"], language).format(path=deck_dir))
+        raise ScaffoldError(i18n.pick(SCAFFOLD_WORDS["exists"], language).format(path=deck_dir))
     if not evidence.is_dir():
-        raise ScaffoldError(i18n.pick(WORDS["no_folder"], language).format(path=evidence))
+        raise ScaffoldError(i18n.pick(SCAFFOLD_WORDS["no_folder"], language).format(path=evidence))
     planned, skipped = plan(evidence, deck_timezone(deck_dir))
     if not planned:
-        raise ScaffoldError(i18n.pick(WORDS["empty"], language).format(path=evidence))
+        raise ScaffoldError(i18n.pick(SCAFFOLD_WORDS["empty"], language).format(path=evidence))
     imported = Imported(evidence.name, planned, deck_paths=True)
     try:
         write(deck_dir, imported, language, progress)
@@ -136,7 +139,7 @@ def _exhibit(title: str, files: list[_Examined], tz: dt.tzinfo) -> Item:
     shown = [f for f in files if f.view is not None]
     if not shown:
         item = Item(title=title, view="markdown", files=[f.payload for f in files])
-        item.body = i18n.pick(WORDS["carried_body"], "zh-CN")
+        item.body = i18n.pick(SCAFFOLD_WORDS["carried_body"], "zh-CN")
         return item
     item = _shown_exhibit(title, shown, tz)
     item.files += [f.payload for f in carried]
@@ -191,24 +194,3 @@ def _chat_columns(path: Path) -> dict[str, str] | None:
     except csv.Error:
         return None
     return chat_columns(header)
-
-
-WORDS: dict[str, tuple[str, str]] = {
-    # (zh-CN, en)
-    "bad_id": (
-        "牌组文件夹名“{name}”只能由小写字母、数字和“-”组成",
-        "the deck folder name '{name}' may only hold lowercase letters, digits and '-'",
-    ),
-    "exists": (
-        "“{path}”已存在且不为空：不会覆盖已有的牌组（要向已有牌组添加证据，请用 import）",
-        "'{path}' exists and is not empty: an existing deck is never overwritten (to add to"
-        " a deck, use import)",
-    ),
-    "no_folder": ("证据文件夹“{path}”不存在", "the evidence folder '{path}' does not exist"),
-    "carried_body": (
-        "本项文件不在法庭展示（如原始存储介质的镜像），随卷移送，其完整性校验值见“来源与形成”。",
-        "This item's files are not shown in court (a forensic image of the original medium,"
-        " say); they travel with the file, their check values on the Source panel.",
-    ),
-    "empty": ("证据文件夹“{path}”中没有任何文件", "the evidence folder '{path}' holds no file"),
-}

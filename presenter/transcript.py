@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import csvfile
+from .i18n import Words
+from .i18n.files import TRANSCRIPT_ERRORS
 
 SUFFIXES = (".srt", ".vtt", ".csv")
 """The kinds of transcript, by the file's extension."""
@@ -41,28 +43,15 @@ class Cue:
 
 
 class TranscriptError(Exception):
-    """A transcript that cannot be read: the line where, and why (zh-CN, en)."""
+    """A transcript that cannot be read: the line where, and why (zh-CN, en), by a code of
+    TRANSCRIPT_ERRORS filled from `params`."""
 
-    def __init__(self, line: int, words: tuple[str, str]) -> None:
-        super().__init__(f"line {line}: {words[1]}")
+    def __init__(self, line: int, code: str, **params: object) -> None:
+        zh, en = TRANSCRIPT_ERRORS[code]
         self.line = line
-        self.words = words
+        self.words: Words = (zh.format(**params), en.format(**params))
+        super().__init__(f"line {line}: {self.words[1]}")
 
-
-BAD_TIME = ("时间格式错误：{value}", "not a time: {value}")
-BAD_TIMING = ("应为“开始 --> 结束”的时间行", "expected a timing line 'start --> end'")
-BACKWARDS = ("结束时间早于开始时间", "the end is before the start")
-NOT_VTT = ("WebVTT 文件应以 WEBVTT 开头", "a WebVTT file begins with WEBVTT")
-NO_COLUMNS = (
-    "CSV 文字记录应有 start 和 text 两列（end、speaker 可选）",
-    "a CSV transcript has start and text columns (end and speaker optional)",
-)
-NOT_UTF8 = ("文件不是 UTF-8 编码", "the file is not UTF-8")
-UNREADABLE = ("无法读取：{detail}", "cannot be read: {detail}")
-UNKNOWN_KIND = (
-    "文字记录应为 .srt、.vtt 或 .csv 文件",
-    "a transcript is an .srt, .vtt or .csv file",
-)
 
 _CLOCK = re.compile(r"^(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2}(?:[.,]\d{1,9})?)$")
 _SECONDS = re.compile(r"^\d{1,7}(?:[.,]\d{1,9})?$")
@@ -71,10 +60,6 @@ LONGEST = 1000 * 3600.0
 number too large to count with)."""
 _TAG = re.compile(r"<[^>]*>")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
-
-
-def _say(words: tuple[str, str], **params: object) -> tuple[str, str]:
-    return (words[0].format(**params), words[1].format(**params))
 
 
 def parse_time(text: str) -> float | None:
@@ -106,7 +91,7 @@ def read(path: Path) -> list[Cue]:
     read or is not a transcript."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise TranscriptError(0, UNKNOWN_KIND)
+        raise TranscriptError(0, "unknown_kind")
     if suffix == ".csv":
         cues = list(_csv_cues(path))
     else:
@@ -119,9 +104,9 @@ def _lines(path: Path) -> list[str]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = error.object[: error.start].count(b"\n") + 1
-        raise TranscriptError(line, NOT_UTF8) from error
+        raise TranscriptError(line, "not_utf8") from error
     except OSError as error:
-        raise TranscriptError(0, _say(UNREADABLE, detail=error.strerror)) from error
+        raise TranscriptError(0, "unreadable", detail=error.strerror) from error
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
@@ -146,14 +131,14 @@ def _block_cues(lines: list[str], webvtt: bool) -> Iterator[Cue]:
     if webvtt:
         header = next(blocks, None)
         if header is None or not re.match(r"^WEBVTT(?:[ \t]|$)", header[1][0]):
-            raise TranscriptError(header[0] if header else 1, NOT_VTT)
+            raise TranscriptError(header[0] if header else 1, "not_vtt")
     for first, block in blocks:
         if webvtt and re.match(r"^(?:NOTE|STYLE|REGION)(?:[ \t]|$)", block[0]):
             continue
         timing = next((i for i, line in enumerate(block[:2]) if "-->" in line), None)
         if timing is None:  # where it should be: after the cue's number or name, if any
             named = len(block) > 1 and (block[0].strip().isdigit() or webvtt)
-            raise TranscriptError(first + named, BAD_TIMING)
+            raise TranscriptError(first + named, "bad_timing")
         start, end = _timing(block[timing], first + timing)
         text = plain("\n".join(block[timing + 1 :]))
         yield Cue(start, end, text)
@@ -166,11 +151,11 @@ def _timing(line: str, number: int) -> tuple[float, float]:
     values = [parse_time(t) for t in times]
     for text, value in zip(times, values, strict=True):
         if value is None:
-            raise TranscriptError(number, _say(BAD_TIME, value=repr(text)))
+            raise TranscriptError(number, "bad_time", value=repr(text))
     start, end = values
     assert start is not None and end is not None
     if end < start:
-        raise TranscriptError(number, BACKWARDS)
+        raise TranscriptError(number, "backwards")
     return start, end
 
 
@@ -180,14 +165,14 @@ def _csv_cues(path: Path) -> Iterator[Cue]:
         header_line, header = next(rows, (1, []))
         names = [name.strip().lower() for name in header]
         if "start" not in names or "text" not in names:
-            raise TranscriptError(header_line, NO_COLUMNS)
+            raise TranscriptError(header_line, "no_columns")
         at = {
             name: names.index(name) for name in ("start", "end", "text", "speaker") if name in names
         }
         for number, row in rows:
             yield _csv_cue(row, at, number)
     except csvfile.CsvError as error:
-        raise TranscriptError(error.line, _say(UNREADABLE, detail=error.detail)) from error
+        raise TranscriptError(error.line, "unreadable", detail=error.detail) from error
 
 
 def _csv_cue(row: list[str], at: dict[str, int], number: int) -> Cue:
@@ -197,14 +182,14 @@ def _csv_cue(row: list[str], at: dict[str, int], number: int) -> Cue:
 
     start = parse_time(cell("start"))
     if start is None:
-        raise TranscriptError(number, _say(BAD_TIME, value=repr(cell("start"))))
+        raise TranscriptError(number, "bad_time", value=repr(cell("start")))
     end = None
     if cell("end"):
         end = parse_time(cell("end"))
         if end is None:
-            raise TranscriptError(number, _say(BAD_TIME, value=repr(cell("end"))))
+            raise TranscriptError(number, "bad_time", value=repr(cell("end")))
         if end < start:
-            raise TranscriptError(number, BACKWARDS)
+            raise TranscriptError(number, "backwards")
     speaker = cell("speaker")
     text = cell("text")
     return Cue(start, end, f"{speaker}：{text}" if speaker else text)

@@ -389,7 +389,7 @@ PROPOSALS = [
         "file": 0,
         "name": "files/usdt-ledger.pdf",
         "page": 2,
-        "kind": "id",
+        "kind": "id_card",
         "masked": "3301**********123X",
         "box": [0.1, 0.2, 0.3, 0.04],
     },
@@ -562,7 +562,7 @@ def test_the_tools_are_in_view_at_1366_by_768_with_the_csp_intact(presenter, cou
     p.picture()
     host = server.url.split("/")[2]
     assert p.response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY.format(
-        host=host
+        host=host, framers="'none'", frames="'self'"
     )
     html = p.response.text()
     assert not re.search(r"<[^>]+\sstyle=", html), "no style attribute in the page"

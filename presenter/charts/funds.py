@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from .. import formatting
+from ..i18n import is_english
 from .data import moments, read, span, until_filter
 from .labels import PLOT
 from .style import BODY, DIM, LONG, layout, plain, say, so_far, yuan, zone
@@ -1001,7 +1002,7 @@ def _figure(everything: pl.DataFrame, view: ChartView) -> dict:
         "type": "sankey",
         "arrangement": "fixed",
         "valueformat": ",.2f",
-        "valuesuffix": "" if view.lang == "en" and view.unit == "元" else f" {view.unit}",
+        "valuesuffix": "" if is_english(view.lang) and view.unit == "元" else f" {view.unit}",
         "node": {
             # the names are written beside the nodes (the annotations), dark on white
             "label": ["" for _ in names],

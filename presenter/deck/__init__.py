@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..integrity import HashCache
 from ..originals import Store
@@ -66,6 +68,9 @@ class DeckReport:
     deck: Deck | None
     problems: tuple[Problem, ...]
     unverified: frozenset[str] = frozenset()
+    displays: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    """The display copies made, even when the deck did not load (the editor shows an item's
+    files while other items still have blanks)."""
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -116,7 +121,7 @@ def load_deck(
     checks.check_facts(ctx)
     ordered = waiting_for_blanks(_in_file_order(problems, ["deck.toml", *paths]))
     if any(p.is_error and p.code != HASH_MISMATCH for p in ordered) or deck_file is None:
-        return DeckReport(None, ordered)
+        return DeckReport(None, ordered, displays=dict(ctx.copies))
     by_path = {i.where.path: i.exhibit.id for i in items if i.exhibit is not None}
     unverified = frozenset(by_path[p.path] for p in ordered if p.code == HASH_MISMATCH)
     exhibits = {i.exhibit.id: i.exhibit for i in items if i.exhibit is not None}
@@ -130,7 +135,7 @@ def load_deck(
         exhibits=tuple(exhibits[i] for i in order),
         displays=dict(ctx.copies),
     )
-    return DeckReport(deck, ordered, unverified)
+    return DeckReport(deck, ordered, unverified, dict(ctx.copies))
 
 
 def _in_file_order(problems: list[Problem], paths: list[str]) -> tuple[Problem, ...]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..i18n.problems import TYPE_NAMES
 from . import toml_lines
 from .model import LOADER_FIELDS, DeckFile, Exhibit
 from .problems import Problem, format_key, toml_syntax_params, under_key
@@ -24,21 +25,6 @@ NOTES_FENCE = "???"
 TODO = "TODO"
 """A value beginning with this is a blank a person must still fill in (a scaffold writes it)."""
 _MAX_TODO_PASSES = 8
-
-
-_TYPE_NAMES = {
-    "string": ("字符串", "a string"),
-    "int": ("整数", "an integer"),
-    "float": ("数字", "a number"),
-    "bool": ("true 或 false", "true or false"),
-    "tuple": ("数组", "an array"),
-    "list": ("数组", "an array"),
-    "dict": ("表", "a table"),
-    "dataclass": ("表", "a table"),
-    "model": ("表", "a table"),
-    "datetime": ("时间", "a datetime"),
-    "date": ("日期", "a date"),
-}
 
 
 @dataclass(frozen=True)
@@ -227,7 +213,7 @@ def _schema_problem(error: dict[str, Any], where: Located) -> Problem:
         params["expected"] = error["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
     elif kind.endswith("_type") or kind == "dataclass_exact_type":
         code = "bad_type"
-        names = _TYPE_NAMES.get(kind.removesuffix("_type").removesuffix("_exact"), ("?", "?"))
+        names = TYPE_NAMES.get(kind.removesuffix("_type").removesuffix("_exact"), ("?", "?"))
         params |= {"expected_zh": names[0], "expected_en": names[1]}
     else:
         code = kind

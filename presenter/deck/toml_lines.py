@@ -30,7 +30,7 @@ def _split_dotted(text: str) -> tuple[str, ...]:
 
 
 Hint = tuple[str, dict[str, str]]
-"""A likely cause of a syntax error seen on its line: a code (presenter.deck.problems
+"""A likely cause of a syntax error seen on its line: a code (presenter.i18n.problems
 TOML_HINTS) and what its message names."""
 
 

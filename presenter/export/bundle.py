@@ -32,6 +32,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import formatting, i18n
 from ..deck import Deck, DeckReport, Exhibit
+from ..i18n.export import BUNDLE_WORDS
 from ..masking import AppUrl, mask_text
 from . import catalogue, leaveout
 from .manifest import SEAL, write_manifest
@@ -78,7 +79,7 @@ def export_bundle(
     if deck is None:
         raise ExportError("the deck did not load")
     lang = lang or deck.case.language
-    say = {key: i18n.pick(pair, lang) for key, pair in MESSAGES.items()}
+    say = i18n.pick_all(BUNDLE_WORDS, lang)
     chosen = _choose(deck, items, say)
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -426,7 +427,7 @@ class _Writer:
         return [
             {
                 "name": mask_text(name),
-                "exhibits": (", " if self.lang == "en" else "、").join(
+                "exhibits": self.t("join.list").join(
                     e.id for e in self.exhibits if name in e.files
                 ),
                 "reason": reason.words(self.lang),
@@ -501,16 +502,3 @@ class _Writer:
         target = self.root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "exists": (
-        "“{path}”已存在且不为空：请另选输出文件夹",
-        "'{path}' exists and is not empty: choose another output folder",
-    ),
-    "unknown": ("没有这些证据项：{ids}", "no such items: {ids}"),
-    "excluded": (
-        "这些证据项已排除（第44条），不能导出：{ids}",
-        "these items are excluded (Art. 44) and cannot be exported: {ids}",
-    ),
-}

@@ -61,7 +61,7 @@ class Reason:
         t = i18n.translator(lang)
         if self.code == "unchecked":
             return t("left_out.unchecked").format(what=t("left_out." + self.what))
-        joined = ("、" if lang != "en" else ", ").join(t("number." + k) for k in self.kinds)
+        joined = t("join.list").join(t("number." + k) for k in self.kinds)
         return t("left_out." + self.code).format(kinds=joined)
 
 

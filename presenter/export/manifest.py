@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import pick_all
+from ..i18n.export import MANIFEST_WORDS
 from ..integrity import hash_file
 from ..live.signing import matches
 
@@ -195,42 +197,17 @@ def verify_bundle(root: Path, expect: str | None = None) -> BundleCheck:
     )
 
 
-MESSAGES = {
-    "ok": ("“{root}”与清单一致：{count} 个文件", "'{root}' matches its manifest: {count} files"),
-    "changed": ("已改变：{name}", "changed: {name}"),
-    "missing": ("缺失：{name}", "missing: {name}"),
-    "added": ("多出：{name}", "added: {name}"),
-    "unsealed": (
-        "未载明本清单的校验值：{name}",
-        "does not print this manifest's hash: {name}",
-    ),
-    "expected": (
-        "清单的 SHA-256 与给定值一致：{digest}",
-        "the manifest's SHA-256 is the one given: {digest}",
-    ),
-    "unexpected": (
-        "清单的 SHA-256（{digest}）不是给定的 {given}：清单已被改写",
-        "the manifest's SHA-256 ({digest}) is not the one given ({given}): it was rewritten",
-    ),
-    "no_manifest": ("“{root}”中没有 manifest.json", "'{root}' has no manifest.json"),
-    "bad_manifest": (
-        "“{root}”的 manifest.json 无法读取",
-        "the manifest.json of '{root}' cannot be read",
-    ),
-}
-
-
 def describe(check: BundleCheck, root: Path, lang: str, given: str | None = None) -> list[str]:
-    i = 1 if lang == "en" else 0
+    words = pick_all(MANIFEST_WORDS, lang)
     if check.problem:
-        return [MESSAGES[check.problem][i].format(root=root)]
+        return [words[check.problem].format(root=root)]
     lines = []
     if check.expected is True:
-        lines.append(MESSAGES["expected"][i].format(digest=check.digest))
+        lines.append(words["expected"].format(digest=check.digest))
     elif check.expected is False:
-        lines.append(MESSAGES["unexpected"][i].format(digest=check.digest, given=given))
+        lines.append(words["unexpected"].format(digest=check.digest, given=given))
     if check.ok:
-        return [*lines, MESSAGES["ok"][i].format(root=root, count=check.listed)]
+        return [*lines, words["ok"].format(root=root, count=check.listed)]
     for kind in ("changed", "missing", "added", "unsealed"):
-        lines += [MESSAGES[kind][i].format(name=name) for name in getattr(check, kind)]
+        lines += [words[kind].format(name=name) for name in getattr(check, kind)]
     return lines

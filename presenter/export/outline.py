@@ -92,11 +92,11 @@ def outline(deck: Deck, exhibits: list[Exhibit], lang: str, mask: bool = False) 
 
 def _entry(deck: Deck, exhibit: Exhibit, fact: str, number: int, lang: str, shown) -> Entry:
     t = i18n.translator(lang)
-    dossier = ("，" if lang != "en" else ", ") + exhibit.dossier if exhibit.dossier else ""
+    dossier = i18n.pick(("，", ", "), lang) + exhibit.dossier if exhibit.dossier else ""
     title = t("outline.item").format(
         title=f"{exhibit.id} {exhibit.title}", number=number, dossier=dossier
     )
-    aside = "{} ({})" if lang == "en" else "{}（{}）"
+    aside = i18n.pick(("{}（{}）", "{} ({})"), lang)
     shows = tuple(
         aside.format(s.how, t("aspect." + s.aspect)) if s.how else t("aspect." + s.aspect)
         for s in exhibit.shows
@@ -123,7 +123,7 @@ _DIGITS = "零一二三四五六七八九"
 
 def _ordinal(n: int, lang: str) -> str:
     """一, 二, … 十一, … 九十九 (as paperwork numbers its parts); figures beyond, and in English."""
-    if lang == "en" or not 0 < n < 100:
+    if i18n.is_english(lang) or not 0 < n < 100:
         return str(n)
     tens, ones = divmod(n, 10)
     if not tens:

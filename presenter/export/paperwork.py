@@ -120,13 +120,13 @@ class Filing:
 
     @property
     def author(self) -> str:
-        joiner = ", " if self.lang == "en" else "、"
+        joiner = i18n.translator(self.lang)("join.list")
         return self.procuratorate or joiner.join(self.prosecutors) or APPLICATION
 
 
 def long_date(day: dt.date, lang: str) -> str:
     """A date as paperwork writes it: 2024年3月1日, or 1 March 2024."""
-    if lang == "en":
+    if i18n.is_english(lang):
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -389,7 +389,7 @@ def head(document, filing: Filing, name: str, layout: Layout) -> None:
         set_alignment(office, "center")
     title = paragraph(document, name, face=HEI, size=layout.title, before=6, after=6)
     set_alignment(title, "center")
-    if filing.lang != "en" and len(name) <= 4:  # a short name is set spaced out: 证 据 目 录
+    if not i18n.is_english(filing.lang) and len(name) <= 4:  # short names set spaced: 证 据 目 录
         for run in title.runs:
             spacing = element("w:spacing", {"w:val": str(round(layout.title * 10))})
             run._element.get_or_add_rPr().insert_element_before(spacing, *_AFTER_SPACING)
@@ -448,7 +448,7 @@ def describe(document, filing: Filing, name: str) -> None:
     properties.keywords = fitted(t("join.clause").join(p for p in (name, filing.case_number) if p))
     properties.category = fitted(t("paperwork.category"))
     properties.comments = ""
-    properties.language = "en" if filing.lang == "en" else "zh-CN"
+    properties.language = i18n.pick(("zh-CN", "en"), filing.lang)
     properties.created = properties.modified = now
     properties.revision = 1
     app = _related(document.part.package, "/extended-properties")

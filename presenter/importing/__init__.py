@@ -8,12 +8,22 @@ turns its source into items (`writer.Item`); the one writer puts them into the d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
 from .. import i18n
+from ..i18n.importing import IMPORT_WORDS
 from . import case, chats, sheet, ufdr
-from .writer import Imported, ImportFailure, Written, deck_timezone, stat_record, write
+from .writer import (
+    Imported,
+    ImportFailure,
+    Progress,
+    Written,
+    deck_timezone,
+    stat_record,
+    write,
+)
 
 __all__ = ["ImportFailure", "Imported", "Written", "detect", "import_into"]
 
@@ -43,10 +53,16 @@ def find_export(folder: Path) -> Path | None:
 
 
 def import_into(
-    deck_dir: Path, source: Path, language: str = "zh-CN", mapping: Path | None = None
+    deck_dir: Path,
+    source: Path,
+    language: str = "zh-CN",
+    mapping: Path | None = None,
+    progress: Callable[[int], Progress] | None = None,
 ) -> Written:
-    """Import `source` into the deck at `deck_dir` (made when it does not exist)."""
-    words = {key: i18n.pick(pair, language) for key, pair in WORDS.items()}
+    """Import `source` into the deck at `deck_dir` (made when it does not exist).
+
+    `progress(total_bytes)` gives the callback fed with (bytes copied, total)."""
+    words = i18n.pick_all(IMPORT_WORDS, language)
     if not source.exists():
         raise ImportFailure(words["no_source"].format(path=source))
     tz = deck_timezone(Path(deck_dir))
@@ -71,23 +87,4 @@ def import_into(
         else:
             form = kind.removeprefix("chat-")
             imported = chats.import_chat(source, form, tz, before[source], language)
-        return write(Path(deck_dir), imported, language)
-
-
-WORDS: dict[str, tuple[str, str]] = {
-    "no_source": ("“{path}”不存在：请检查路径", "'{path}' does not exist: check the path"),
-    "no_export_in": (
-        "文件夹“{path}”中找不到唯一的导出文件（CSV、HTML、TXT、UFDR 或 JSON-LD）："
-        "请直接指定导出文件",
-        "the folder '{path}' holds no single export file (CSV, HTML, TXT, UFDR or JSON-LD):"
-        " name the export file itself",
-    ),
-    "unknown": (
-        "无法识别“{path}”：它不是 UFDR、CASE/UCO JSON-LD，"
-        "也不是微信/QQ 聊天导出（CSV、HTML、TXT）。"
-        "其他工具的表格请用 --mapping 指定对应关系文件（见 docs/import.md）",
-        "'{path}' is not recognised: no UFDR, CASE/UCO JSON-LD or WeChat/QQ chat export (CSV,"
-        " HTML, TXT). For another tool's spreadsheet give a mapping file with --mapping (see"
-        " docs/import.md)",
-    ),
-}
+        return write(Path(deck_dir), imported, language, progress)

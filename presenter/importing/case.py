@@ -27,6 +27,7 @@ from typing import Any
 from .. import i18n, integrity
 from ..deck.loader import TODO
 from ..export.case_uco import METHODS
+from ..i18n.importing import CASE_WORDS
 from .chats import chat_columns, decode
 from .guess import SNIFF_BYTES, mime_of, view_of
 from .writer import ORIGIN_CASE, Imported, ImportFailure, Item, Payload, moment, on_disk
@@ -60,7 +61,7 @@ def is_case(path: Path) -> bool:
 
 
 def import_case(path: Path, tz: dt.tzinfo, language: str) -> Imported:
-    words = {key: i18n.pick(pair, language) for key, pair in WORDS.items()}
+    words = i18n.pick_all(CASE_WORDS, language)
     if path.stat().st_size > MAX_JSONLD:
         raise ImportFailure(words["too_big"].format(path=path))
     try:
@@ -387,23 +388,3 @@ class _Finder:
                     continue
             return candidate
         return None
-
-
-WORDS: dict[str, tuple[str, str]] = {
-    "too_big": (
-        "CASE 文件“{path}”超过 256 MiB：拒绝处理",
-        "the CASE file '{path}' is over 256 MiB: refused",
-    ),
-    "bad_json": (
-        "“{path}”不是可读的 CASE/UCO JSON-LD（{detail}）：请确认由 Autopsy 或 export-case 生成",
-        "'{path}' is no readable CASE/UCO JSON-LD ({detail}): check that Autopsy or"
-        " export-case wrote it",
-    ),
-    "missing": (
-        "CASE 文件记载的以下文件在“{folder}”及其子文件夹中找不到"
-        "（按文件名、大小和校验值查找）：{names}。"
-        "请把这些文件与 JSON-LD 文件放在一起后重试",
-        "these files the CASE file names are not in '{folder}' or below (found by name, size"
-        " and check value): {names}. Put them beside the JSON-LD file and try again",
-    ),
-}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n
+from ..i18n.importing import CHAT_WORDS
 from .writer import Imported, ImportFailure, Item, Payload, on_disk, stat_record
 
 MAX_EXPORT = 1 << 30
@@ -96,7 +97,7 @@ def import_chat(
     path: Path, form: str, tz: dt.tzinfo, record: dict[str, Any], language: str
 ) -> Imported:
     """The chat export at `path`; `record` its times, read before anything read it."""
-    words = {key: i18n.pick(pair, language) for key, pair in WORDS.items()}
+    words = i18n.pick_all(CHAT_WORDS, language)
     folder = path.parent
     if path.stat().st_size == 0:
         raise ImportFailure(words["empty"].format(path=path))
@@ -307,30 +308,3 @@ def parse_html(text: str) -> list[Message]:
     parser.close()
     parser._finish()
     return parser.messages
-
-
-WORDS: dict[str, tuple[str, str]] = {
-    "empty": (
-        "聊天导出“{path}”为空或没有任何消息：请确认导出是否完整",
-        "the chat export '{path}' is empty or holds no message: check that the export is whole",
-    ),
-    "too_big": (
-        "聊天导出“{path}”超过 1 GiB：请按会话分开导出",
-        "the chat export '{path}' is over 1 GiB: export the conversations one by one",
-    ),
-    "no_messages": (
-        "在“{path}”中找不到消息（每条消息需有时间、发送人和内容）："
-        "请确认是微信/QQ 导出工具生成的文件",
-        "no message found in '{path}' (each needs a time, a sender and a text): check that a"
-        " WeChat/QQ export tool wrote it",
-    ),
-    "parsed": (
-        "由导出的 {form} 解析为 CSV（import）：{csv}",
-        "parsed from the exported {form} into CSV (import): {csv}",
-    ),
-    "parsed_why": (
-        "聊天视图读取 CSV；导出原件 {name} 原样保留，列为本证据第一个文件，两者均计算校验值",
-        "the chat view reads a CSV; the export {name} is kept as it is, the item's first file,"
-        " and both are hashed",
-    ),
-}

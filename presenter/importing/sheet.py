@@ -27,6 +27,7 @@ from typing import Any
 
 from .. import i18n
 from ..deck.checks import COLUMN_ROLES
+from ..i18n.importing import SHEET_WORDS
 from .chats import decode
 from .writer import Imported, ImportFailure, Item, Payload, on_disk
 
@@ -37,7 +38,7 @@ SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 def import_sheet(path: Path, mapping: Path, record: dict[str, Any], language: str) -> Imported:
     """The spreadsheet at `path` as `mapping` says; `record` its times, read first."""
-    words = {key: i18n.pick(pair, language) for key, pair in WORDS.items()}
+    words = i18n.pick_all(SHEET_WORDS, language)
     try:
         spec = tomllib.loads(mapping.read_text("utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as error:
@@ -108,40 +109,3 @@ def _header(path: Path, spec: dict[str, Any], row: int, words: dict[str, str]) -
     if len(rows) < row:
         raise ImportFailure(words["empty"].format(path=path))
     return [str(cell).strip() for cell in rows[row - 1]]
-
-
-WORDS: dict[str, tuple[str, str]] = {
-    "bad_mapping": (
-        "无法读取对应关系文件“{path}”（{detail}）：请按 docs/import.md 的格式填写",
-        "cannot read the mapping file '{path}' ({detail}): write it as docs/import.md shows",
-    ),
-    "unknown_key": (
-        "对应关系文件“{path}”中有未知的键：{keys}（可用：{allowed}）",
-        "the mapping file '{path}' has unknown keys: {keys} (allowed: {allowed})",
-    ),
-    "bad_view": (
-        "对应关系文件“{path}”中的 view = “{view}”无效：只能是 table 或 chat",
-        "view = '{view}' in the mapping file '{path}' is not table or chat",
-    ),
-    "bad_columns": (
-        "对应关系文件“{path}”中 [columns] 的值须为列名字符串，header_row 须为正整数",
-        "in the mapping file '{path}', [columns] values must be column names and header_row a"
-        " positive integer",
-    ),
-    "bad_role": (
-        "对应关系文件“{path}”中的列角色“{role}”不适用于 {view} 视图（可用：{allowed}）",
-        "the column role '{role}' in '{path}' is not one of the {view} view's ({allowed})",
-    ),
-    "empty": (
-        "表格“{path}”为空或没有表头行：请确认文件和 header_row",
-        "the spreadsheet '{path}' is empty or has no header row: check the file and header_row",
-    ),
-    "bad_sheet": (
-        "无法读取表格“{path}”（{detail}）：请确认文件完整、工作表名称正确",
-        "cannot read the spreadsheet '{path}' ({detail}): check the file and the sheet's name",
-    ),
-    "no_column": (
-        "表格“{path}”的表头中没有这些列：{columns}。表头为：{header}",
-        "the header of '{path}' has no such columns: {columns}. The header is: {header}",
-    ),
-}

@@ -30,6 +30,7 @@ from defusedxml import DefusedXmlException
 
 from .. import i18n, integrity
 from ..formatting import zone
+from ..i18n.importing import UFDR_WORDS
 from .chats import CHAT_ROLES, CSV_COLUMNS, Message, messages_csv
 from .guess import SNIFF_BYTES, mime_of, view_of
 from .writer import ORIGIN_REPORT, Imported, ImportFailure, Item, Payload, moment
@@ -61,7 +62,7 @@ def _report_name(name: str) -> bool:
 
 
 def import_ufdr(path: Path, tz: dt.tzinfo, language: str, stack: ExitStack) -> Imported:
-    words = {key: i18n.pick(pair, language) for key, pair in WORDS.items()}
+    words = i18n.pick_all(UFDR_WORDS, language)
     try:
         archive = stack.enter_context(zipfile.ZipFile(path))
         members = archive.infolist()
@@ -457,62 +458,3 @@ def _time(text: str, tz: dt.tzinfo) -> dt.datetime | None:
         except ValueError:
             continue
     return None
-
-
-WORDS: dict[str, tuple[str, str]] = {
-    "bad_zip": (
-        "“{path}”不是完整的 UFDR（zip）文件（{detail}）：请从取证系统重新导出报告",
-        "'{path}' is not a whole UFDR (zip) file ({detail}): export the report again from the"
-        " forensic tool",
-    ),
-    "too_many": (
-        "“{path}”包含 {count} 个成员，超过上限：拒绝处理，请核实文件来源",
-        "'{path}' holds {count} members, over the limit: refused; check where the file came from",
-    ),
-    "bad_member": (
-        "“{path}”中的成员“{member}”指向压缩包之外（含“..”或绝对路径）：拒绝处理，请核实文件来源",
-        "the member '{member}' of '{path}' points outside the archive ('..' or an absolute"
-        " path): refused; check where the file came from",
-    ),
-    "too_big": (
-        "“{path}”解压后共 {size} 字节，超过 4 GiB 上限：拒绝处理，请按案件分开导出",
-        "'{path}' unpacks to {size} bytes, over the 4 GiB limit: refused; export it in parts",
-    ),
-    "no_report": (
-        "“{path}”中没有 report.xml：这不是 UFDR 报告，请确认文件",
-        "'{path}' holds no report.xml: it is no UFDR report; check the file",
-    ),
-    "report_too_big": (
-        "“{path}”中的 report.xml 超过 512 MiB：拒绝处理",
-        "the report.xml in '{path}' is over 512 MiB: refused",
-    ),
-    "bad_xml": (
-        "“{path}”中的 report.xml 无法安全读取（{detail}）：拒绝处理（含 DTD、实体或格式错误），"
-        "请从取证系统重新导出",
-        "the report.xml in '{path}' cannot be read safely ({detail}): refused (a DTD, entities"
-        " or broken XML); export it again from the forensic tool",
-    ),
-    "procedure": ("依据 UFDR 报告（report.xml）记载：", "As the UFDR report (report.xml) records:"),
-    "extraction_type": ("提取方式", "extraction type"),
-    "start": ("提取开始", "extraction started"),
-    "end": ("提取结束", "extraction ended"),
-    "system": ("操作系统", "operating system"),
-    "report": ("报告", "report"),
-    "device_path": ("设备中的原始路径：`{path}`", "Path on the device: `{path}`"),
-    "chat": ("会话“{title}”", "the chat '{title}'"),
-    "calls": ("通话记录", "Call log"),
-    "contacts": ("通讯录", "Contacts"),
-    "calls_columns": (
-        "时间,方向,状态,号码,姓名,时长,来源",
-        "time,direction,status,number,name,duration,source",
-    ),
-    "contacts_columns": ("姓名,号码,来源", "name,numbers,source"),
-    "taken": (
-        "{what}由 UFDR 报告 report.xml 解析为 CSV（import）",
-        "{what} parsed from the UFDR report.xml into CSV (import)",
-    ),
-    "taken_why": (
-        "报告以 XML 记载；展示视图读取 CSV。report.xml 的 SHA-256 为 {sha256}",
-        "the report records it as XML; the view reads CSV. report.xml SHA-256 {sha256}",
-    ),
-}

@@ -26,6 +26,7 @@ from .. import i18n, integrity
 from ..deck import toml_lines
 from ..deck.loader import DECK_ID, TODO, split_item
 from ..formatting import DEFAULT_ZONE, zone
+from ..i18n.importing import WRITER_WORDS
 
 ALGORITHMS = ("sha256", "md5")
 CHUNK = 1 << 20
@@ -388,7 +389,7 @@ def item_text(item: Item, language: str) -> str:
     doc["title"] = item.title
     doc["type"] = item.type
     if item.type == TODO:
-        doc["type"].comment(words["type"])
+        doc["type"].comment(words["type"].format(types=_TYPES))
     if item.view is None:
         doc["view"] = TODO
         doc["view"].comment(words["no_view"].format(types=item.why_no_view))
@@ -505,44 +506,4 @@ def on_disk(path: Path) -> Callable[[], IO[bytes]]:
 
 
 def _words(language: str) -> dict[str, str]:
-    return {key: i18n.pick(pair, language) for key, pair in WORDS.items()}
-
-
-WORDS: dict[str, tuple[str, str]] = {
-    "bad_id": (
-        "牌组文件夹名“{name}”只能由小写字母、数字和“-”组成：请换一个名字",
-        "the deck folder name '{name}' may only hold lowercase letters, digits and '-':"
-        " choose another name",
-    ),
-    "nothing": (
-        "“{name}”中没有可导入的内容：请确认选对了导出文件",
-        "'{name}' holds nothing to import: check that this is the export you meant",
-    ),
-    "not_deck": (
-        "“{path}”已存在，但不是牌组（没有 deck.toml）：请指定一个新的或已有的牌组文件夹",
-        "'{path}' exists but is no deck (no deck.toml): name a new folder or an existing deck",
-    ),
-    "bad_deck": (
-        "无法读取“{path}”：{detail}。请先用 check 修正该文件",
-        "cannot read '{path}': {detail}. Fix it first (check shows where)",
-    ),
-    "mismatch": (
-        "警告：{path} 的 {algorithm} 校验值与报告记载不一致（报告 {recorded}，实际 {found}）："
-        "文件在提取后可能已被改动，请核查原始报告与介质",
-        "WARNING: the {algorithm} of {path} differs from the report's (report {recorded},"
-        " file {found}): the file may have changed since extraction; check the original"
-        " report and medium",
-    ),
-    "case_title": ("案件名称", "the case's name"),
-    "fact": ("待证事实：每项一条 [[fact]]", "a fact to prove: one [[fact]] each"),
-    "type": ("电子数据类别（第27条）：" + _TYPES, "the Art. 27 category: " + _TYPES),
-    "no_view": (
-        "没有视图能展示此类内容（{types}）：请转换格式，或改用 markdown 说明",
-        "no view shows this content ({types}): convert it, or describe it in a markdown item",
-    ),
-    "method": (
-        "收集方式（第28条）：seizure | onsite | online | freeze | retrieval",
-        "how it was collected (Art. 28): seizure | onsite | online | freeze | retrieval",
-    ),
-    "shows": ("证明对象：证明哪一项待证事实，如何证明", "what it proves: which fact, and how"),
-}
+    return i18n.pick_all(WRITER_WORDS, language)

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import pick
+from ..i18n.refusals import KEY_REFUSED
+
 MIN_KEY_BITS = 128
 """A key must be able to carry this much randomness (LIVE-PROTOCOL: at least 128 bits)."""
 MIN_GUESSES_LOG10 = 64 * math.log10(2)
@@ -114,9 +117,8 @@ def key_problem(key: str, lang: str = "en") -> str | None:
     """
     from zxcvbn import zxcvbn
 
-    zh = lang != "en"
     if not key or not set(key) <= KEY_ALPHABET:
-        return "只能包含字母、数字、“-”和“_”" if zh else "only letters, digits, '-' and '_'"
+        return pick(KEY_REFUSED["alphabet"], lang)
     pool = sum(
         size
         for chars, size in (
@@ -131,15 +133,7 @@ def key_problem(key: str, lang: str = "en") -> str | None:
     guesses = zxcvbn(key[:100], user_inputs=KEY_WORDS)["guesses_log10"]
     weak = capacity < MIN_KEY_BITS or guesses < MIN_GUESSES_LOG10
     if len(key) < MIN_KEY_LENGTH or weak:
-        if zh:
-            return (
-                f"密钥过弱：至少需 {MIN_KEY_BITS} 位随机性"
-                "（例如 22 个以上随机字母数字，不用单词、顺序或重复）"
-            )
-        return (
-            f"too weak: a key needs at least {MIN_KEY_BITS} bits of randomness"
-            " (e.g. 22 or more random letters and digits, no words, runs or repeats)"
-        )
+        return pick(KEY_REFUSED["weak"], lang).format(bits=MIN_KEY_BITS)
     return None
 
 
@@ -417,3 +411,19 @@ class Access:
                 if pairing.status == "pending":
                     changes.append({**pairing.public_view(), "status": "expired"})
         return changes
+
+
+def editor_key(path: Path, given: str | None = None) -> str:
+    """The deck editor's key: the one given, else the one kept at `path`, else a new one
+    kept there (readable by its owner only)."""
+    if given:
+        return given
+    try:
+        kept = json.loads(path.read_text("utf-8")).get("editor")
+    except (OSError, ValueError, AttributeError):
+        kept = None
+    if isinstance(kept, str) and len(kept) >= 22:
+        return kept
+    key = new_key()
+    _write_private(path, {"editor": key})
+    return key

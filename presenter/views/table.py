@@ -15,31 +15,16 @@ from flask import current_app, url_for
 from .. import formatting, i18n
 from ..bounds import CELL, shorten
 from ..deck import Deck, Exhibit
+from ..i18n.tables import TABLE_WORDS
 from ..masking import mask_cells, mask_text
 from .files import FileUrl, csv_name
 from .tabledata import PAGE, Roles, TableError, TableIndex, shorten_cells
 
 log = logging.getLogger(__name__)
 
-WORDS: dict[str, tuple[str, str]] = {
-    "footer": ("原表合计行", "Totals rows of the original"),
-    "footer_left_out": ("另有前 {count} 行见原件", "{count} earlier ones in the original"),
-    "categories": ("分类合计", "Totals by"),
-    "count": ("笔数", "Count"),
-    "sum": ("金额合计", "Sum"),
-    "other": ("其他", "Others"),
-    "other_values": ("其他 {values} 类", "{values} others"),
-    "inflow": ("收入", "In"),
-    "outflow": ("支出", "Out"),
-    "category": ("分类", "Category"),
-    "unreadable": ("无法读数", "not figures"),
-}
-"""The table view's own words (a bank statement's preamble, totals rows and categories)."""
-
 
 def words(deck: Deck) -> dict[str, str]:
-    lang = i18n.language(deck.case.language)
-    return {key: i18n.pick(pair, lang) for key, pair in WORDS.items()}
+    return i18n.pick_all(TABLE_WORDS, i18n.language(deck.case.language))
 
 
 def table_file(exhibit: Exhibit) -> str:

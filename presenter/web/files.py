@@ -94,16 +94,9 @@ def _display_path(item: str, name: str, original: Path) -> Path:
     needed = originals.request_for(exhibit, real, original)
     played_as_is = needed is not None and needed.kind == "strip" and not g.get("mask_public")
     if request_kind() != "presenter" and needed is not None and not played_as_is:
-        words = i18n.pick(NO_COPY, i18n.language(deck.case.language))
+        words = i18n.translator(i18n.language(deck.case.language))("file.no_copy")
         abort(Response(words, 415, mimetype="text/plain"))
     return original
-
-
-NO_COPY = (
-    "此文件的展示件未能生成，不能在法庭屏幕展示（见检查报告）",
-    "no display copy of this file could be made: it cannot be shown on a court screen (see"
-    " the check's report)",
-)
 
 
 def cache_path(kind: str, source: Path, *variant: object, suffix: str) -> Path:
@@ -252,22 +245,16 @@ def _picture(target: Path, mimetype: str | None = None) -> Response:
     return response
 
 
-CHECKING = ("正在检查隐私信息…", "Checking for personal data…")
-"""What a public screen shows for a picture or page detection has not run on yet."""
-PREPARING = ("正在准备遮蔽后的视频…", "Preparing the redacted video…")
-
-
 def _not_ready(kind: str) -> NoReturn:
     """Answer a public screen with a placeholder (202: being prepared): for a picture, a
     picture saying what it waits for (drawn by the screen's browser, in its fonts); for a
     video, the words (no video plays them: the stage asks again). Asked again after
     `Retry-After`, never cached."""
-    lang = i18n.language(court().deck.case.language)
+    t = i18n.translator(i18n.language(court().deck.case.language))
     headers = {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
     if kind == "video":
-        words = i18n.pick(PREPARING, lang)
-        abort(Response(words, NOT_READY, mimetype="text/plain", headers=headers))
-    body = PLACEHOLDER.format(words=html.escape(i18n.pick(CHECKING, lang)))
+        abort(Response(t("file.preparing"), NOT_READY, mimetype="text/plain", headers=headers))
+    body = PLACEHOLDER.format(words=html.escape(t("file.checking")))
     abort(Response(body, NOT_READY, mimetype="image/svg+xml", headers=headers))
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, render_template
 
 from .. import i18n
 from ..deck import Deck, Exhibit
-from ..live.machine import REASONS
+from ..i18n.refusals import REASONS
 from .auth import court, expert, land_with_key, requires
 from .pages import no_store
 

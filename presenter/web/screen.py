@@ -17,6 +17,7 @@ from flask import (
 )
 
 from .. import i18n
+from ..i18n.refusals import PAIRING_REFUSED
 from ..live.access import PairingRefused
 from ..live.state import PANELS
 from ..views.files import file_ref
@@ -52,19 +53,6 @@ def view():
 
 def _address() -> str:
     return request.remote_addr or "?"
-
-
-PAIRING_REFUSED = {
-    "pairing_busy_here": (
-        "这台设备已有多个配对码在等待批准。请在公诉人批准后再试，或使用屏幕链接。",
-        "This device already has several codes waiting. Try again once the presenter has"
-        " answered, or use the screen link.",
-    ),
-    "pairing_busy": (
-        "等待批准的配对码过多。请稍后再试，或使用屏幕链接。",
-        "Too many codes are waiting. Try again shortly, or use the screen link.",
-    ),
-}
 
 
 @bp.get("/pairing")

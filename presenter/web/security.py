@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -24,7 +24,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        "frame-src {frames}",
+        "frame-ancestors {framers}",
     ]
 )
 
@@ -44,10 +45,15 @@ def _harden(response: Response) -> Response:
         # an evidence file is data: opened on its own it runs nothing, fetches nothing
         response.headers["Content-Security-Policy"] = EVIDENCE_FILE_POLICY
     else:
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(host=host)
+        framers = current_app.config.get("FRAME_ANCESTORS") or "'none'"
+        frames = current_app.config.get("FRAME_SOURCES") or "'self'"
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(
+            host=host, framers=framers, frames=frames
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
+    if not current_app.config.get("FRAME_ANCESTORS"):
+        response.headers["X-Frame-Options"] = "DENY"
     return response
 
 

@@ -1,10 +1,11 @@
-"""The interface's words, in Simplified Chinese (default) and English."""
+"""The interface's words: pages, panels, screens, the presenter view, the bundle and the
+record's readable form (templates and code call them through `translator(lang)`)."""
 
 from __future__ import annotations
 
-from flask import request
+from .words import Words
 
-STRINGS: dict[str, tuple[str, str]] = {
+STRINGS: dict[str, Words] = {
     "app": ("示证", "Shizheng"),
     "exhibits": ("证据目录", "Exhibits"),
     "number": ("序号", "No."),
@@ -408,6 +409,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "record.action.table": ("表格", "table"),
     "record.action.chart": ("图表", "chart"),
     "record.action.case": ("证据链", "evidence chain"),
+    "record.action.attachment": ("放大附件", "attachment"),
+    "record.action.file": ("切换文件", "file"),
     "record.action.pair": ("屏幕配对", "pair a screen"),
     "record.action.annotate": ("标注", "annotation"),
     "record.action.compare": ("并排展示", "side by side"),
@@ -502,6 +505,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "number.resident_id": ("身份证号", "ID number"),
     "number.card": ("银行卡号", "bank card number"),
     "number.other": ("号码", "number"),
+    # what a screen is sent in place of a file (presenter/web/files.py): no display copy; on a
+    # public screen, a picture or page detection has not read yet, a video being redacted
+    "file.no_copy": (
+        "此文件的展示件未能生成，不能在法庭屏幕展示（见检查报告）",
+        "no display copy of this file could be made: it cannot be shown on a court screen (see"
+        " the check's report)",
+    ),
+    "file.checking": ("正在检查隐私信息…", "Checking for personal data…"),
+    "file.preparing": ("正在准备遮蔽后的视频…", "Preparing the redacted video…"),
     # what a screen is sent of a huge cell, message or code file (presenter/bounds.py)
     "cut.cell": ("…（已截断，共 {total} 字）", "… (cut: {total} characters in all)"),
     "cut.line": ("…（此行已截断，共 {total} 字）", "… (line cut: {total} characters in all)"),
@@ -572,9 +584,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "redact.confirm": ("确认遮挡", "Redact"),
     "redact.dismiss": ("不遮挡", "Do not redact"),
     "redact.page": ("第 {n} 页", "page {n}"),
-    "redact.kind.id": ("身份证号", "ID number"),
+    "redact.kind.id_card": ("身份证号", "ID number"),
     "redact.kind.mobile": ("手机号", "mobile number"),
-    "redact.kind.card": ("银行卡号", "bank card number"),
+    "redact.kind.bank_card": ("银行卡号", "bank card number"),
     "demonstrative.save": ("保存为演示材料", "Save as a demonstrative"),
     "demonstrative.saving": ("正在保存……", "Saving…"),
     "demonstrative.saved": ("已保存", "Saved"),
@@ -586,25 +598,3 @@ STRINGS: dict[str, tuple[str, str]] = {
         " the other half; Shift+S save as a demonstrative",
     ),
 }
-
-
-def language(default: str) -> str:
-    """`?lang=en` or `?lang=zh-CN` picks the language, else the deck's."""
-    asked = request.args.get("lang", "")
-    if asked in ("en", "zh-CN"):
-        return asked
-    return default
-
-
-def pick(words: tuple[str, str], lang: str) -> str:
-    return words[1] if lang == "en" else words[0]
-
-
-def translator(lang: str):
-    index = 1 if lang == "en" else 0
-
-    def t(key: str) -> str:
-        entry = STRINGS.get(key)
-        return entry[index] if entry else key
-
-    return t

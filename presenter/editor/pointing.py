@@ -1,0 +1,127 @@
+"""What the editor shows of an item's files so that a person can make a step by pointing:
+a picture or a PDF page to drag a region on, a chat's messages, a table's rows or a source
+file's lines to click, a recording to set a clip on.
+
+It is read as the court screens read it (the display copies, the views' own readers, the
+render workers' limits), from the item as it stands, blanks and all: only its view, files
+and columns matter here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..deck import toml_lines
+from ..deck.loader import TODO, split_item
+from ..deck.model import Case, Deck, Exhibit
+from ..views.files import csv_name
+
+PLAYED = (".mp4", ".webm", ".mov", ".m4v", ".mp3", ".wav", ".ogg", ".m4a", ".aac")
+"""Recordings a browser plays (a phone's MOV is played from its display copy)."""
+CHAT_MESSAGES = 400
+TABLE_ROWS = 300
+CODE_LINES = 2000
+
+_READ_KEYS = ("id", "title", "view", "files", "chart", "columns", "encoding", "header_row",
+              "sheet", "language", "transcript", "crs")  # fmt: skip
+
+
+class NotPointable(Exception):
+    """The item cannot be shown yet: `code` says why (words in presenter.i18n.editor)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def reading(
+    deck_root: Path, deck_id: str, text: str, case: dict[str, Any], displays: Any
+) -> tuple[Exhibit, Deck]:
+    """The item as the views read it (what only a person can fill in set aside), in a deck
+    of its own."""
+    split = split_item(text.replace("\r\n", "\n"))
+    if isinstance(split, str):
+        raise NotPointable("not_readable")
+    data, error = toml_lines.parse(split[0])
+    if error is not None or not isinstance(data, dict):
+        raise NotPointable("not_readable")
+    kept = {k: data[k] for k in _READ_KEYS if k in data and data[k] != TODO}
+    if not isinstance(kept.get("view"), str):
+        raise NotPointable("no_view")
+    kept.setdefault("id", "E0")
+    kept.setdefault("title", "")
+    try:
+        exhibit = Exhibit(**kept, type="file", source={"method": "seizure"})  # type: ignore[arg-type]
+    except ValidationError:
+        raise NotPointable("not_readable") from None
+    title = case.get("title") if isinstance(case.get("title"), str) else ""
+    zone = case.get("timezone") if isinstance(case.get("timezone"), str) else "+08:00"
+    try:
+        court_case = Case(title=title or "-", timezone=zone)
+    except ValidationError:
+        court_case = Case(title=title or "-")
+    deck = Deck(
+        id=deck_id, root=deck_root.resolve(), case=court_case, facts=(), evidence=(),
+        exhibits=(exhibit,),
+        displays={key: value for key, value in (displays or {}).items() if key[0] == exhibit.id},
+    )  # fmt: skip
+    return exhibit, deck
+
+
+def material(exhibit: Exhibit, deck: Deck, instance: Path, file_url) -> dict[str, Any]:
+    """What the page draws to point at, by the item's view."""
+    view = exhibit.view
+    files = [name for name in exhibit.files if (deck.root / name).is_file()]
+    if view in ("image", "document", "video", "audio"):
+        if view in ("video", "audio"):  # a transcript beside the recording is not played
+            files = [n for n in files if deck.display(exhibit, n).suffix.lower() in PLAYED]
+        return {"kind": view, "files": [_file(exhibit, deck, n, file_url) for n in files]}
+    if view in ("chat", "table"):
+        return _rows(exhibit, deck, instance)
+    if view == "code":
+        from ..views.code import read_source
+
+        out = []
+        for name in files[:8]:
+            source = read_source(deck.root / name)
+            out.append({"name": name, "lines": source.lines[:CODE_LINES]})
+        return {"kind": "code", "files": out}
+    if view == "chart":
+        return {"kind": "chart"}
+    return {"kind": "none"}
+
+
+def _file(exhibit: Exhibit, deck: Deck, name: str, file_url) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, "url": file_url(exhibit, name)}
+    if exhibit.view == "document":
+        from ..deck.pdf import page_count
+
+        try:
+            out["pages"] = page_count(deck.display(exhibit, name))
+        except Exception:  # noqa: BLE001 - pdfium's error for any unreadable file
+            out["pages"] = 0
+    return out
+
+
+def _rows(exhibit: Exhibit, deck: Deck, instance: Path) -> dict[str, Any]:
+    from ..views.table import table_file, table_index
+    from ..views.tabledata import TableError
+
+    if not table_file(exhibit) and not csv_name(exhibit):
+        raise NotPointable("no_files")
+    try:
+        index = table_index(exhibit, deck, str(instance))
+    except (OSError, TableError):
+        raise NotPointable("not_readable") from None
+    count = CHAT_MESSAGES if exhibit.view == "chat" else TABLE_ROWS
+    rows = index.page(0, count)
+    return {
+        "kind": exhibit.view,
+        "header": list(index.header),
+        "rows": [[n, *row[:12]] for n, row in enumerate(rows, 1)],
+        "total": index.rows,
+        "columns": {role: exhibit.column(role) for role in ("time", "sender", "text")},
+    }
