@@ -251,6 +251,25 @@ def test_steps_are_made_by_pointing_and_shown_as_a_court_screen_shows_them(
         apply_pointing(page)
         assert step_values(items / "e05-call.md", 0)["clip"] == ["00:00:02", "00:00:05.5"]
 
+        # a chart's focus by its names, its `until` by the slider over its times (E11)
+        point_at(page, 10, 0)
+        page.locator("dialog.pointing .chart-plot .main-svg").first.wait_for()
+        page.locator("dialog.pointing .names button", has_text="孙某").click()
+        page.wait_for_function(
+            "() => document.querySelector('dialog.pointing .names button[aria-pressed=true]')"
+        )
+        slider = page.locator("dialog.pointing input[type=range]")
+        slider.fill("1000")
+        slider.dispatch_event("change")
+        page.wait_for_function(
+            "() => document.querySelector('dialog.pointing output.until').value.startsWith("
+            "'2026-03-21')"
+        )
+        apply_pointing(page)
+        chart_step = step_values(items / "e11-funds.md", 0)
+        assert chart_step["focus"] == ["孙某 6222000000000000101"]
+        assert chart_step["until"].isoformat() == "2026-03-21T21:30:00+08:00"  # the last time
+
         # the preview: the court screen's own page, at the chosen step and shape
         page.locator("#exhibit-list .open-item").nth(1).click()
         settled(page)

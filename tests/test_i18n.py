@@ -234,8 +234,14 @@ LOOKUPS: dict[str, Lookup] = {
     "editor refusals": Lookup(
         editor.EDITOR_MESSAGES,
         ("presenter/editor/*.py", "presenter/web/editor.py"),
-        calls={"Refused": 0, "EditRefused": 0, "NotPreviewable": 0, "NotPointable": 0,
-               "_refused": 0, "message": 0},
+        calls={
+            "Refused": 0,
+            "EditRefused": 0,
+            "NotPreviewable": 0,
+            "NotPointable": 0,
+            "_refused": 0,
+            "message": 0,
+        },
         known=lambda: ["front_matter_open", "front_matter_unclosed"],  # split_item's codes
     ),  # fmt: skip
     "render failures": Lookup(

@@ -90,6 +90,13 @@ EDITOR_WORDS: dict[str, Words] = {
     "region_hint": ("x, y, 宽, 高（占图片的比例 0–1）", "x, y, width, height (fractions 0–1)"),
     "clip_hint": ("开始, 结束（时:分:秒）", "start, end (hh:mm:ss)"),
     "point": ("指定…", "Point…"),
+    "until": ("截至", "Until"),
+    "until_none": ("全部时间", "All times"),
+    "point_focus": (
+        "点击图中或下列名称：聚焦（再点一次取消）。拖动滑块：只显示截至该时间的数据。",
+        "Click a name on the chart or below to focus it (again to take it off). Move the "
+        "slider: only the data up to that time.",
+    ),
     "preview": ("预览（法庭屏幕）", "Preview (court screen)"),
     "preview_hint": (
         "与法庭屏幕完全相同的显示；按所选步骤显示。",

@@ -28,7 +28,7 @@ from flask import (
     url_for,
 )
 
-from .. import i18n
+from .. import formatting, i18n
 from ..editor import schema
 from ..editor.document import Edit, EditRefused
 from ..editor.store import Conflict, Refused
@@ -187,6 +187,12 @@ def deck_page(deck_id: str):
     return no_store(Response(page))
 
 
+def _plotly_version() -> str:
+    import plotly
+
+    return plotly.__version__
+
+
 def _page_data(deck_id: str | None) -> dict[str, Any]:
     language = lang()
     return {
@@ -198,6 +204,7 @@ def _page_data(deck_id: str | None) -> dict[str, Any]:
         "schema": schema.as_json(),
         "api": url_for("editor.decks"),
         "jobs": url_for("editor.job", job_id="_")[:-1],
+        "plotly": url_for("editor.plotly", version=_plotly_version()),
     }
 
 
@@ -461,6 +468,70 @@ def point(deck_id: str):
         )
     except NotPointable as refused:
         return _refused(refused.code, 422)
+
+
+@bp.get("/api/decks/<deck_id>/chart")
+@answers
+def chart(deck_id: str):
+    """A chart item's figure as a step with `until` and `focus` shows it, with the names a
+    focus may take and the first and last times an `until` may be."""
+    import datetime as dt
+
+    from polars.exceptions import PolarsError
+
+    from ..charts import ChartView, build
+    from ..editor.pointing import NotPointable
+
+    name = request.args.get("file", "")
+    try:
+        exhibit, deck_ = _reading(deck_id, name)
+    except NotPointable as refused:
+        return _refused(refused.code, 422)
+    if exhibit.view != "chart" or not exhibit.chart:
+        return _refused("no_view", 422)
+    until = None
+    if request.args.get("until"):
+        try:
+            until = dt.datetime.fromisoformat(request.args["until"])
+        except ValueError:
+            return _refused("bad_time", 400, key="until")
+    focus = tuple(f for f in request.args.getlist("focus") if f)[:50]
+    view = ChartView(until=until, focus=focus, lang=lang())
+    try:
+        figure = build(exhibit, deck_, view)
+    except (OSError, PolarsError, ValueError, KeyError):
+        return _refused("not_readable", 422)
+    meta = figure.get("meta", {})
+    names = meta.get("nodes") or meta.get("actors") or []
+    local = moment = None
+    if until is not None:  # as the step's field takes it: the deck's wall clock
+        zone = formatting.deck_zone(deck_.case)
+        moment = (until if until.tzinfo else until.replace(tzinfo=zone)).astimezone(zone)
+        local = moment.replace(tzinfo=None).isoformat(timespec="seconds")
+    return no_store(
+        jsonify(
+            {
+                "figure": figure,
+                "names": names,
+                "span": meta.get("span"),
+                "until": local,
+                "until_at": moment.isoformat() if moment else None,
+            }
+        )
+    )
+
+
+@bp.get("/vendor/plotly-<version>.min.js")
+def plotly(version: str):
+    """plotly.js from the installed package, as the court's pages load it."""
+    import plotly as package
+    from flask import send_file
+
+    from .files import plotly_js
+
+    if version != package.__version__:
+        abort(404)
+    return send_file(plotly_js(), mimetype="text/javascript", max_age=31536000)
 
 
 PLAYED = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",

@@ -216,6 +216,8 @@ export async function point(item, index, step) {
         });
       return element("div", {}, media, element("p", {}, mark(0), " ", mark(1), " ", shown));
     });
+  } else if (material.kind === "chart") {
+    await chartPointing(item, step, body, set);
   } else {
     body.append(element("p", { textContent: word("point_none") }));
   }
@@ -231,9 +233,103 @@ export async function point(item, index, step) {
   dialog.showModal();
 }
 
+const COURT = [1440, 780];
+// the narrowest court picture a chart is laid out for (static/js/bundle.js LEAST)
+
+let plotly = null;
+function loadPlotly() {
+  plotly ??= new Promise((resolve, reject) => {
+    const script = element("script", { src: page.plotly });
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = reject;
+    document.head.append(script);
+  });
+  return plotly;
+}
+
+// A chart's `until` set with a slider over its times, its `focus` by clicking its names (on
+// the chart, or in the list beside it); the chart drawn again as the step would show it.
+async function chartPointing(item, step, body, set) {
+  const Plotly = await loadPlotly();
+  const plot = element("div", { className: "chart-plot" });
+  const frame = element("div", { className: "chart-frame" }, plot);
+  const slider = element("input", { type: "range", min: 0, max: 1000, step: 1, value: 1000 });
+  const shown = element("output", { className: "until" });
+  const clear = element("button", { type: "button", textContent: word("until_none") });
+  const names = element("div", { className: "names", role: "group" });
+  const focus = new Set(step.focus ?? []);
+  let span = null;
+  let until = step.until ?? null; // the deck's wall clock, as the field takes it
+  let untilIso = null;
+  slider.setAttribute("aria-label", word("until"));
+  const draw = async () => {
+    const query = new URLSearchParams({ file: item.name });
+    if (untilIso) query.set("until", untilIso);
+    else if (until) query.set("until", until);
+    for (const name of focus) query.append("focus", name);
+    const answer = await call("GET", `/${encodeURIComponent(deckId())}/chart?${query}`);
+    if (!answer.ok) {
+      plot.replaceChildren(element("p", { className: "error", textContent: answer.data.message }));
+      return;
+    }
+    const { figure } = answer.data;
+    span = answer.data.span;
+    if (answer.data.until) until = answer.data.until;
+    shown.value = until ? until.replace("T", " ") : word("until_none");
+    slider.disabled = !span;
+    if (span && answer.data.until_at) {
+      const [first, last] = span.map((t) => Date.parse(t));
+      const at = Date.parse(answer.data.until_at);
+      slider.value = last > first ? Math.round(((at - first) / (last - first)) * 1000) : 1000;
+    }
+    // laid out at a court picture's size, as the screens lay it out, and scaled to fit
+    const scale = Math.min(1, (frame.clientWidth || window.innerWidth * 0.85) / COURT[0]);
+    plot.style.transform = `scale(${scale})`;
+    frame.style.height = `${COURT[1] * scale}px`;
+    await Plotly.react(plot, figure.data, { ...figure.layout, width: COURT[0], height: COURT[1] }, figure.config);
+    names.replaceChildren(
+      ...answer.data.names.map((name) => {
+        const b = element("button", { type: "button", textContent: name });
+        b.setAttribute("aria-pressed", String(focus.has(name)));
+        b.addEventListener("click", () => toggle(name));
+        return b;
+      }),
+    );
+    plot.removeAllListeners?.("plotly_click");
+    plot.on("plotly_click", (event) => {
+      const point = event.points?.[0];
+      if (!point) return;
+      const list = answer.data.names;
+      const named = [point.customdata, point.label, point.text, list[point.pointNumber]].find((n) => typeof n === "string" && list.includes(n));
+      if (named) toggle(named);
+    });
+  };
+  const toggle = (name) => {
+    if (focus.has(name)) focus.delete(name);
+    else focus.add(name);
+    set("focus", [...focus]);
+    draw();
+  };
+  slider.addEventListener("change", () => {
+    if (!span) return;
+    const [first, last] = span.map((t) => Date.parse(t));
+    untilIso = new Date(first + ((last - first) * Number(slider.value)) / 1000).toISOString();
+    until = null;
+    draw().then(() => set("until", until));
+  });
+  clear.addEventListener("click", () => {
+    until = untilIso = null;
+    slider.value = 1000;
+    set("until", null);
+    draw();
+  });
+  body.append(frame, element("p", { className: "until-row" }, `${word("until")}: `, slider, " ", shown, " ", clear), element("p", { className: "hint", textContent: word("point_focus") }), names);
+  await draw();
+}
+
 function closeButton() {
   return element("button", { type: "button", textContent: word("cancel"), onclick: () => dialog.close() });
 }
 
-export const POINTABLE = new Set(["image", "document", "chat", "table", "code", "video", "audio"]);
+export const POINTABLE = new Set(["image", "document", "chat", "table", "code", "video", "audio", "chart"]);
 export { page };
