@@ -123,7 +123,9 @@ def create_editor(
     if test_config:
         app.config.from_mapping(test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["shizheng.editor"] = Workspace(Store(Path(root)), Path(app.instance_path))
+    workspace = Workspace(Store(Path(root)), Path(app.instance_path))
+    workspace.drop_stale_uploads()
+    app.extensions["shizheng.editor"] = workspace
     app.extensions["shizheng.previews"] = Previews(Path(app.instance_path))
     security.init_app(app)
     app.register_blueprint(editor.bp)

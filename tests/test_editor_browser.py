@@ -148,6 +148,11 @@ def test_a_clerk_prepares_a_whole_case_in_the_editor_and_check_finds_no_error(
     page.locator("#exhibit-list li").nth(0).locator(".move").nth(1).focus()
     page.keyboard.press("Enter")
     settled(page)
+    # the focus stays on the moved exhibit's button through every redraw: Enter again moves it on
+    moved = "() => document.activeElement.closest('#exhibit-list li')?.dataset.name"
+    assert page.evaluate(moved) == page.locator("#exhibit-list li").nth(1).get_attribute(
+        "data-name"
+    )
 
     deck = tmp_path / "decks" / "zhang-2026"
     data = tomllib.loads((deck / "deck.toml").read_text("utf-8"))

@@ -253,3 +253,54 @@ def test_the_store_reads_and_writes_nothing_outside_a_decks_text(tmp_path: Path)
             store.write(deck_id, name, "x", None)
     assert outside.read_text("utf-8") == "+++\nid = 'x'\n+++\n"
     assert store.decks() == ["demo"]
+
+
+def test_of_many_edits_made_at_once_on_one_version_exactly_one_lands(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    deck = Path(shutil.copytree(DEMO_DECK, tmp_path / "demo"))
+    store = Store(tmp_path)
+    read = store.read("demo", "deck.toml")
+
+    def edit(n: int) -> bool:
+        text = document.edit_deck(read.text, [Edit("set", ("case", "court"), f"法院{n}")], SHANGHAI)
+        try:
+            store.write("demo", "deck.toml", text, read.version)
+        except Conflict:
+            return False
+        return True
+
+    with ThreadPoolExecutor(16) as pool:
+        landed = list(pool.map(edit, range(64)))
+    assert landed.count(True) == 1
+    winner = landed.index(True)
+    assert f'court = "法院{winner}"' in (deck / "deck.toml").read_text("utf-8")
+
+
+def test_an_edit_made_while_evidence_is_being_copied_is_kept(tmp_path: Path) -> None:
+    from presenter.importing.writer import Imported, write
+    from presenter.scaffold import plan
+
+    deck = Path(shutil.copytree(DEMO_DECK, tmp_path / "decks" / "demo"))
+    store = Store(tmp_path / "decks")
+    evidence = tmp_path / "received"
+    evidence.mkdir()
+    (evidence / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(4 << 20))
+    edited: list[bool] = []
+
+    def progress(total: int):
+        def told(done: int, _total: int) -> None:
+            if not edited:  # the clerk changes the court while the photo is copied
+                read = store.read("demo", "deck.toml")
+                court = [Edit("set", ("case", "court"), "某市中级人民法院")]
+                store.write("demo", "deck.toml", document.edit_deck(read.text, court, SHANGHAI),
+                            read.version)  # fmt: skip
+                edited.append(True)
+
+        return told
+
+    planned, _ = plan(evidence, SHANGHAI)
+    write(deck, Imported("received", planned), "zh-CN", progress, store.writing)
+    text = (deck / "deck.toml").read_text("utf-8")
+    assert edited and 'court = "某市中级人民法院"' in text
+    assert '"E17", "E18"]' in text

@@ -19,7 +19,7 @@ from . import toml_lines
 from .model import LOADER_FIELDS, DeckFile, Exhibit
 from .problems import Problem, format_key, toml_syntax_params, under_key
 
-DECK_ID = re.compile(r"^[a-z0-9-]+$")
+DECK_ID = re.compile(r"^[a-z0-9-]+\Z")
 FRONT_MATTER_FENCE = "+++"
 NOTES_FENCE = "???"
 TODO = "TODO"

@@ -15,7 +15,7 @@ from typing import Any
 
 import tomlkit
 from tomlkit.container import Container
-from tomlkit.items import AoT, Table
+from tomlkit.items import AoT, Array, InlineTable, Table
 
 from ..deck import toml_lines
 from ..deck.loader import FRONT_MATTER_FENCE, NOTES_FENCE, split_item
@@ -137,7 +137,7 @@ def apply(doc: Container, fields: tuple[schema.Field, ...], edit: Edit, zone: dt
     """Make one edit on a parsed document (tomlkit keeps everything it does not touch)."""
     path = list(edit.path)
     field = schema.find(fields, path)
-    if field is None or not path or not isinstance(path[-1], str) and edit.op == "set":
+    if field is None or not _shaped(fields, path) or not isinstance(path[-1], str):
         raise EditRefused("unknown_key", _key(path))
     if edit.op in ("set", "remove"):
         parent = _parent(doc, path[:-1], create=edit.op == "set")
@@ -159,6 +159,8 @@ def apply(doc: Container, fields: tuple[schema.Field, ...], edit: Edit, zone: dt
         parent = _parent(doc, path[:-1], create=True)
         assert parent is not None
         entry = tomlkit.table()
+        if not isinstance(edit.value, dict | None):
+            raise EditRefused("bad_value", _key(path))
         for key, raw in (edit.value or {}).items():
             inner = next((f for f in field.fields if f.key == key), None)
             if inner is None:
@@ -215,6 +217,25 @@ def _reorder(array: AoT, entries: list[Table]) -> None:
         array.append(entry)
 
 
+def _shaped(fields: tuple[schema.Field, ...], path: Path_) -> bool:
+    """Whether the path names its way as the format does: an entry's number after an array
+    of tables, and a key everywhere else."""
+    pool, expect_index = fields, False
+    for part in path:
+        if expect_index:
+            if not isinstance(part, int) or isinstance(part, bool):
+                return False
+            expect_index = False
+            continue
+        if not isinstance(part, str):
+            return False
+        field = next((f for f in pool if f.key == part), None)
+        if field is None:
+            return False
+        pool, expect_index = field.fields, field.widget == "tables"
+    return True
+
+
 def _parent(doc: Container, path: Path_, create: bool) -> Any:
     """The table at `path` (keys and array indexes); made on the way when `create`."""
     current: Any = doc
@@ -224,11 +245,15 @@ def _parent(doc: Container, path: Path_, create: bool) -> Any:
                 raise EditRefused("no_entry", _key(path))
             current = current[part]
             continue
+        if not isinstance(current, Table | InlineTable | Container):  # `source = "x"`
+            raise EditRefused("not_editable", _key(path))
         if part not in current:
             if not create:
                 return None
             current[part] = tomlkit.table()
         current = current[part]
+    if not isinstance(current, Table | InlineTable | Container | AoT):
+        raise EditRefused("not_editable", _key(path))
     return current
 
 
@@ -255,12 +280,12 @@ def edit_deck(text: str, edits: list[Edit], zone: dt.tzinfo) -> str:
 def _set_order(doc: Container, order: Any) -> None:
     if not isinstance(order, list) or not all(isinstance(i, str) for i in order):
         raise EditRefused("bad_value", "order")
-    if "order" in doc:
+    if isinstance(doc.get("order"), Array):
         array = doc["order"]
         array.clear()  # type: ignore[union-attr]
         array.extend(order)  # type: ignore[union-attr]
     else:
-        doc.add("order", order)
+        doc["order"] = order
 
 
 def edit_item(text: str, edits: list[Edit], zone: dt.tzinfo) -> str:

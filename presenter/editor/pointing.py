@@ -49,6 +49,11 @@ def reading(
     if error is not None or not isinstance(data, dict):
         raise NotPointable("not_readable")
     kept = {k: data[k] for k in _READ_KEYS if k in data and data[k] != TODO}
+    # only the item's files inside the deck are read: `check` names the others
+    if isinstance(kept.get("files"), list):
+        kept["files"] = [f for f in kept["files"] if inside(deck_root, f)]
+    if kept.get("transcript") is not None and not inside(deck_root, kept["transcript"]):
+        del kept["transcript"]
     if not isinstance(kept.get("view"), str):
         raise NotPointable("no_view")
     kept.setdefault("id", "E0")
@@ -69,6 +74,22 @@ def reading(
         displays={key: value for key, value in (displays or {}).items() if key[0] == exhibit.id},
     )  # fmt: skip
     return exhibit, deck
+
+
+def inside(root: Path, name: object) -> bool:
+    """Whether the item path `name` is a file's place inside the deck: relative, no `..`, no
+    symbolic link on the way (checked now, on the disk as it is)."""
+    from .store import Refused, _no_link
+
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
+        return False
+    if name.startswith("/") or ":" in name.split("/")[0]:
+        return False
+    try:
+        _no_link(root.absolute(), root.absolute() / name)
+    except Refused:
+        return False
+    return True
 
 
 def material(exhibit: Exhibit, deck: Deck, instance: Path, file_url) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from ..deck.problems import Problem
 from ..live.access import new_key
 
 ASPECTS = ("16:9", "4:3")
+RUNNING = 4
+"""Previews kept running at once; the one least recently shown is stopped for a fifth."""
 LOOPBACK_FRAMERS = "http://127.0.0.1:* http://localhost:*"
 
 
@@ -40,6 +42,7 @@ class Preview:
     server: Any
     thread: threading.Thread
     screen_key: str
+    folder: Path
 
     def url(self, host: str) -> str:
         """The screen's link, by the name the editor was reached by (a cookie set for
@@ -95,8 +98,11 @@ class Previews:
         if item_id not in loaded:
             raise NotPreviewable("item_not_loading", id=item_id)
         with self._lock:
-            running = self._running.get((deck_id, aspect))
+            self._stop_gone()
+            running = self._running.pop((deck_id, aspect), None)
             if running is None:
+                while len(self._running) >= RUNNING:
+                    self._stop(next(iter(self._running)))
                 place = self.instance / "preview" / f"{deck_id}-{aspect.replace(':', 'x')}"
                 shutil.rmtree(place, ignore_errors=True)  # a preview keeps no record
                 keys = {k: new_key() for k in ("presenter", "screen", "public")}
@@ -110,10 +116,10 @@ class Previews:
                     target=server.serve_forever, name=f"preview-{deck_id}-{aspect}", daemon=True
                 )
                 thread.start()
-                running = Preview(app, server, thread, keys["screen"])
-                self._running[(deck_id, aspect)] = running
+                running = Preview(app, server, thread, keys["screen"], folder)
             else:
                 self._reload(running, report, language)
+            self._running[(deck_id, aspect)] = running  # the most recently shown last
         court = running.app.extensions["shizheng.court"]
         with running.app.app_context():
             court.presentation.command({"action": "blank", "mode": None}, "presenter")
@@ -134,9 +140,18 @@ class Previews:
             court.reload(report, language)
             live().tell_control()
 
+    def _stop(self, key: tuple[str, str]) -> None:
+        running = self._running.pop(key)
+        running.server.shutdown()
+        running.server.server_close()
+        running.app.extensions["shizheng.court"].stop()
+
+    def _stop_gone(self) -> None:
+        """Stop the previews of decks no longer on disk."""
+        for key in [k for k, r in self._running.items() if not (r.folder / "deck.toml").is_file()]:
+            self._stop(key)
+
     def stop(self) -> None:
         with self._lock:
-            for running in self._running.values():
-                running.server.shutdown()
-                running.app.extensions["shizheng.court"].stop()
-            self._running.clear()
+            for key in list(self._running):
+                self._stop(key)

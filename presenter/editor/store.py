@@ -12,12 +12,15 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..deck.loader import DECK_ID
 
-ITEM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.md$")
+ITEM_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.md\Z")
+MAX_ID = 64
+"""The longest deck id (a folder name every file system takes)."""
 
 
 class Refused(Exception):
@@ -55,10 +58,13 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).absolute()
+        self.writing = threading.Lock()
+        """One write at a time: a version is compared and the file replaced as one step, so
+        two edits made on the same version never both land."""
 
     def deck_dir(self, deck_id: str) -> Path:
         """The folder of deck `deck_id`, which must be a real folder directly under the root."""
-        if not isinstance(deck_id, str) or not DECK_ID.match(deck_id):
+        if not isinstance(deck_id, str) or len(deck_id) > MAX_ID or not DECK_ID.match(deck_id):
             raise Refused("bad_deck_id", name=str(deck_id)[:80])
         folder = self.root / deck_id
         _no_link(self.root, folder)
@@ -95,39 +101,46 @@ class Store:
             data = path.read_bytes()
         except FileNotFoundError:
             raise Refused("no_file", name=name) from None
-        return Versioned(name, data.decode("utf-8-sig", errors="replace"), version_of(data))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # edited as text, a GBK file would be written back as UTF-8 with its
+            # characters lost: it is left as it is, for `check` to name
+            raise Refused("not_utf8", name=name) from None
+        return Versioned(name, text, version_of(data))
 
     def write(self, deck_id: str, name: str, text: str, base: str | None) -> Versioned:
         """Write `text` whole, if the file is still at version `base` ('' for a new file;
         None to write whatever is there, when the person chose to). Conflict otherwise."""
         path = self.text_path(deck_id, name)
-        try:
-            current = path.read_bytes()
-        except FileNotFoundError:
-            current = None
-        if base is not None and version_of(current) != base:
-            text_now = "" if current is None else current.decode("utf-8-sig", errors="replace")
-            raise Conflict(Versioned(name, text_now, version_of(current)))
-        data = text.encode("utf-8")
-        if current is not None and current.startswith(b"\xef\xbb\xbf"):
-            data = b"\xef\xbb\xbf" + data  # a file saved with a BOM keeps it
-        path.parent.mkdir(exist_ok=True)
-        replace_atomically(path, data)
+        with self.writing:
+            try:
+                current = path.read_bytes()
+            except FileNotFoundError:
+                current = None
+            if base is not None and version_of(current) != base:
+                now = "" if current is None else current.decode("utf-8-sig", "replace")
+                raise Conflict(Versioned(name, now, version_of(current)))
+            data = text.encode("utf-8")
+            if current is not None and current.startswith(b"\xef\xbb\xbf"):
+                data = b"\xef\xbb\xbf" + data  # a file saved with a BOM keeps it
+            path.parent.mkdir(exist_ok=True)
+            replace_atomically(path, data)
         return Versioned(name, text, version_of(data))
 
     def remove(self, deck_id: str, name: str, base: str) -> None:
         path = self.text_path(deck_id, name)
         if name == "deck.toml":
             raise Refused("bad_path", name=name)
-        try:
-            current = path.read_bytes()
-        except FileNotFoundError:
-            return
-        if version_of(current) != base:
-            raise Conflict(
-                Versioned(name, current.decode("utf-8-sig", "replace"), version_of(current))
-            )
-        path.unlink()
+        with self.writing:
+            try:
+                current = path.read_bytes()
+            except FileNotFoundError:
+                return
+            if version_of(current) != base:
+                now = current.decode("utf-8-sig", "replace")
+                raise Conflict(Versioned(name, now, version_of(current)))
+            path.unlink()
 
 
 def replace_atomically(path: Path, data: bytes) -> None:

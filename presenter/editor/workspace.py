@@ -99,7 +99,10 @@ class Workspace:
         }
 
     def _item(self, deck_id: str, name: str, tz: dt.tzinfo) -> dict[str, Any]:
-        read = self.store.read(deck_id, name)
+        try:
+            read = self.store.read(deck_id, name)
+        except Refused as refused:  # not UTF-8: shown, not edited
+            return {"name": name, "version": "", "broken": True, "data": {}, "why": refused.code}
         split = split_item(read.text.replace("\r\n", "\n"))
         if isinstance(split, str):
             return {"name": name, "version": read.version, "broken": True, "data": {}}
@@ -162,8 +165,8 @@ class Workspace:
 
     def replace(self, deck_id: str, name: str, text: str, base: str | None) -> Versioned:
         """Write a whole text (an undo, or the person's choice in a conflict)."""
-        if not isinstance(text, str) or len(text) > 4_000_000:
-            raise Refused("bad_value")
+        if not isinstance(text, str):
+            raise Refused("bad_value", key="text")
         return self.store.write(deck_id, name, text, base)
 
     def create(self, deck_id: str, title: str, language: str) -> None:
@@ -251,6 +254,26 @@ class Workspace:
 
     # --- evidence ------------------------------------------------------------------------
 
+    STALE = 3600.0
+    """Seconds after which a staged upload no import took is removed (cut off, or left)."""
+
+    def drop_stale_uploads(self, now: float | None = None) -> list[str]:
+        """Remove the staged uploads older than STALE; their names."""
+        import time
+
+        folder = self.instance / "editor-uploads"
+        now = time.time() if now is None else now
+        dropped = []
+        for batch in folder.iterdir() if folder.is_dir() else ():
+            try:
+                old = now - batch.stat().st_mtime > self.STALE
+            except OSError:
+                continue
+            if old:
+                shutil.rmtree(batch, ignore_errors=True)
+                dropped.append(batch.name)
+        return dropped
+
     def start_import(
         self, deck_id: str, staged: Path, name: str, language: str, export: bool = False
     ) -> str:
@@ -282,20 +305,28 @@ class Workspace:
                     if export:
                         entries = [p for p in staged.iterdir() if not p.name.startswith(".")]
                         source = entries[0] if len(entries) == 1 else staged
-                        written = import_into(folder, source, language, progress=progress)
+                        written = import_into(
+                            folder, source, language, progress=progress,
+                            deck_lock=self.store.writing,
+                        )  # fmt: skip
                     else:
                         planned, _ = plan(staged, self.zone(deck_id))
                         if not planned:
                             raise ImportFailure("")
-                        written = write(folder, Imported(name, planned), language, progress)
+                        imported = Imported(name, planned)
+                        written = write(folder, imported, language, progress, self.store.writing)
                 job.added = [i.id for i in written.items if i.id not in before]
                 job.notes = list(written.notes)
             except ImportFailure as failure:
                 job.error = str(failure) or "nothing"
             except OSError as error:
                 job.error = f"{error.filename or ''}: {error.strerror or error}"
+            except ValueError as error:  # deck.toml made unreadable meanwhile (tomlkit's)
+                job.error = str(error)
             finally:
                 shutil.rmtree(staged, ignore_errors=True)
+                if not job.added and not job.error:
+                    job.error = "nothing"  # never a job that ends saying nothing
                 job.finished = True
 
         threading.Thread(target=run, name=f"editor-import-{job_id}", daemon=True).start()

@@ -211,6 +211,17 @@ EDITOR_MESSAGES: dict[str, Words] = {
         "show it. Fill them in first.",
     ),
     "refused": ("法庭屏幕不能显示它（{code}）。", "A court screen would not show it ({code})."),
+    "not_utf8": (
+        "“{name}”不是 UTF-8 编码，编辑器不修改它（以免损坏其中的文字）：请先另存为 UTF-8。",
+        "'{name}' is not UTF-8: the editor leaves it as it is (editing would lose its text). "
+        "Save it as UTF-8 first.",
+    ),
+    "too_large": ("请求过大。", "The request is too large."),
+    "no_space": (
+        "磁盘空间不足，无法接收“{name}”。",
+        "Not enough disk space to take '{name}'.",
+    ),
+    "io_error": ("读写文件失败：{detail}", "Reading or writing failed: {detail}"),
     "no_job": (
         "找不到该任务（编辑器可能已重启）。",
         "No such task (the editor may have restarted).",

@@ -9,7 +9,7 @@ turns its source into items (`writer.Item`); the one writer puts them into the d
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 from .. import i18n
@@ -58,10 +58,12 @@ def import_into(
     language: str = "zh-CN",
     mapping: Path | None = None,
     progress: Callable[[int], Progress] | None = None,
+    deck_lock: AbstractContextManager | None = None,
 ) -> Written:
     """Import `source` into the deck at `deck_dir` (made when it does not exist).
 
-    `progress(total_bytes)` gives the callback fed with (bytes copied, total)."""
+    `progress(total_bytes)` gives the callback fed with (bytes copied, total); `deck_lock`
+    is held while deck.toml is extended (writer.write)."""
     words = i18n.pick_all(IMPORT_WORDS, language)
     if not source.exists():
         raise ImportFailure(words["no_source"].format(path=source))
@@ -87,4 +89,4 @@ def import_into(
         else:
             form = kind.removeprefix("chat-")
             imported = chats.import_chat(source, form, tz, before[source], language)
-        return write(Path(deck_dir), imported, language, progress)
+        return write(Path(deck_dir), imported, language, progress, deck_lock)

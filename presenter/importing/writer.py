@@ -15,12 +15,13 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import tomlkit
-from tomlkit.items import Table
+from tomlkit.items import Array, Table
 
 from .. import i18n, integrity
 from ..deck import toml_lines
@@ -146,10 +147,13 @@ def write(
     imported: Imported,
     language: str,
     progress: Callable[[int], Progress] | None = None,
+    deck_lock: AbstractContextManager | None = None,
 ) -> Written:
     """Add the items to the deck at `deck_dir`, making it when it does not exist.
 
-    `progress(total_bytes)` gives the callback fed with (bytes copied, total)."""
+    `progress(total_bytes)` gives the callback fed with (bytes copied, total). `deck_lock` is
+    held while deck.toml is read again and its `order` extended (the editor's writes take
+    it too: an edit made while the files were copied is kept)."""
     words = _words(language)
     deck_dir = Path(deck_dir)
     if not DECK_ID.match(deck_dir.name):
@@ -160,7 +164,7 @@ def write(
     if existing and not (deck_dir / "deck.toml").is_file():
         raise ImportFailure(words["not_deck"].format(path=deck_dir))
     if existing:
-        _extend(deck_dir, imported, language, progress)
+        _extend(deck_dir, imported, language, progress, deck_lock or nullcontext())
     else:
         _create(deck_dir, imported, language, progress)
     return Written(deck_dir, tuple(imported.items), not existing, tuple(imported.notes))
@@ -189,7 +193,11 @@ def _create(
 
 
 def _extend(
-    deck_dir: Path, imported: Imported, language: str, progress: Callable[[int], Progress] | None
+    deck_dir: Path,
+    imported: Imported,
+    language: str,
+    progress: Callable[[int], Progress] | None,
+    deck_lock: AbstractContextManager,
 ) -> None:
     words = _words(language)
     deck_text = (deck_dir / "deck.toml").read_text("utf-8-sig")
@@ -225,10 +233,12 @@ def _extend(
             with path.open("x", encoding="utf-8") as stream:
                 added.append(path)
                 stream.write(item_text(item, language))
-        if "order" in deck_doc:
-            order = deck_doc["order"]
-            order.extend(item.id for item in imported.items)  # type: ignore[union-attr]
-            _replace(deck_dir / "deck.toml", tomlkit.dumps(deck_doc))
+        with deck_lock:  # deck.toml as it is now: edited, maybe, while the files were copied
+            now = tomlkit.parse((deck_dir / "deck.toml").read_text("utf-8-sig"))
+            order = now.get("order")
+            if isinstance(order, Array):
+                order.extend(item.id for item in imported.items)
+                _replace(deck_dir / "deck.toml", tomlkit.dumps(now))
     except BaseException:
         for path in reversed(added):
             if path.is_dir():

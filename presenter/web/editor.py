@@ -49,13 +49,17 @@ CHOICE_PREFIXES = ("element", "kind", "type", "view", "method", "aspect", "groun
 """Choices whose words the interface already has (`STRINGS`, `<prefix>.<value>`)."""
 
 
+class _Said(dict):
+    """A refusal's values; one its words name but the refusal lacks reads as nothing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def message(code: str, language: str, **params: Any) -> str:
     """A refusal's words, its values filled in."""
     text = i18n.pick(EDITOR_MESSAGES.get(code) or EDITOR_MESSAGES["bad_request"], language)
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError):
-        return text
+    return text.format_map(_Said(params))
 
 
 def field_words(language: str) -> dict[str, Any]:
@@ -90,15 +94,20 @@ def lang() -> str:
     return g.lang
 
 
+def _same(given: str, secret: str) -> bool:
+    """A constant-time comparison of any text a request brings (non-ASCII too)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode())
+
+
 def _holds_key() -> bool:
-    return hmac.compare_digest(request.cookies.get(COOKIE, ""), _key())
+    return _same(request.cookies.get(COOKIE, ""), _key())
 
 
 @bp.before_app_request
 def _guard():
     key = request.args.get("key")
     if key is not None:
-        if not hmac.compare_digest(key, _key()):
+        if not _same(key, _key()):
             abort(403)
         rest = [(k, v) for k, vs in request.args.lists() if k != "key" for v in vs]
         from urllib.parse import urlencode
@@ -115,7 +124,7 @@ def _guard():
     if request.method in WRITES:
         token = request.headers.get("X-CSRF-Token", "")
         origin = request.headers.get("Origin")
-        if not hmac.compare_digest(token, csrf_token()) or (
+        if not _same(token, csrf_token()) or (
             origin is not None and origin != request.host_url.rstrip("/")
         ):
             return _refused("csrf", 403)
@@ -147,6 +156,8 @@ def answers(view):
             return _refused(refused.code, status, **refused.params)
         except EditRefused as refused:
             return _refused(refused.code, 400, key=refused.key)
+        except OSError as error:  # the disk's own refusal: full, read-only, a name too long
+            return _refused("io_error", 400, detail=error.strerror or type(error).__name__)
         except Conflict as conflict:
             body = {
                 "error": "conflict",
@@ -158,7 +169,13 @@ def answers(view):
     return answered
 
 
+MAX_BODY = 64 << 20
+"""The largest JSON a page sends (a whole item's text, for an undo)."""
+
+
 def _body() -> dict[str, Any]:
+    if (request.content_length or 0) > MAX_BODY:
+        raise Refused("too_large")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Refused("bad_request")
@@ -333,18 +350,23 @@ def upload(deck_id: str, batch: str):
         raise Refused("bad_upload", name=relative[:200])
     if any(p in (".", "..") or p != p.strip() or p.startswith(".") for p in parts):
         raise Refused("bad_upload", name=relative[:200])
+    workspace().drop_stale_uploads()
     folder = _staging(batch)
     target = folder.joinpath(*parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    size = request.content_length or 0
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if size and shutil.disk_usage(folder.parent).free < 2 * size + (256 << 20):
+        raise Refused("no_space", name=relative[:200])  # the copy into the deck needs as much
     stream = request.stream
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("xb") as copy:
             while chunk := stream.read(UPLOAD_CHUNK):
                 copy.write(chunk)
-    except FileExistsError:
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
         raise Refused("bad_upload", name=relative[:200]) from None
     modified = request.args.get("modified", "")
-    if modified.isdigit():
+    if modified.isdigit() and len(modified) <= 15:
         import os
 
         seconds = int(modified) / 1000

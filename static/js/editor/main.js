@@ -32,7 +32,25 @@ export function ordered() {
   return [...items].sort((a, b) => (rank.get(a.data.id) ?? 1e9) - (rank.get(b.data.id) ?? 1e9));
 }
 
+// The control that has the focus in the list, to give it back once the list is drawn again.
+function focusedInList() {
+  const active = document.activeElement;
+  const li = active?.closest?.("#exhibit-list li");
+  if (!li) return null;
+  const controls = [...li.querySelectorAll("button")];
+  return { name: li.dataset.name, index: controls.indexOf(active) };
+}
+
 function drawList() {
+  const focused = focusedInList();
+  drawItems();
+  if (!focused) return;
+  const li = [...list.children].find((l) => l.dataset.name === focused.name);
+  const controls = li ? [...li.querySelectorAll("button")] : [];
+  (controls[focused.index]?.disabled ? controls[0] : controls[focused.index] ?? controls[0])?.focus();
+}
+
+function drawItems() {
   list.replaceChildren();
   const items = ordered();
   items.forEach((item, index) => {
@@ -91,10 +109,12 @@ function moveButton(key, text, from, to, items) {
 async function reorder(items, from, to) {
   if (from === to) return;
   const ids = items.map((i) => i.data.id);
-  const [moved] = ids.splice(from, 1);
-  ids.splice(to, 0, moved);
+  const [id] = ids.splice(from, 1);
+  ids.splice(to, 0, id);
+  const name = items[from].name;
   await commit("deck.toml", [{ op: "order", value: ids }], word("drag_hint"));
-  list.querySelector(`li:nth-child(${to + 1}) .open-item`)?.focus();
+  const moved = [...list.children].find((l) => l.dataset.name === name);
+  if (!list.contains(document.activeElement)) moved?.querySelector(".open-item")?.focus();
 }
 
 function context(name, data) {
