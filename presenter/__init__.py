@@ -102,7 +102,7 @@ def create_editor(
     The key is random, made once and kept in the instance folder, unless given. `opened`:
     the deck the front page opens (`edit DECK_DIR`).
     """
-    from .editor.preview import LOOPBACK_FRAMERS, Previews
+    from .editor.preview import LOOPBACK_FRAMERS
     from .editor.store import Store
     from .editor.workspace import Workspace
     from .live.access import editor_key
@@ -126,7 +126,6 @@ def create_editor(
     workspace = Workspace(Store(Path(root)), Path(app.instance_path))
     workspace.drop_stale_uploads()
     app.extensions["shizheng.editor"] = workspace
-    app.extensions["shizheng.previews"] = Previews(Path(app.instance_path))
     security.init_app(app)
     app.register_blueprint(editor.bp)
     security.check_hosts(app)

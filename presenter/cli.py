@@ -618,7 +618,7 @@ def edit_command(
     try:
         run(server)
     finally:
-        app.extensions["shizheng.previews"].stop()
+        app.extensions["shizheng.editor"].previews.stop()
 
 
 def _listening(app, host: str, port: int):

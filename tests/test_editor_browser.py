@@ -297,4 +297,4 @@ def test_steps_are_made_by_pointing_and_shown_as_a_court_screen_shows_them(
         block.get_by_role("button").click()
         page.locator("fieldset.preview .preview-refused").wait_for()
         assert "E02" in page.locator("fieldset.preview .preview-refused").inner_text()
-        app.extensions["shizheng.previews"].stop()
+        app.extensions["shizheng.editor"].previews.stop()

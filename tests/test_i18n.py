@@ -228,18 +228,18 @@ LOOKUPS: dict[str, Lookup] = {
     ),
     "editor": Lookup(
         editor.EDITOR_WORDS,
-        ("presenter/cli.py", "presenter/web/editor.py"),
+        ("presenter/cli.py", "presenter/web/editor/*.py"),
         subscripts=frozenset({"EDITOR_WORDS"}),
     ),
     "editor refusals": Lookup(
         editor.EDITOR_MESSAGES,
-        ("presenter/editor/*.py", "presenter/web/editor.py"),
+        ("presenter/editor/*.py", "presenter/web/editor/*.py"),
         calls={
             "Refused": 0,
             "EditRefused": 0,
             "NotPreviewable": 0,
             "NotPointable": 0,
-            "_refused": 0,
+            "refused": 0,
             "message": 0,
         },
         known=lambda: ["front_matter_open", "front_matter_unclosed"],  # split_item's codes

@@ -18,9 +18,8 @@ from ..deck import toml_lines
 from ..deck.loader import TODO, split_item
 from ..deck.model import Case, Deck, Exhibit
 from ..views.files import csv_name
+from .store import Refused, no_link
 
-PLAYED = (".mp4", ".webm", ".mov", ".m4v", ".mp3", ".wav", ".ogg", ".m4a", ".aac")
-"""Recordings a browser plays (a phone's MOV is played from its display copy)."""
 CHAT_MESSAGES = 400
 TABLE_ROWS = 300
 CODE_LINES = 2000
@@ -29,12 +28,10 @@ _READ_KEYS = ("id", "title", "view", "files", "chart", "columns", "encoding", "h
               "sheet", "language", "transcript", "crs")  # fmt: skip
 
 
-class NotPointable(Exception):
-    """The item cannot be shown yet: `code` says why (words in presenter.i18n.editor)."""
+class NotPointable(Refused):
+    """The item's files cannot be shown yet (a blank view, an unreadable file)."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+    status = 422
 
 
 def reading(
@@ -79,14 +76,12 @@ def reading(
 def inside(root: Path, name: object) -> bool:
     """Whether the item path `name` is a file's place inside the deck: relative, no `..`, no
     symbolic link on the way (checked now, on the disk as it is)."""
-    from .store import Refused, _no_link
-
     if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
         return False
     if name.startswith("/") or ":" in name.split("/")[0]:
         return False
     try:
-        _no_link(root.absolute(), root.absolute() / name)
+        no_link(root.absolute(), root.absolute() / name)
     except Refused:
         return False
     return True
@@ -98,7 +93,7 @@ def material(exhibit: Exhibit, deck: Deck, instance: Path, file_url) -> dict[str
     files = [name for name in exhibit.files if (deck.root / name).is_file()]
     if view in ("image", "document", "video", "audio"):
         if view in ("video", "audio"):  # a transcript beside the recording is not played
-            files = [n for n in files if deck.display(exhibit, n).suffix.lower() in PLAYED]
+            files = [n for n in files if deck.display(exhibit, n).suffix.lower() in MIMETYPES]
         return {"kind": view, "files": [_file(exhibit, deck, n, file_url) for n in files]}
     if view in ("chat", "table"):
         return _rows(exhibit, deck, instance)
@@ -146,3 +141,84 @@ def _rows(exhibit: Exhibit, deck: Deck, instance: Path) -> dict[str, Any]:
         "total": index.rows,
         "columns": {role: exhibit.column(role) for role in ("time", "sender", "text")},
     }
+
+
+def chart(exhibit: Exhibit, deck: Deck, until_text: str, focus: tuple[str, ...], lang: str) -> dict:
+    """A chart item's figure as a step with `until` and `focus` shows it, with the names a
+    focus may take, the first and last times an `until` may be, and `until` as the step's
+    field takes it (the deck's wall clock)."""
+    import datetime as dt
+
+    from polars.exceptions import PolarsError
+
+    from .. import formatting
+    from ..charts import ChartView, build
+
+    if exhibit.view != "chart" or not exhibit.chart:
+        raise NotPointable("no_view")
+    try:
+        until = dt.datetime.fromisoformat(until_text) if until_text else None
+    except ValueError:
+        raise Refused("bad_time", key="until") from None
+    try:
+        figure = build(exhibit, deck, ChartView(until=until, focus=focus[:50], lang=lang))
+    except (OSError, PolarsError, ValueError, KeyError):
+        raise NotPointable("not_readable") from None
+    meta = figure.get("meta", {})
+    moment = None
+    if until is not None:
+        zone = formatting.deck_zone(deck.case)
+        moment = (until if until.tzinfo else until.replace(tzinfo=zone)).astimezone(zone)
+    return {
+        "figure": figure,
+        "names": meta.get("nodes") or meta.get("actors") or [],
+        "span": meta.get("span"),
+        "until": moment.replace(tzinfo=None).isoformat(timespec="seconds") if moment else None,
+        "until_at": moment.isoformat() if moment else None,
+    }
+
+
+MIMETYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
+             ".m4v": "video/mp4", ".mp3": "audio/mpeg", ".wav": "audio/wav",
+             ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".aac": "audio/aac"}  # fmt: skip
+
+
+class Undrawable(Exception):
+    """The render workers could not draw the file: `words` say why (rendering.Failure)."""
+
+    def __init__(self, words: tuple[str, str]) -> None:
+        super().__init__(words)
+        self.words = words
+
+
+def shown(exhibit: Exhibit, deck: Deck, name: str, page: int, cache: Path) -> tuple[Path, str]:
+    """The file to send for the item's file `name`, and its type: a picture or a PDF page
+    drawn by the render workers (within their limits on size and time), a recording as it
+    is. Never a file the item does not name, nor one outside the deck."""
+    import hashlib
+    import os
+
+    from .. import rendering
+
+    if name not in exhibit.files or not inside(deck.root, name):
+        raise Refused("bad_path", name=name[:200])
+    path = deck.display(exhibit, name)
+    if not path.is_file():
+        raise Refused("no_file", name=name[:200])
+    if exhibit.view in ("video", "audio"):
+        if path.suffix.lower() not in MIMETYPES:
+            raise Refused("not_shown", name=name[:200])
+        return path, MIMETYPES[path.suffix.lower()]
+    stat = os.stat(path)
+    key = f"{path}:{stat.st_size}:{stat.st_mtime_ns}:{exhibit.view}:{page}"
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".png")
+    if exhibit.view == "document":
+        failure = rendering.page("editor", target, path, page, 1200, None, folders=[cache])
+    elif exhibit.view in ("image", "chat"):
+        failure = rendering.image("editor", target, path, None, 1600, folders=[cache])
+    else:
+        raise Refused("not_shown", name=name[:200])
+    if failure is not None:
+        raise Undrawable(failure.words)
+    return target, "image/png"

@@ -22,6 +22,7 @@ from ..deck.loader import item_paths, read_deck_file, read_item
 from ..deck.model import Deck
 from ..deck.problems import Problem
 from ..live.access import new_key
+from .store import Refused
 
 ASPECTS = ("16:9", "4:3")
 RUNNING = 4
@@ -29,11 +30,10 @@ RUNNING = 4
 LOOPBACK_FRAMERS = "http://127.0.0.1:* http://localhost:*"
 
 
-class NotPreviewable(Exception):
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class NotPreviewable(Refused):
+    """No court screen would show it (a blank, an error, a refusal of the presenter's)."""
+
+    status = 422
 
 
 @dataclass

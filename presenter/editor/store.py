@@ -24,12 +24,17 @@ MAX_ID = 64
 
 
 class Refused(Exception):
-    """A request the store will not carry out; `code` names why (words in presenter.i18n)."""
+    """A request the editor will not carry out; `code` names why (words in
+    presenter.i18n.editor), `params` what the words name; `status` the HTTP answer."""
+
+    status = 400
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
+        if code in ("no_deck", "no_file"):
+            self.status = 404
 
 
 class Conflict(Exception):
@@ -67,7 +72,7 @@ class Store:
         if not isinstance(deck_id, str) or len(deck_id) > MAX_ID or not DECK_ID.match(deck_id):
             raise Refused("bad_deck_id", name=str(deck_id)[:80])
         folder = self.root / deck_id
-        _no_link(self.root, folder)
+        no_link(self.root, folder)
         if not folder.is_dir():
             raise Refused("no_deck", name=deck_id)
         return folder
@@ -82,7 +87,7 @@ class Store:
             if head != "items" or not ITEM_NAME.match(tail):
                 raise Refused("bad_path", name=name[:200])
             path = folder / "items" / tail
-        _no_link(self.root, path)
+        no_link(self.root, path)
         return path
 
     def decks(self) -> list[str]:
@@ -164,7 +169,7 @@ def replace_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _no_link(root: Path, path: Path) -> None:
+def no_link(root: Path, path: Path) -> None:
     """Refuse a path that leaves the root or passes through a symbolic link below it."""
     try:
         relative = path.relative_to(root)

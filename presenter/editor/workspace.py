@@ -8,12 +8,13 @@ Every write names the version of the file it was made on: a file changed on disk
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .. import integrity
 from ..deck import load_deck, toml_lines
@@ -26,6 +27,10 @@ from .document import Edit, EditRefused
 from .store import Conflict, Refused, Store, Versioned
 
 _E_NUMBER = re.compile(r"^E(\d+)$", re.IGNORECASE)
+_UPLOAD_PART = re.compile(r"^[^\x00-\x1f/\\:*?\"<>|]{1,200}\Z")
+CHUNK = 1 << 20
+SPARE = 256 << 20
+"""Bytes of disk left free beside an upload and its copy into the deck."""
 
 
 @dataclass
@@ -44,8 +49,11 @@ class Workspace:
     """The decks under one folder, for one editor."""
 
     def __init__(self, store: Store, instance: Path) -> None:
+        from .preview import Previews
+
         self.store = store
         self.instance = Path(instance)
+        self.previews = Previews(self.instance)
         self.jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._hashes = integrity.HashCache(self.instance / "hash-cache.sqlite3")
@@ -148,6 +156,40 @@ class Workspace:
             p.path for p in report.problems if p.is_error and p.code != "hash_mismatch"
         }
         return [_finding(p, language) for p in report.problems]
+
+    def reading(self, deck_id: str, name: str, language: str) -> tuple[Any, Any]:
+        """The item `name` as the views read it, in a deck of its own (pointing.reading)."""
+        from .pointing import reading
+
+        folder = self.store.deck_dir(deck_id)
+        text = self.store.read(deck_id, name).text
+        case = (toml_lines.parse(self.store.read(deck_id, "deck.toml").text)[0] or {}).get("case")
+        if deck_id not in self.displays:
+            self.check(deck_id, language)  # the display copies a GBK table needs
+        return reading(folder, deck_id, text, case if isinstance(case, dict) else {},
+                       self.displays.get(deck_id))  # fmt: skip
+
+    def preview(
+        self, deck_id: str, name: str, panel: str, aspect: str, step: int, language: str,
+        host: str,
+    ) -> str:  # fmt: skip
+        """The link of a court screen showing the item `name` at `panel` and `step`, at
+        `aspect`; refused while the item (or the deck) has an error `check` finds now."""
+        from .preview import NotPreviewable
+
+        folder = self.store.deck_dir(deck_id)
+        split = split_item(self.store.read(deck_id, name).text.replace("\r\n", "\n"))
+        front = toml_lines.parse(split[0])[0] if not isinstance(split, str) else None
+        item_id = (front or {}).get("id")
+        if not isinstance(item_id, str):
+            raise NotPreviewable("item_not_loading", id=name)
+        self.check(deck_id, language)  # the files as they are now
+        if {name, "deck.toml"} & self.failing.get(deck_id, set()):
+            raise NotPreviewable("item_not_loading", id=item_id)
+        return self.previews.show(
+            folder, deck_id, item_id, panel, aspect, step, self.displays.get(deck_id),
+            language, host, self.mismatched.get(deck_id),
+        )  # fmt: skip
 
     # --- writing -------------------------------------------------------------------------
 
@@ -253,6 +295,42 @@ class Workspace:
             self.edit(deck_id, "deck.toml", [Edit("order", value=[*order, *ids])], deck.version)
 
     # --- evidence ------------------------------------------------------------------------
+
+    def stage(
+        self, deck_id: str, batch: str, relative: str, stream: IO[bytes], size: int,
+        modified: str,
+    ) -> None:  # fmt: skip
+        """Keep one dropped file in a staging folder outside every deck until it is added;
+        `relative` its place in what was dropped (a folder's files keep their folder),
+        `modified` its time as the browser read it (milliseconds)."""
+        self.store.deck_dir(deck_id)
+        parts = relative.replace("\\", "/").split("/")
+        if (
+            not relative or len(parts) > 12
+            or not all(_UPLOAD_PART.match(p) for p in parts)
+            or any(p in (".", "..") or p != p.strip() or p.startswith(".") for p in parts)
+        ):  # fmt: skip
+            raise Refused("bad_upload", name=relative[:200])
+        self.drop_stale_uploads()
+        folder = self.staging(batch)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        if size and shutil.disk_usage(folder.parent).free < 2 * size + SPARE:
+            raise Refused("no_space", name=relative[:200])  # its copy into the deck needs as much
+        target = folder.joinpath(*parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("xb") as copy:
+                shutil.copyfileobj(stream, copy, CHUNK)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            raise Refused("bad_upload", name=relative[:200]) from None
+        if modified.isdigit() and len(modified) <= 15:
+            seconds = int(modified) / 1000
+            os.utime(target, (seconds, seconds))
+
+    def staging(self, batch: str) -> Path:
+        if not isinstance(batch, str) or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", batch):
+            raise Refused("bad_request")
+        return self.instance / "editor-uploads" / batch
 
     STALE = 3600.0
     """Seconds after which a staged upload no import took is removed (cut off, or left)."""
