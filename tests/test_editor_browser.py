@@ -256,6 +256,26 @@ def test_steps_are_made_by_pointing_and_shown_as_a_court_screen_shows_them(
         apply_pointing(page)
         assert step_values(items / "e05-call.md", 0)["clip"] == ["00:00:02", "00:00:05.5"]
 
+        # a page of a PDF, and a region dragged on it (E12, its second step)
+        point_at(page, 11, 1)
+        number = page.locator("dialog.pointing input[type=number]")
+        number.fill("3")
+        number.dispatch_event("change")
+        drawn = page.locator("dialog.pointing img")
+        page.wait_for_function(
+            "() => { const i = document.querySelector('dialog.pointing img');"
+            " return i && i.src.endsWith('page=3') && i.complete && i.naturalWidth > 0; }"
+        )
+        box = drawn.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.4, steps=4)
+        page.mouse.up()
+        apply_pointing(page)
+        ledger_step = step_values(items / "e12-ledger.md", 1)
+        assert ledger_step["page"] == 3
+        assert ledger_step["region"] == pytest.approx([0.1, 0.2, 0.8, 0.2], abs=0.01)
+
         # a chart's focus by its names, its `until` by the slider over its times (E11)
         point_at(page, 10, 0)
         page.locator("dialog.pointing .chart-plot .main-svg").first.wait_for()

@@ -18,8 +18,10 @@ export async function call(method, path, body) {
     options.body = JSON.stringify(body);
   }
   let response;
+  const url = new URL(path.startsWith("//") ? path.slice(1) : page.api + path, location.href);
+  url.searchParams.set("lang", page.lang); // answers and the check's words in the page's language
   try {
-    response = await fetch(path.startsWith("//") ? path.slice(1) : page.api + path, options);
+    response = await fetch(url, options);
   } catch (error) {
     return { ok: false, status: 0, data: { message: String(error) } };
   }
@@ -36,7 +38,7 @@ export async function call(method, path, body) {
 export function send(path, file, progress) {
   return new Promise((resolve) => {
     const request = new XMLHttpRequest();
-    request.open("PUT", page.api + path);
+    request.open("PUT", `${page.api}${path}&lang=${encodeURIComponent(page.lang)}`);
     request.setRequestHeader("X-CSRF-Token", page.csrf);
     request.setRequestHeader("Content-Type", "application/octet-stream");
     request.upload.onprogress = (event) => progress(event.loaded);
