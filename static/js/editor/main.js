@@ -4,7 +4,7 @@ import { counts, show as showFindings } from "./checks.js";
 import { marks, table } from "./form.js";
 import { matrix } from "./matrix.js";
 import { POINTABLE, point } from "./pointing.js";
-import { commit, file, load, onConflict, open, state, subscribe, undo } from "./store.js";
+import { commit, file, load, onConflict, open, refresh, state, subscribe, undo } from "./store.js";
 import "./uploads.js";
 
 const main = document.getElementById("editor-main");
@@ -361,5 +361,5 @@ onConflict(
     }),
 );
 
-window.addEventListener("focus", () => load());
+window.addEventListener("focus", () => refresh());
 load();

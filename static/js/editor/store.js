@@ -118,6 +118,12 @@ async function settle(answer, name, label, retry, structural) {
   return false;
 }
 
+// The deck read again (the window came back: a file may have changed on disk), after any
+// write still on its way, so an older reading never replaces a newer one.
+export function refresh() {
+  return serial(() => load(true));
+}
+
 export function undo() {
   return serial(undoLast);
 }

@@ -1,7 +1,7 @@
 // Evidence dropped on the page: each file sent as it is (with its upload's progress), then
 // added to the deck by the server, which copies and hashes each once, with a progress bar.
 import { call, page, send, word } from "./api.js";
-import { commit, deckId, load, open, state } from "./store.js";
+import { commit, deckId, open, refresh, state } from "./store.js";
 
 const drop = document.getElementById("drop");
 const input = document.getElementById("file-input");
@@ -90,7 +90,7 @@ export async function add(files, name, exportKind = false) {
       } else {
         shown.progress.value = 1;
         shown.label.textContent = word("added", { count: job.data.added.length, ids: job.data.added.join("、") });
-        await load();
+        await refresh();
         const first = state.deck.items.find((i) => i.data.id === job.data.added[0]);
         if (first) open(first.name);
         shown.row.classList.add("done");
@@ -154,7 +154,7 @@ document.getElementById("add-exhibit").addEventListener("click", async () => {
   if (title === null) return;
   const answer = await call("POST", `/${encodeURIComponent(deckId())}/items`, { title });
   if (answer.ok) {
-    await load();
+    await refresh();
     open(answer.data.file);
   }
 });
@@ -166,7 +166,7 @@ export async function removeItem(item) {
   });
   if (answer.ok) {
     open("deck.toml");
-    await load();
+    await refresh();
   }
 }
 
