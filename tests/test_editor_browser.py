@@ -280,9 +280,14 @@ def test_steps_are_made_by_pointing_and_shown_as_a_court_screen_shows_them(
         point_at(page, 10, 0)
         page.locator("dialog.pointing .chart-plot .main-svg").first.wait_for()
         page.locator("dialog.pointing .names button", has_text="孙某").click()
-        page.wait_for_function(
-            "() => document.querySelector('dialog.pointing .names button[aria-pressed=true]')"
-        )
+        pressed = "dialog.pointing .names button[aria-pressed=true]"
+        page.wait_for_function(f"() => document.querySelectorAll('{pressed}').length === 1")
+        # a click on the chart's own node focuses it too; a second click takes it off
+        node = page.locator("dialog.pointing .sankey-node .node-rect").first
+        node.click(force=True)
+        page.wait_for_function(f"() => document.querySelectorAll('{pressed}').length === 2")
+        page.locator("dialog.pointing .sankey-node .node-rect").first.click(force=True)
+        page.wait_for_function(f"() => document.querySelectorAll('{pressed}').length === 1")
         slider = page.locator("dialog.pointing input[type=range]")
         slider.fill("1000")
         slider.dispatch_event("change")
