@@ -1,12 +1,12 @@
 # The front door: `make run` serves the demo deck, `make test` runs the whole suite.
 # Both create and fill .venv when needed; `make test` also installs what the suite needs
 # from Debian (Chromium and CJK fonts for the browser tests, LibreOffice Writer to render
-# the DOCX paperwork) when it is missing.
+# the DOCX paperwork, Redis and Sentinel for the standby tests) when it is missing.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui
+APT_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui redis-server redis-sentinel
 
 .PHONY: run test lint format system-deps bench demo screenshots clean
 
@@ -70,6 +70,8 @@ system-deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v redis-sentinel >/dev/null 2>&1 || missing="$$missing redis-sentinel"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing from Debian:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \

@@ -34,6 +34,9 @@ def create_app(
     public_mask: bool = True,
     start: str = "logo",
     aspect: str = "16:9",
+    redis: str | None = None,
+    peers: tuple[str, ...] = (),
+    process: str = "",
 ) -> Flask:
     """The app factory: one app serves one loaded deck to the presenter and the screens.
 
@@ -43,11 +46,20 @@ def create_app(
     confirms them. `start`: what the screens show before the first exhibit (`logo`, the
     case's title, or `black`). `aspect`: the court screens' width:height; the court's
     picture is laid out at that ratio (letterboxed on a screen of another).
+
+    `redis`: carry the presentation with every other process started with the same deck and
+    URL (presenter.live.cluster); the keys, the signing key and the state are then theirs,
+    and cluster.DeckDiffers or TermsDiffer (or the machine's Refused when Redis cannot be
+    reached) says why this one may not join. `peers`: the addresses of the other processes,
+    where the screens and the presenter move when this one stops answering. `process`: this
+    one's name among them.
     """
     from . import formatting
     from .live import sockets
     from .live.access import Access, cookie_names, kept_keys
+    from .live.cluster import Cluster, fingerprint
     from .live.court import Court
+    from .live.signing import Signer
     from .web import auth, files, pages, presenter, screen, security
 
     report = deck if isinstance(deck, DeckReport) else DeckReport(deck, ())
@@ -64,7 +76,19 @@ def create_app(
     folder = Path(app.instance_path, report.deck.id)
     given = {"presenter": presenter_key, "screen": screen_key, "public": public_key}
     keys = kept_keys(folder / "keys.json", given)
-    access = Access(keys, paired=folder / "paired-screens.json")
+    cluster, signer = None, None
+    if redis:
+        cluster = Cluster(redis, report.deck.id, process or "local")
+        terms = cluster.join({
+            "fingerprint": fingerprint(report.deck),
+            "keys": keys,
+            "signing": Signer.of_instance(Path(app.instance_path)).pem(),
+            "public_mask": public_mask,
+        })  # fmt: skip
+        keys, signer = terms["keys"], Signer.from_pem(terms["signing"])
+    app.config["PEERS"] = tuple(peers)
+    app.config["REDIS"] = redis
+    access = Access(keys, paired=folder / "paired-screens.json", shared=cluster)
     # file tokens for public screens, keyed by what no screen holds
     app.config["FILE_TOKEN_SECRET"] = hashlib.sha256(
         b"file-token:" + keys["presenter"].encode()
@@ -74,6 +98,7 @@ def create_app(
     court = Court(
         report, Path(app.instance_path), access, cookie_names(folder), start,
         checkpoint_every=float(app.config.get("CHECKPOINT_EVERY", 60.0)),
+        cluster=cluster, signer=signer,
     )  # fmt: skip
     app.extensions["shizheng.court"] = court
 

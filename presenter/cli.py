@@ -454,6 +454,29 @@ def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     return value
 
 
+_ORIGIN = r"https?://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?"
+
+
+def _peers(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each `--peer` as an origin (`http://host:port`), or the option's error."""
+    import re
+
+    origins = []
+    for value in values:
+        origin = value.strip().rstrip("/")
+        if not re.fullmatch(_ORIGIN, origin):
+            raise click.BadParameter(f"{value!r}: http://host:port")
+        origins.append(origin)
+    return tuple(origins)
+
+
+def _shown_url(url: str | None) -> str:
+    """A Redis URL as printed: without its password."""
+    import re
+
+    return re.sub(r"//[^@/]*@", "//***@", url or "")
+
+
 @main.command()
 @click.argument("deck_dir", required=False, type=click.Path(path_type=Path), default=DEMO_DECK)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -495,6 +518,30 @@ def _key(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     is_flag=True,
     help="Show ID, mobile and card numbers whole on the public screen too.",
 )
+@click.option(
+    "--max-clients",
+    type=click.IntRange(16, 4096),
+    default=128,
+    show_default=True,
+    help="Screens and pages connected at once (a thread each); more for a large audience.",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="SHIZHENG_REDIS",
+    metavar="URL",
+    help="Carry the presentation with every process started with the same deck and URL"
+    " (redis://… or redis+sentinel://…); see docs/cluster.md.",
+)
+@click.option(
+    "--peer",
+    "peers",
+    multiple=True,
+    callback=_peers,
+    metavar="URL",
+    help="Another process's address (http://host:port), where screens move if this one"
+    " stops answering; repeat for each.",
+)
 @LANG_OPTION
 @INSTANCE_OPTION
 def serve(
@@ -507,6 +554,9 @@ def serve(
     start: str,
     aspect: str,
     no_public_mask: bool,
+    max_clients: int,
+    redis_url: str | None,
+    peers: tuple[str, ...],
     lang: str,
     instance: Path,
 ) -> None:
@@ -515,6 +565,8 @@ def serve(
 
     from . import create_app
     from .live.access import KeyClash
+    from .live.cluster import DeckDiffers, TermsDiffer
+    from .live.machine import Refused
     from .live.signing import spaced
     from .live.sockets import live
     from .live.watch import watch_deck
@@ -527,6 +579,7 @@ def serve(
         sys.exit(1)
     for problem in report.problems:
         click.echo(problem.render(lang), err=True)
+    shown = _lan_address() if host in ("0.0.0.0", "::") else host
     try:
         app = create_app(
             report,
@@ -537,15 +590,33 @@ def serve(
             public_mask=not no_public_mask,
             start=start,
             aspect=aspect,
+            redis=redis_url,
+            peers=peers,
+            process=f"{shown}:{port}",
         )
     except KeyClash as clash:
         options = ", ".join(f"--{kind}-key" for kind in clash.kinds)
         raise click.UsageError(_words(lang, "key_clash").format(options=options)) from None
+    except DeckDiffers as differs:
+        items = ", ".join(differs.items)
+        click.echo(_words(lang, "cluster_deck_differs").format(items=items), err=True)
+        sys.exit(1)
+    except TermsDiffer:
+        click.echo(_words(lang, "cluster_terms_differ"), err=True)
+        sys.exit(1)
+    except (Refused, ValueError) as error:  # Redis away, or a URL it cannot read
+        detail = str(error.__cause__ or error) if not isinstance(error, Refused) else "—"
+        click.echo(
+            _words(lang, "cluster_unreachable").format(url=_shown_url(redis_url), detail=detail),
+            err=True,
+        )
+        sys.exit(1)
     court = app.extensions["shizheng.court"]
     start_preparing(court.deck, app.instance_path)  # tables ready before they are opened
     court.start_detecting()  # numbers in pictures found before a public screen shows them
-    shown = _lan_address() if host in ("0.0.0.0", "::") else host
     keys = court.access
+    if redis_url:
+        click.echo(_words(lang, "cluster_joined").format(url=_shown_url(redis_url)))
     # the labels are the protocol's, for people and scripts alike; Public is 旁听席屏幕
     base = f"http://{shown}:{port}"
     click.echo(f"Presenter:  {base}/present?key={keys.presenter_key}")
@@ -564,14 +635,15 @@ def serve(
         court.start_detecting()
 
     stop = threading.Event()
-    server = _listening(app, host, port)
+    server = _listening(app, host, port, max_clients)
 
     def failed(error: BaseException) -> None:
         with app.app_context():
             court.deck_problems = [_words(lang, "reload_failed").format(detail=repr(error))]
             live().tell_control()
 
-    watch_deck(deck_dir, lambda: check_report(deck_dir, instance), changed, stop, failed)
+    if not redis_url:  # with other processes, every copy of the deck must stay the same
+        watch_deck(deck_dir, lambda: check_report(deck_dir, instance), changed, stop, failed)
     try:
         run(server)
     finally:
@@ -579,7 +651,8 @@ def serve(
         closing = court.stop()  # the closing entry: the record ends here, whole
         if closing is not None:
             click.echo(_head_words(lang, closing))
-        court.access.end_session()  # a clean stop ends the session; a crash resumes it
+        if not redis_url:  # one of several stopping: the others still serve those screens
+            court.access.end_session()  # a clean stop ends the session; a crash resumes it
 
 
 @main.command("edit")
@@ -621,14 +694,16 @@ def edit_command(
         app.extensions["shizheng.editor"].previews.stop()
 
 
-def _listening(app, host: str, port: int):
-    """The app's server on `host:port`, answering the names it is reached by; the command
-    ends with the system's words when the address cannot be had."""
-    from .web.server import CourtServer, served_hosts
+def _listening(app, host: str, port: int, clients: int | None = None):
+    """The app's server on `host:port`, answering the names it is reached by (`clients`
+    connections at once, when given); the command ends with the system's words when the
+    address cannot be had."""
+    from .web.server import CourtServer, Limits, served_hosts
 
     app.config["SERVED_HOSTS"] = served_hosts(host)
+    limits = Limits(max_active=clients) if clients else None
     try:
-        return CourtServer(app, host, port)
+        return CourtServer(app, host, port, limits)
     except OSError as error:
         click.echo(f"{host}:{port}: {error.strerror or error}", err=True)
         sys.exit(1)

@@ -562,7 +562,7 @@ def test_the_tools_are_in_view_at_1366_by_768_with_the_csp_intact(presenter, cou
     p.picture()
     host = server.url.split("/")[2]
     assert p.response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY.format(
-        host=host, framers="'none'", frames="'self'"
+        host=host, framers="'none'", frames="'self'", peers=""
     )
     html = p.response.text()
     assert not re.search(r"<[^>]+\sstyle=", html), "no style attribute in the page"

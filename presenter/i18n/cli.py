@@ -22,6 +22,28 @@ CLI_WORDS: dict[str, Words] = {
     "record_out": ("输出文件应以 .html 或 .csv 结尾", "the output must end in .html or .csv"),
     "copying": ("复制并计算校验值（SHA-256、MD5）", "copying and hashing (SHA-256, MD5)"),
     "skipped": ("已跳过隐藏或空的条目：{name}", "left out, hidden or empty: {name}"),
+    "cluster_unreachable": (
+        "无法连接 Redis（{url}）：{detail}。请检查地址、密码和网络后重试。",
+        "cannot reach Redis ({url}): {detail}. Check the address, the password and the"
+        " network, then try again.",
+    ),
+    "cluster_deck_differs": (
+        "无法加入：本机案卷与其他示证端正在示证的案卷不一致，以下证据的编号或校验值不同：{items}。"
+        "请从同一份案卷复制后再启动。",
+        "cannot join: this copy of the deck differs from the one the other processes are"
+        " presenting; these exhibits differ in their ids or hashes: {items}. Copy the same"
+        " deck, then start again.",
+    ),
+    "cluster_terms_differ": (
+        "无法加入：正在示证的各端对旁听席屏幕的遮蔽设置与本机不同（--no-public-mask）。",
+        "cannot join: the presentation masks the public screen otherwise than this process"
+        " (--no-public-mask).",
+    ),
+    "cluster_joined": (
+        "已加入 Redis 上的示证（{url}）：各端共用同一组链接密钥和签名密钥。",
+        "Joined the presentation on Redis ({url}): every process shares its link keys and"
+        " signing key.",
+    ),
     "key_clash": (
         "{options} 必须各不相同：否则法庭屏幕会得到公诉人的权限",
         "{options} must all differ: a screen would otherwise get a presenter's rights",

@@ -231,6 +231,7 @@ STRINGS: dict[str, Words] = {
         "No link? Join as a court screen with a pairing code",
     ),
     "forbidden.title": ("无权访问", "Not allowed"),
+    "land.title": ("正在转到备用示证端……", "Moving to the standby…"),
     "forbidden.explain": (
         "此页面需要有效的链接。屏幕链接不能打开公诉人控制台。",
         "This page needs a valid link. A screen link never opens the presenter view.",

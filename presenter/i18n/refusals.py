@@ -17,6 +17,23 @@ REASONS: dict[str, Words] = {
     ),
     "not_allowed": ("无权执行此操作", "not allowed"),
     "record_ended": ("示证记录已结束", "the record has ended already"),
+    "cluster_lost": (
+        "与其他示证端失去联系（Redis 无法连接）：屏幕保持当前画面，操作未执行，请稍后重试",
+        "lost contact with the other presenting computers (Redis cannot be reached): the"
+        " screens keep what they show; nothing was done, try again in a moment",
+    ),
+    "cluster_behind": (
+        "Redis 中的示证状态比本机旧（重启后丢失了最近的操作）：为保证示证记录完整，操作暂停。"
+        "请技术人员按 docs/cluster.md 处理",
+        "Redis has the presentation as it was before its last changes (it lost them when it"
+        " restarted): to keep the record whole, commands are paused. The technician follows"
+        " docs/cluster.md",
+    ),
+    "cluster_busy": (
+        "另一台示证端同时在操作，本次操作未执行，请重试",
+        "another presenting computer was commanding at the same moment; nothing was done,"
+        " try again",
+    ),
     "unknown_action": ("未知操作", "unknown action"),
     "unknown_item": ("没有这个证据", "no such exhibit"),
     "excluded": (

@@ -20,9 +20,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..i18n import pick
 from ..i18n.refusals import KEY_REFUSED
@@ -175,6 +175,21 @@ Listener = Callable[[dict[str, Any]], None]
 """Told of each change to a pairing: the pairing as the presenter sees it."""
 
 
+TICKET_AGE = 24 * 3600
+"""Seconds a standby ticket opens another process's pages (a court day)."""
+
+
+class PairingStore(Protocol):
+    """Where pairings are kept when several processes serve one presentation (every call
+    may raise the machine's Refused when it cannot be reached)."""
+
+    def pairings(self) -> dict[str, dict[str, Any]]: ...
+
+    def put_pairing(self, code: str, pairing: dict[str, Any]) -> None: ...
+
+    def drop_pairing(self, code: str) -> None: ...
+
+
 class Access:
     """The three keys and the pairings; answers "what kind of credential is this?"."""
 
@@ -184,6 +199,7 @@ class Access:
         clock: Callable[[], float] = time.monotonic,
         paired: Path | None = None,
         wall: Callable[[], float] = time.time,
+        shared: PairingStore | None = None,
     ) -> None:
         if set(keys) != set(KINDS):
             raise ValueError("three keys: presenter, screen, public")
@@ -196,6 +212,11 @@ class Access:
         self._pairings: dict[str, Pairing] = {}
         self._paired_path = paired
         self._listeners: list[Listener] = []
+        self._shared = shared
+        """With other processes: every pairing is read from and written to it, so a screen
+        paired on one process is approved, refused or revoked from any other."""
+        if shared is not None:
+            self._clock = wall  # the processes' clocks compare: `created` is wall time
         self._load_paired()
 
     @property
@@ -228,6 +249,47 @@ class Access:
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
+    # --- tickets to the standby ------------------------------------------------------------
+
+    def _tickets(self):
+        from itsdangerous import URLSafeTimedSerializer
+
+        secret = hashlib.sha256(b"peer-ticket:" + self.keys["presenter"].encode()).digest()
+        return URLSafeTimedSerializer(secret, salt="shizheng-standby")
+
+    def ticket(self, secret: str | None) -> str | None:
+        """What a page connected with `secret` carries to another process of the same
+        presentation, to be let in there as it was here (its kind of credential, and a
+        pairing's own token): signed with a key derived from the presenter key, which every
+        process shares, and good for a court day. None for a secret that opens nothing."""
+        if self.is_expert(secret):
+            return self._tickets().dumps({"c": "presenter", "e": 1})
+        if self.is_key(secret):
+            return self._tickets().dumps({"c": self.kind(secret)})
+        pairing = self.pairing_of(secret)
+        if pairing is not None and pairing.status == "approved":
+            return self._tickets().dumps({"c": "pair", "t": pairing.token})
+        return None
+
+    def redeem(self, ticket: str) -> tuple[str, str] | None:
+        """The cookie (its kind) and secret a ticket stands for; None for a ticket this
+        presentation did not sign, one too old, or a pairing since revoked."""
+        from itsdangerous import BadData
+
+        try:
+            payload = self._tickets().loads(ticket, max_age=TICKET_AGE)
+        except BadData:
+            return None
+        cookie = payload.get("c") if isinstance(payload, dict) else None
+        if cookie == "pair":
+            token = payload.get("t")
+            return ("pair", token) if self.kind(token) in ("screen", "public") else None
+        if cookie == "presenter":
+            return cookie, self.expert_key if payload.get("e") else self.presenter_key
+        if cookie in ("screen", "public"):
+            return cookie, self.keys[cookie]
+        return None
+
     def _tell(self, changes: list[dict[str, Any]]) -> None:
         for change in changes:
             for listener in self._listeners:
@@ -257,6 +319,51 @@ class Access:
                 entry.get("public") is True, approved,
             )  # fmt: skip
 
+    def _pull(self) -> None:
+        """The pairings as the other processes left them (the caller holds the lock); the
+        last ones known while they cannot be reached."""
+        self._take(self._fetch())
+
+    def _take(self, kept: dict[str, dict[str, Any]] | None) -> None:
+        if kept is not None:
+            self._pairings = {code: Pairing(**entry) for code, entry in kept.items()}
+
+    def _fetch(self) -> dict[str, dict[str, Any]] | None:
+        """The pairings the other processes left, or None (alone, or out of reach)."""
+        from .machine import Refused
+
+        if self._shared is None:
+            return None
+        try:
+            return self._shared.pairings()
+        except Refused:
+            return None
+
+    def _push(
+        self, *pairings: Pairing, dropped: tuple[str, ...] = (), strict: bool = False
+    ) -> None:
+        """Pairings changed or dropped, to the other processes. `strict`: a presenter's
+        decision, which must not be lost: raises Refused when they cannot be reached (and
+        the caller changes nothing here); else kept here only."""
+        from .machine import Refused
+
+        if self._shared is None:
+            return
+        try:
+            for pairing in pairings:
+                self._shared.put_pairing(pairing.code, asdict(pairing))
+            for code in dropped:
+                self._shared.drop_pairing(code)
+        except Refused:
+            if strict:
+                raise
+
+    def republish(self) -> None:
+        """The pairings this process knows, written again where the others read them (they
+        were lost there)."""
+        with self._lock:
+            self._push(*self._pairings.values())
+
     def _save_paired(self) -> None:
         if self._paired_path is not None:
             approved = {
@@ -274,12 +381,20 @@ class Access:
     def end_session(self) -> None:
         """The presentation ends: every approved pairing ends with it."""
         with self._lock:
+            self._pull()
             ended = [p for p in self._pairings.values() if p.status == "approved"]
             for pairing in ended:
                 del self._pairings[pairing.code]
+            self._push(dropped=tuple(p.code for p in ended))
             self._save_paired()
 
     # --- credentials -----------------------------------------------------------------------
+
+    def is_key(self, secret: str | None) -> bool:
+        """Whether `secret` is one of the keys (not the expert's, not a pairing's token)."""
+        if not secret or not isinstance(secret, str):
+            return False
+        return any(hmac.compare_digest(secret.encode(), key.encode()) for key in self.keys.values())
 
     def kind(self, secret: str | None) -> str | None:
         """'presenter', 'screen' or 'public' for a key or an approved pairing token; else None.
@@ -310,7 +425,9 @@ class Access:
         """The pairing whose secret this is (approved or not), or None."""
         if not token or not isinstance(token, str):
             return None
+        kept = self._fetch()  # read before the lock: screens joining at once do not queue
         with self._lock:
+            self._take(kept)
             for pairing in self._pairings.values():
                 if hmac.compare_digest(token.encode(), pairing.token.encode()):
                     return pairing
@@ -326,6 +443,7 @@ class Access:
             return known, False
         changes: list[dict[str, Any]] = []
         with self._lock:
+            self._pull()
             changes += self._expire()
             pending = [p for p in self._pairings.values() if p.status == "pending"]
             held = Counter(p.address for p in pending)
@@ -341,12 +459,14 @@ class Access:
                     (p for p in pending if p.address == greediest), key=lambda p: p.created
                 )
                 del self._pairings[oldest.code]
+                self._push(dropped=(oldest.code,))
                 changes.append({**oldest.public_view(), "status": "expired"})
             code = f"{secrets.randbelow(10**6):06d}"
             while code in self._pairings:  # at most PENDING_TOTAL + approved are taken
                 code = f"{secrets.randbelow(10**6):06d}"
             pairing = Pairing(code, secrets.token_urlsafe(24), name[:60], address, self._clock())
             self._pairings[code] = pairing
+            self._push(pairing)
             changes.append(pairing.public_view())
         self._tell(changes)
         return pairing, True
@@ -359,13 +479,17 @@ class Access:
         """The presenter approves (as a court screen, or a public one) or refuses a pending
         code; False when there is none."""
         with self._lock:
+            self._pull()
             changes = self._expire()
             pairing = self._pairings.get(code)
             done = pairing is not None and pairing.status == "pending"
             if pairing is not None and done:
-                pairing.status = "approved" if approve else "refused"
-                pairing.public = approve and public
-                pairing.approved = self._wall()
+                status = "approved" if approve else "refused"
+                pairing = replace(
+                    pairing, status=status, public=approve and public, approved=self._wall()
+                )
+                self._push(pairing, strict=True)
+                self._pairings[code] = pairing
                 if approve:
                     self._save_paired()
                 changes.append(pairing.public_view())
@@ -376,9 +500,15 @@ class Access:
         """The presenter refuses every code still waiting (a flood, or screens not wanted);
         how many there were."""
         with self._lock:
-            waiting = [p for p in self._pairings.values() if p.status == "pending"]
+            self._pull()
+            waiting = [
+                replace(p, status="refused")
+                for p in self._pairings.values()
+                if p.status == "pending"
+            ]
+            self._push(*waiting, strict=True)
             for pairing in waiting:
-                pairing.status = "refused"
+                self._pairings[pairing.code] = pairing
         self._tell([pairing.public_view() for pairing in waiting])
         return len(waiting)
 
@@ -386,9 +516,11 @@ class Access:
         """The presenter withdraws an approved screen: its secret opens nothing from now on.
         The pairing that was revoked, or None."""
         with self._lock:
+            self._pull()
             pairing = self._pairings.get(code)
             if pairing is None or pairing.status != "approved":
                 return None
+            self._push(dropped=(code,), strict=True)
             del self._pairings[code]
             self._save_paired()
         self._tell([{**pairing.public_view(), "status": "revoked"}])
@@ -397,6 +529,7 @@ class Access:
     def pairings(self) -> list[dict[str, Any]]:
         """Pending and approved pairings, for the presenter's list."""
         with self._lock:
+            self._pull()
             changes = self._expire()
             listed = [p.public_view() for p in self._pairings.values() if p.status != "refused"]
         self._tell(changes)
@@ -408,6 +541,7 @@ class Access:
         for code, pairing in list(self._pairings.items()):
             if pairing.status != "approved" and now - pairing.created > PAIRING_TTL:
                 del self._pairings[code]
+                self._push(dropped=(code,))
                 if pairing.status == "pending":
                     changes.append({**pairing.public_view(), "status": "expired"})
         return changes

@@ -18,10 +18,11 @@ from typing import Any
 from .. import integrity
 from ..deck import Deck, DeckReport, Exhibit
 from .access import Access
+from .cluster import NONE, Cluster, RecordCopy, Shared, SharedRecord, heartbeat
 from .machine import Outcome, Presentation, Refused
-from .record import Record, RecordEnded
+from .record import Record, RecordEnded, start_details
 from .signing import Signer
-from .state import StateStore
+from .state import LiveState, StateStore
 from .timers import Timers
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,11 @@ def _shown(state) -> tuple[str, ...]:
     return (state.item,) if state.item else ()
 
 
+def _clocks(timers: dict[str, Any]) -> dict[str, Any]:
+    """A `timers` message without the moment it was made."""
+    return {key: value for key, value in timers.items() if key != "now"}
+
+
 @dataclass(frozen=True)
 class Client:
     """A connected browser or program: its role and, for a screen, its name, whether it is a
@@ -129,6 +135,8 @@ class Court:
         cookies: Mapping[str, str] | None = None,
         start: str = "logo",
         checkpoint_every: float = 60.0,
+        cluster: Cluster | None = None,
+        signer: Signer | None = None,
     ) -> None:
         deck = report.deck
         if deck is None:
@@ -138,22 +146,38 @@ class Court:
         self.cookies = dict(cookies or {})
         """The names of this instance's cookies, by credential kind (and `pair`)."""
         self.store = StateStore(self.folder / "state.json")
+        self.cluster = cluster
+        """The other processes carrying this presentation through Redis, if any."""
+        self.timers = Timers(
+            self.folder / "timers.json", keep=cluster.put_timers if cluster else None
+        )
+        """The presenter's clocks: the presentation's, each exhibit's, a countdown."""
+        self._seen: Shared | None = None
+        shared = cluster.latest() if cluster is not None else None
+        kept = LiveState.from_json(shared.state) if shared and shared.state else None
         self.presentation = Presentation(
             deck,
             unverified=report.unverified,
-            state=self.store.load(deck.id),
+            state=kept or self.store.load(deck.id),
             pages=document_pages(deck),
             columns=table_columns(deck),
             start=start,
             pictures=chat_pictures(deck),
+            shared=self if cluster is not None else None,
         )
-        self.signer = Signer.of_instance(instance)
-        """The instance's key: it signs the record's checkpoints (presenter.live.signing)."""
+        if cluster is not None and kept is None:
+            first = self.presentation.state.to_json(kept=True)
+            cluster.commit(expect_seq=NONE, state=first)  # the first process's state
+            self.presentation.follow()  # or the one a process joining at once wrote
+        self.signer = signer or Signer.of_instance(instance)
+        """The key that signs the record's checkpoints (presenter.live.signing): the
+        instance's, or the one every process of a cluster shares."""
         self._record_lock = threading.RLock()
         self._record_listeners: list[Callable[[dict[str, Any]], None]] = []
         self._checkpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
         self.last_checkpoint: dict[str, Any] | None = None
-        self._record = self._new_record()
+        self._copy = RecordCopy(cluster, self.folder / "records") if cluster else None
+        self._record: Record | SharedRecord = self._new_record()
         self.deck_problems: list[str] = []
         self.deck_version = 1
         self._clients: dict[str, Client] = {}
@@ -161,8 +185,6 @@ class Court:
         self._broadcasts: list[Callable[[Outcome], None]] = []
         self._detected: list[Callable[[], None]] = []
         self._verifying: threading.Thread | None = None
-        self.timers = Timers(self.folder / "timers.json")
-        """The presenter's clocks: the presentation's, each exhibit's, a countdown."""
         self.timers.observe(self.state)
         self._shown_before = _shown(self.state)
         self.presentation.subscribe(self._keep)
@@ -172,6 +194,8 @@ class Court:
             target=self._every, args=(checkpoint_every,), name="checkpoints", daemon=True
         )
         self._checkpoints.start()
+        if cluster is not None:
+            self._beating = heartbeat(5.0, self._beat, self._stop_checkpoints)
 
     @property
     def state(self):
@@ -193,9 +217,9 @@ class Court:
         with self._record_lock:
             return self._current()
 
-    def _current(self) -> Record:
-        # the caller holds the record's lock
-        if self._record.ended:
+    def _current(self) -> Record | SharedRecord:
+        # the caller holds the record's lock; a shared record starts its next one itself
+        if self._record.ended and not isinstance(self._record, SharedRecord):
             self._record = self._new_record()
         return self._record
 
@@ -205,8 +229,15 @@ class Court:
         with self._record_lock:
             return self._current().append(*args, **details)
 
-    def _new_record(self) -> Record:
+    def _new_record(self) -> Record | SharedRecord:
         deck = self.deck
+        if self.cluster is not None and self._copy is not None:
+            shared = SharedRecord(self.cluster, self._copy, self.signer, self._start_entry)
+            shared.subscribe(self._appended)
+            shared.ensure()
+            self._copy.start()
+            self._appended(shared.count, shared.head)
+            return shared
         record = Record.start(
             self.folder / "records",
             deck.id,
@@ -219,6 +250,123 @@ class Court:
         record.subscribe(self._appended)
         self._appended(record.count, record.head)
         return record
+
+    def _start_entry(self) -> tuple[str | None, dict[str, Any] | None, dict[str, Any]]:
+        """A new shared record's `start` entry: what the screens show as it starts."""
+        deck, state = self.deck, self.state.to_record()
+        controller, extra = start_details(
+            deck.id, self.signer, state, title=deck.case.title, timezone=deck.case.timezone,
+            seq=self.state.seq,
+        )  # fmt: skip
+        return controller, state, extra
+
+    # --- the presentation shared with other processes (presenter.live.cluster) -------------
+
+    def latest(self) -> tuple[LiveState, str | None] | None:
+        """The state every process shares (machine.SharedStore)."""
+        assert self.cluster is not None
+        seen = self._seen = self.cluster.latest()
+        if seen.state is None:
+            return self._reseed() if getattr(self, "_record", None) is not None else None
+        if seen.state.get("seq", 0) < self.state.seq:
+            log.error(
+                "Redis has the presentation at seq %s, this process at %s: Redis lost changes;"
+                " commands are refused (docs/cluster.md)", seen.state.get("seq"), self.state.seq,
+            )  # fmt: skip
+            raise Refused("cluster_behind")
+        self._take_clocks(seen)
+        return LiveState.from_json(seen.state), seen.confirmed
+
+    def commit(
+        self,
+        old: LiveState,
+        outcome: Outcome,
+        command: Mapping[str, Any],
+        role: str,
+        confirmed: str | None,
+    ) -> bool:
+        """A change made here, to every process: the state and its record entry in one
+        atomic step, on the state and chain last read (machine.SharedStore)."""
+        assert self.cluster is not None and isinstance(self._record, SharedRecord)
+        chain, entry, lines, head = None, None, [], None
+        if outcome.recorded:
+            seen = self._seen.chain if self._seen is not None else None
+            chain, entry, lines = self._record.lines(
+                seen, outcome.event, outcome.state.to_record(), outcome.state.controller,
+                self._entry_fields(outcome, command, role),
+            )  # fmt: skip
+            head = seen.head if seen is not None else NONE
+        done = self.cluster.commit(
+            expect_seq=old.seq, state=outcome.state.to_json(kept=True), confirmed=confirmed,
+            expect_head=head, chain=chain, lines=lines,
+        )  # fmt: skip
+        if done and chain is not None:
+            self._record.advanced(chain, entry)
+        return done
+
+    def kept(self) -> dict[str, Any]:
+        """The state as the processes share it (Cluster.latest's form), for the others."""
+        presentation = self.presentation
+        return {"state": self.state.to_json(kept=True), "confirmed": presentation.confirmed}
+
+    def adopt(self, kept: dict[str, Any]) -> None:
+        """The state another process made, from its message (see `kept`)."""
+        try:
+            state = LiveState.from_json(kept["state"])
+        except (KeyError, TypeError, ValueError):
+            return  # not one of ours: the next `sync` reads Redis
+        confirmed = kept.get("confirmed")
+        self.presentation.adopt(state, confirmed if isinstance(confirmed, str) else None)
+
+    def _reseed(self) -> tuple[LiveState, str | None] | None:
+        """Redis lost everything (restarted empty): this process carries the presentation on
+        from its own state, a new record file, and its pairings; the copies so far stay
+        whole. Whichever process asks first does it, the others take it."""
+        assert self.cluster is not None and isinstance(self._record, SharedRecord)
+        log.warning("Redis has lost the presentation: carried on from this process")
+        self.cluster.rejoin()
+        kept = self.kept()
+        self.cluster.commit(expect_seq=NONE, state=kept["state"], confirmed=kept["confirmed"])
+        self._record.ensure()
+        self.access.republish()
+        shared = self.cluster.latest()
+        self._seen = shared
+        if shared.state is None:
+            return None
+        return LiveState.from_json(shared.state), shared.confirmed
+
+    def sync(self) -> None:
+        """Take the shared state, if newer, before a snapshot is sent (nothing to do alone).
+        Read without holding the presentation: a hundred screens joining at once each read
+        it at the same time, and none waits for a command being made."""
+        if self.cluster is None:
+            return
+        try:
+            shared = self.cluster.latest()
+        except Refused:
+            return  # Redis is away: the last state this process knows
+        if shared.state is not None:
+            self.adopt({"state": shared.state, "confirmed": shared.confirmed})
+        self._take_clocks(shared)
+
+    def _take_clocks(self, shared: Shared) -> None:
+        """The presenter's clocks as the process that last changed them left them."""
+        if shared.timers and _clocks(shared.timers) != _clocks(self.timers.to_json()):
+            self.timers.adopt(shared.timers)
+
+    def publish_clients(self) -> None:
+        """This process's clients, where the others read them (with other processes)."""
+        if self.cluster is not None:
+            with self._lock:
+                mine = [self._listed(c) for c in self._clients.values()]
+            self.cluster.put_clients(mine)
+
+    def _beat(self) -> None:
+        """Every few seconds, with other processes: this one is here (its screens), and how
+        many replicas a change waits for now."""
+        assert self.cluster is not None
+        self.publish_clients()
+        self.cluster.count_replicas()
 
     def _appended(self, entries: int, head: str) -> None:
         for listener in self._record_listeners:
@@ -272,6 +420,8 @@ class Court:
                     made = self.checkpoint()
                 except (OSError, RecordEnded):  # closed under us (a test's cleanup, a stop)
                     continue
+                except Refused:  # Redis away (several processes): signed at the next one
+                    continue
                 if made is not None:
                     signed = (record.id, record.count)
 
@@ -283,7 +433,10 @@ class Court:
             record = self._record
             if record.ended:
                 raise Refused("record_ended")
-            closing = record.end(by=role, reason=reason)  # no entry can slip in after it
+            try:
+                closing = record.end(by=role, reason=reason)  # no entry can slip in after it
+            except RecordEnded:  # ended by a presenter on another process a moment ago
+                raise Refused("record_ended") from None
         if "checkpoint" in closing:
             self._checkpointed(closing["checkpoint"])
         for listener in self._record_listeners:
@@ -294,13 +447,18 @@ class Court:
         """Close the record's file as it is (no closing entry) and stop the checkpoints:
         for a court that was never served (a bundle's, a test's)."""
         self._stop_checkpoints.set()
+        if self._copy is not None:
+            self._copy.stop()
         with self._record_lock:
             self._record.close()
 
     def stop(self) -> dict[str, Any] | None:
         """The server stops cleanly: end the record (a closing entry, `reason` shutdown) and
-        the checkpoints."""
+        the checkpoints. One process of several stops alone: the others carry the record on."""
         self._stop_checkpoints.set()
+        if self._copy is not None:
+            self._copy.stop()
+            return None
         try:
             return self.end("server", reason="shutdown")
         except Refused:
@@ -314,13 +472,8 @@ class Court:
         state = outcome.state
         with self._record_lock:
             record = self._current()
-            if outcome.recorded:
-                extra: dict[str, Any] = {"by": role, "command": dict(command)}
-                if outcome.details:
-                    extra["details"] = dict(outcome.details)
-                label = self._step_label(state)
-                if label:
-                    extra["label"] = label  # the step as the presenter's page names it
+            if outcome.recorded and self.cluster is None:  # else written with the state
+                extra = self._entry_fields(outcome, command, role)
                 record.append(
                     outcome.event, state.to_record(), state.controller, durable=False, **extra
                 )
@@ -333,7 +486,23 @@ class Court:
         shown = _shown(state)
         if outcome.recorded and shown != self._shown_before:
             self._shown_before = shown
-            self.checkpoint()  # at each exhibit change (Art. 49)
+            try:
+                self.checkpoint()  # at each exhibit change (Art. 49)
+            except Refused:
+                pass  # Redis went away just now: the next checkpoint signs this one too
+
+    def _entry_fields(
+        self, outcome: Outcome, command: Mapping[str, Any], role: str
+    ) -> dict[str, Any]:
+        """What a change's record entry keeps besides the state: who, the command, its
+        details, and the step as the presenter's page names it."""
+        extra: dict[str, Any] = {"by": role, "command": dict(command)}
+        if outcome.details:
+            extra["details"] = dict(outcome.details)
+        label = self._step_label(outcome.state)
+        if label:
+            extra["label"] = label
+        return extra
 
     def _step_label(self, state) -> str:
         exhibit = self.deck.exhibit(state.item or "")
@@ -586,15 +755,25 @@ class Court:
             return [c.sid for c in self._clients.values() if c.pairing == code]
 
     def screens(self) -> list[dict[str, Any]]:
-        """The connected clients, for the presenter's list."""
+        """The connected clients, for the presenter's list (of every process, when several
+        carry the presentation and Redis can be reached: this one's published first)."""
+        if self.cluster is not None:
+            try:
+                self.publish_clients()
+                return self.cluster.clients()
+            except Refused:
+                pass
         with self._lock:
-            return [
-                {
-                    "role": c.role,
-                    "name": c.name,
-                    "public": c.public,
-                    "pairing": c.pairing,
-                    "blocked": c.blocked,
-                }
-                for c in self._clients.values()
-            ]
+            return [self._listed(c) for c in self._clients.values()]
+
+    def _listed(self, client: Client) -> dict[str, Any]:
+        listed = {
+            "role": client.role,
+            "name": client.name,
+            "public": client.public,
+            "pairing": client.pairing,
+            "blocked": client.blocked,
+        }
+        if self.cluster is not None:
+            listed["process"] = self.cluster.process
+        return listed

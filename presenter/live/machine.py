@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from ..deck import Deck, Exhibit
 from ..deck.checks import find_file, shown_files, step_files
@@ -96,6 +96,33 @@ class Outcome:
 
 Listener = Callable[[Outcome, Mapping[str, Any], str], None]
 """Called with each change, the command that made it and the role that sent it."""
+
+
+class Raced(Exception):
+    """Another process changed the presentation first: take its state and try again."""
+
+
+class SharedStore(Protocol):
+    """Where the presentation is kept when several processes carry it (live/cluster.py)."""
+
+    def latest(self) -> tuple[LiveState, str | None] | None:
+        """The state every process shares and the exhibit confirmed on it; None before the
+        first. Raises Refused when it cannot be reached."""
+
+    def commit(
+        self,
+        old: LiveState,
+        outcome: Outcome,
+        command: Mapping[str, Any],
+        role: str,
+        confirmed: str | None,
+    ) -> bool:
+        """Make `outcome` the shared state (and record it) if `old` is still the shared
+        state; False when another process changed it first. Raises Refused."""
+
+
+RACES = 8
+"""Tries of one change against other processes changing the state at the same moment."""
 
 
 # --- what a handler sees and gives back -----------------------------------------------------
@@ -660,16 +687,13 @@ class Presentation:
         columns: Mapping[str, int] | None = None,
         start: str = "logo",
         pictures: Mapping[str, Mapping[int, str]] | None = None,
+        shared: SharedStore | None = None,
     ) -> None:
         self._lock = threading.RLock()
+        self._shared = shared
         self._clock = clock
         self._listeners: list[Listener] = []
-        self._deck = deck
-        self._unverified = frozenset(unverified)
-        self._pages = dict(pages or {})
-        self._columns = dict(columns or {})
-        self._pictures = dict(pictures or {})
-        self._file_pages = document_file_pages(deck)
+        self._take_deck(deck, unverified, pages, columns, pictures)
         self._confirmed: str | None = None
         self._start = start
         self._state = self._restored(state) if state else self._opening()
@@ -697,6 +721,14 @@ class Presentation:
                 return False
             if blocked(exhibit, self._unverified) is None:
                 return True
+            if self._state.item == exhibit_id and self._confirmed == exhibit_id:
+                return True
+            if self._shared is None:
+                return False
+            try:
+                self.follow()  # another process may have confirmed it a moment ago
+            except Refused:
+                return False
             return self._state.item == exhibit_id and self._confirmed == exhibit_id
 
     def page_count(self, exhibit_id: str, file: int = 0) -> int:
@@ -715,13 +747,48 @@ class Presentation:
         """Carry out one command of the protocol for a client of `role`, or refuse it."""
         with self._lock:
             try:
-                rule, change = self._apply(command, role)
+                return self._carry(lambda: self._command(command, role))
             except Refused as refused:
                 return Outcome(False, self._state, refused.code, details=refused.details)
-            if change.confirmed is not KEEP:
-                self._confirmed = change.confirmed
-            said = known(command)  # what the record keeps of it: its own fields only
-            return self._commit(change.state, said, role, rule.recorded, "state", change.details)
+
+    def _command(self, command: Mapping[str, Any], role: str) -> Outcome:
+        rule, change = self._apply(command, role)
+        said = known(command)  # what the record keeps of it: its own fields only
+        return self._commit(
+            change.state, said, role, rule.recorded, "state", change.details, change.confirmed
+        )
+
+    def follow(self) -> LiveState:
+        """Take the shared state when other processes carry the presentation too and it has
+        moved on; the state either way. Raises Refused when it cannot be reached."""
+        with self._lock:
+            latest = self._shared.latest() if self._shared is not None else None
+            if latest is not None and latest[0].seq != self._state.seq:
+                self._state, self._confirmed = latest
+            return self._state
+
+    def adopt(self, state: LiveState, confirmed: str | None) -> None:
+        """A state another process made and sent out: taken when it is newer than this one's
+        (messages can cross; Redis has the latest, which `follow` reads)."""
+        with self._lock:
+            if state.seq > self._state.seq:
+                self._state, self._confirmed = state, confirmed
+
+    @property
+    def confirmed(self) -> str | None:
+        """The exhibit the presenter confirmed showing although held (Art. 44), if any."""
+        return self._confirmed
+
+    def _carry(self, change: Callable[[], Outcome]) -> Outcome:
+        """`change` made on the latest state; made again on the newer one when another
+        process changed the state while it was made."""
+        for _ in range(RACES):
+            self.follow()
+            try:
+                return change()
+            except Raced:
+                continue
+        raise Refused("cluster_busy")
 
     def replace_deck(
         self,
@@ -733,41 +800,58 @@ class Presentation:
     ) -> Outcome:
         """A new version of the deck (edited on disk): keep the exhibit by id, clamp the step."""
         with self._lock:
-            self._deck = deck
-            self._unverified = frozenset(unverified)
-            self._pages = dict(pages or {})
-            self._columns = dict(columns or {})
-            self._pictures = dict(pictures or {})
-            self._file_pages = document_file_pages(deck)
-            exhibit = deck.exhibit(self._state.item or "")
-            details: dict[str, Any] = {}
-            if exhibit is None:
-                new = self._opening().but(blank=self._state.blank)
-            else:
-                step = min(self._state.step, len(exhibit.steps))
-                new = self._state.but(deck=deck.id, step=step)
-                if new.file >= max(1, len(shown_files(exhibit))):
-                    new = new.but(file=0, page=1, region=None, media=Media(at=self._clock()))
-                if step != self._state.step:
-                    new = with_step(new, exhibit, step, self._clock())
-                new = new.but(compare=self._other_half_kept(new))
-                held = blocked(exhibit, self._unverified)
-                if held:
-                    # now excluded or failing its hash: off the screens until the presenter
-                    # confirms, as `goto` asks (Art. 44); the confirmation is asked again
-                    self._confirmed = None
-                    new = new.but(blank=new.blank or "black", region=None, pointer=None)
-                    details = {"held": held, "item": exhibit.id}
-            return self._commit(new, {"action": "reload"}, "server", True, "reload", details)
+            return self._carry(
+                lambda: self._replace_deck(deck, unverified, pages, columns, pictures)
+            )
+
+    def _take_deck(self, deck, unverified, pages, columns, pictures) -> None:
+        """The deck and what the server read of it (see `__init__`)."""
+        self._deck = deck
+        self._unverified = frozenset(unverified)
+        self._pages = dict(pages or {})
+        self._columns = dict(columns or {})
+        self._pictures = dict(pictures or {})
+        self._file_pages = document_file_pages(deck)
+
+    def _replace_deck(self, deck, unverified, pages, columns, pictures) -> Outcome:
+        self._take_deck(deck, unverified, pages, columns, pictures)
+        exhibit = deck.exhibit(self._state.item or "")
+        details: dict[str, Any] = {}
+        confirmed: str | None | _Keep = KEEP
+        if exhibit is None:
+            new = self._opening().but(blank=self._state.blank)
+        else:
+            step = min(self._state.step, len(exhibit.steps))
+            new = self._state.but(deck=deck.id, step=step)
+            if new.file >= max(1, len(shown_files(exhibit))):
+                new = new.but(file=0, page=1, region=None, media=Media(at=self._clock()))
+            if step != self._state.step:
+                new = with_step(new, exhibit, step, self._clock())
+            new = new.but(compare=self._other_half_kept(new))
+            held = blocked(exhibit, self._unverified)
+            if held:
+                # now excluded or failing its hash: off the screens until the presenter
+                # confirms, as `goto` asks (Art. 44); the confirmation is asked again
+                confirmed = None
+                new = new.but(blank=new.blank or "black", region=None, pointer=None)
+                details = {"held": held, "item": exhibit.id}
+        return self._commit(new, {"action": "reload"}, "server", True, "reload", details, confirmed)
 
     def redaction_refreshed(self) -> Outcome:
         """What the public gallery must not see has changed outside a command (numbers were
         found in a picture): a new redaction version, not recorded (the record has the
         presenter's decisions, and detection is kept in the instance folder)."""
-        with self._lock:
+
+        def refreshed() -> Outcome:
             redaction = self._state.redaction
             new = self._state.but(redaction=replace(redaction, version=redaction.version + 1))
             return self._commit(new, {"action": "detected"}, "server", False, "state", {})
+
+        with self._lock:
+            try:
+                return self._carry(refreshed)
+            except Refused as refused:  # the other processes read their own pictures
+                return Outcome(False, self._state, refused.code)
 
     def held(self) -> dict[str, str] | None:
         """The exhibit kept off the screens after a reload (and why), until the presenter
@@ -806,27 +890,34 @@ class Presentation:
         """The result of a live re-hash: shown on the screens when the exhibit is on them,
         recorded either way; a mismatch keeps the exhibit off the screens until confirmed."""
         with self._lock:
-            ok = all(r["match"] for r in results)
-            if ok:
-                self._unverified = self._unverified - {exhibit_id}
-            else:
-                self._unverified = self._unverified | {exhibit_id}
-                if self._confirmed == exhibit_id:
-                    self._confirmed = None
-            new = self._state
-            if new.item == exhibit_id:
-                exhibit = self._deck.exhibit(exhibit_id)
-                verification = {
-                    "item": exhibit_id,
-                    "title": exhibit.title if exhibit else "",  # kept in view on a mismatch
-                    "ok": ok,
-                    "confirmed": False,
-                    "results": results,
-                    "at": self._clock(),  # which check this is: the presenter is asked once
-                }
-                new = new.but(verification=verification)
-            details = {"item": exhibit_id, "ok": ok, "results": results}
-            return self._commit(new, {"action": "verify"}, role, True, "verify", details)
+            try:
+                return self._carry(lambda: self._verified(exhibit_id, results, role))
+            except Refused as refused:
+                return Outcome(False, self._state, refused.code)
+
+    def _verified(self, exhibit_id: str, results: list[dict[str, Any]], role: str) -> Outcome:
+        ok = all(r["match"] for r in results)
+        confirmed: str | None | _Keep = KEEP
+        if ok:
+            self._unverified = self._unverified - {exhibit_id}
+        else:
+            self._unverified = self._unverified | {exhibit_id}
+            if self._confirmed == exhibit_id:
+                confirmed = None
+        new = self._state
+        if new.item == exhibit_id:
+            exhibit = self._deck.exhibit(exhibit_id)
+            verification = {
+                "item": exhibit_id,
+                "title": exhibit.title if exhibit else "",  # kept in view on a mismatch
+                "ok": ok,
+                "confirmed": False,
+                "results": results,
+                "at": self._clock(),  # which check this is: the presenter is asked once
+            }
+            new = new.but(verification=verification)
+        details = {"item": exhibit_id, "ok": ok, "results": results}
+        return self._commit(new, {"action": "verify"}, role, True, "verify", details, confirmed)
 
     # --- internals -------------------------------------------------------------------------
 
@@ -866,11 +957,21 @@ class Presentation:
         recorded: bool,
         event: str,
         details: Mapping[str, Any],
+        confirmed: str | None | _Keep = KEEP,
     ) -> Outcome:
+        """Make `new` the state (numbered, told to the listeners); with other processes, only
+        if none changed it first (else Raced)."""
+        confirmed = self._confirmed if confirmed is KEEP else confirmed
         if new == self._state and event == "state":
+            self._confirmed = confirmed
             return Outcome(True, self._state)
-        self._state = new.but(seq=self._state.seq + 1)
-        outcome = Outcome(True, self._state, None, True, recorded, event, details)
+        new = new.but(seq=self._state.seq + 1)
+        outcome = Outcome(True, new, None, True, recorded, event, details)
+        if self._shared is not None and not self._shared.commit(
+            self._state, outcome, command, role, confirmed
+        ):
+            raise Raced()
+        self._state, self._confirmed = new, confirmed
         for listener in self._listeners:
             listener(outcome, command, role)
         return outcome

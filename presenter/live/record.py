@@ -19,7 +19,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,86 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="milliseconds")
 
 
+def record_name() -> str:
+    """A new record file's name: when it starts, to the microsecond (UTC)."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + ".jsonl"
+
+
+def start_details(
+    deck_id: str, signer: signing.Signer | None, state: dict[str, Any] | None, **details: Any
+) -> tuple[str | None, dict[str, Any]]:
+    """The controller and fields of a record's `start` entry: the deck, what the screens show
+    as it starts, and the public key its checkpoints are signed with, when there is one."""
+    if signer is not None:
+        details = {**details, "key": signer.public_b64, "fingerprint": signer.fingerprint}
+    controller = state.get("controller") if state else None
+    return controller, {"deck": deck_id, **details}
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Where a record's chain stands: its file, its entries so far, the SHA-256 of its last
+    line (the next entry's `prev`), its head (the last entry's hash), its id (the first
+    entry's hash), whether it has ended, and its last entry's event."""
+
+    file: str
+    n: int = 0
+    prev: str = GENESIS
+    head: str = GENESIS
+    first: str = GENESIS
+    ended: bool = False
+    last: str = ""
+
+    def next(
+        self,
+        event: str,
+        state: dict[str, Any] | None,
+        controller: str | None,
+        extra: dict[str, Any],
+    ) -> tuple[Chain, dict[str, Any], bytes]:
+        """The entry after this one, its line as written (with its newline), and the chain
+        after it. Pure: a shared record builds its entries with it too."""
+        entry = {
+            **extra,
+            "n": self.n + 1,
+            "time": _now(),
+            "event": event,
+            "controller": controller,
+            "state": state,
+            "prev": self.prev,
+        }
+        try:
+            body = _canonical(entry, strict=True)
+        except UnicodeEncodeError:
+            entry = _clean(entry)
+            body = _canonical(entry, strict=True)
+        entry["hash"] = hashlib.sha256(body).hexdigest()
+        line = _canonical(entry, strict=True) + b"\n"
+        after = replace(
+            self,
+            n=self.n + 1,
+            prev=hashlib.sha256(line).hexdigest(),
+            head=entry["hash"],
+            first=entry["hash"] if self.n == 0 else self.first,
+            ended=event == CLOSE,
+            last=event,
+        )
+        return after, entry, line
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "n": self.n, "prev": self.prev, "head": self.head,
+            "first": self.first, "ended": self.ended, "last": self.last,
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Chain:
+        return cls(
+            str(data["file"]), int(data["n"]), str(data["prev"]), str(data["head"]),
+            str(data["first"]), bool(data["ended"]), str(data.get("last", "")),
+        )  # fmt: skip
+
+
 class Record:
     """One record file, written one fsynced line at a time."""
 
@@ -72,10 +152,7 @@ class Record:
         self._stream = stream
         self._signer = signer
         self._lock = threading.Lock()
-        self._n = 0
-        self._prev = GENESIS
-        self._head = GENESIS
-        self._first = GENESIS
+        self._chain = Chain(path.name)
         self._listeners: list[Callable[[int, str], None]] = []
         self.ended = False
 
@@ -92,29 +169,26 @@ class Record:
         show as it starts (`state`), and the public key its checkpoints are signed with,
         when there is a `signer`."""
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        path = folder / f"{stamp}.jsonl"
+        path = folder / record_name()
         record = cls(path, open(path, "xb"), signer)  # noqa: SIM115 - kept open for appending
-        if signer is not None:
-            details = {**details, "key": signer.public_b64, "fingerprint": signer.fingerprint}
-        controller = state.get("controller") if state else None
-        record.append("start", state, controller, deck=deck_id, **details)
+        controller, extra = start_details(deck_id, signer, state, **details)
+        record.append("start", state, controller, **extra)
         return record
 
     @property
     def head(self) -> str:
         """The hash of the last entry: written down elsewhere, it anchors the whole chain."""
-        return self._head
+        return self._chain.head
 
     @property
     def count(self) -> int:
         """How many entries the record has."""
-        return self._n
+        return self._chain.n
 
     @property
     def id(self) -> str:
         """The hash of the first entry: what names this record in its checkpoints."""
-        return self._first
+        return self._chain.first
 
     @property
     def closed(self) -> bool:
@@ -133,7 +207,8 @@ class Record:
         with self._lock:
             if self._stream.closed:
                 return None
-            signed = self._signer.checkpoint(self._first, self._n, self._head, _now())
+            chain = self._chain
+            signed = self._signer.checkpoint(chain.first, chain.n, chain.head, _now())
             entry = self._write(CHECKPOINT, None, None, True, {"details": signed})
         self._told(entry)
         return signed
@@ -153,7 +228,7 @@ class Record:
         }  # fmt: skip
         if self._signer is not None:
             closing["checkpoint"] = self._signer.checkpoint(
-                self._first, entry["n"], entry["hash"], entry["time"]
+                self._chain.first, entry["n"], entry["hash"], entry["time"]
             )
         return closing
 
@@ -186,31 +261,12 @@ class Record:
         """One entry to the file; the caller holds the lock."""
         if self._stream.closed:
             raise RecordEnded(self.path.name)
-        entry = {
-            **extra,
-            "n": self._n + 1,
-            "time": _now(),
-            "event": event,
-            "controller": controller,
-            "state": state,
-            "prev": self._prev,
-        }
-        try:
-            body = _canonical(entry, strict=True)
-        except UnicodeEncodeError:
-            entry = _clean(entry)
-            body = _canonical(entry, strict=True)
-        entry["hash"] = hashlib.sha256(body).hexdigest()
-        line = _canonical(entry, strict=True) + b"\n"
+        chain, entry, line = self._chain.next(event, state, controller, extra)
         self._stream.write(line)
         self._stream.flush()
         if durable:
             os.fsync(self._stream.fileno())
-        self._n += 1
-        self._prev = hashlib.sha256(line).hexdigest()
-        self._head = entry["hash"]
-        if self._n == 1:
-            self._first = entry["hash"]
+        self._chain = chain
         return entry
 
     def _told(self, entry: dict[str, Any]) -> None:

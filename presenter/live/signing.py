@@ -105,6 +105,21 @@ class Signer:
             os.fsync(stream.fileno())
         return cls(key)
 
+    def pem(self) -> str:
+        """The private key in PEM: what the processes of one presentation share."""
+        return self._key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    @classmethod
+    def from_pem(cls, pem: str) -> Signer:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("not an Ed25519 key")
+        return cls(key)
+
     @property
     def public_b64(self) -> str:
         return base64.b64encode(self.public).decode()

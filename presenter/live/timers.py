@@ -51,9 +51,16 @@ class BadTimer(ValueError):
 class Timers:
     """The presentation's clocks, behind one lock; times are the server's (`time.time`)."""
 
-    def __init__(self, path: Path | None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        clock: Callable[[], float] = time.time,
+        keep: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         self._path = path
         self._clock = clock
+        self._keep = keep
+        """Also given the clocks at each change: where other processes read them (adopt)."""
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
         self._started: float | None = None
@@ -107,6 +114,14 @@ class Timers:
             message = self._changed()
         self._tell(message)
 
+    def adopt(self, data: dict[str, Any]) -> None:
+        """The clocks as another process of the same presentation left them (its `timers`
+        message, which the presenters have heard already): this one goes on from there."""
+        with self._lock:
+            self._started, self._spent, self._on, self._since = None, {}, None, None
+            self._countdown = None
+            self._take(data)
+
     def to_json(self) -> dict[str, Any]:
         """The `timers` message: `started` (the presentation's first exhibit, or null),
         `spent` (seconds each exhibit was on the screens, not counting the current run),
@@ -143,6 +158,11 @@ class Timers:
 
     def _save(self, message: dict[str, Any]) -> None:
         # only a convenience across a restart: atomic, not fsynced
+        if self._keep is not None:
+            try:
+                self._keep(message)
+            except Exception:  # noqa: BLE001 - the other processes' copy waits for the next
+                pass
         if self._path is None:
             return
         try:
@@ -174,7 +194,13 @@ class Timers:
             data = json.loads(self._path.read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError):
             return
-        if not isinstance(data, dict) or not self._today(data.get("now")):
+        if isinstance(data, dict):
+            self._take(data)
+
+    def _take(self, data: dict[str, Any]) -> None:
+        """The clocks of a `timers` message, within the bounds they keep; the caller holds
+        the lock, or is the constructor."""
+        if not self._today(data.get("now")):
             return
         now = self._clock()
 

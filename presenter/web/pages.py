@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     make_response,
     redirect,
@@ -18,7 +20,7 @@ from flask import (
 )
 
 from .. import i18n
-from .auth import court, land_with_key, request_kind
+from .auth import access, court, land_with_key, request_kind, set_cookie
 
 bp = Blueprint("pages", __name__)
 
@@ -88,3 +90,32 @@ def index():
     if kind == "presenter":
         return no_store(make_response(render_template("pages/index.html")))
     return render_template("pages/welcome.html"), 401
+
+
+@bp.get("/alive")
+def alive():
+    """Whether this process answers: what a page looks for before it moves here."""
+    return "", 204
+
+
+_LANDING = re.compile(r"/(present|screen)(\?[A-Za-z0-9._~!$&()*+,;=:@/?%\-]*)?")
+"""Where a page moving here may go: a presenter's or a screen's page of this process, with
+the query a browser leaves as it is (no quote, space, backslash or control character)."""
+
+
+@bp.get("/land")
+def land():
+    """A page whose process stopped answering comes here with the ticket that process gave
+    it: let in as it was there (a cookie of the same kind), then on to the same page.
+    Through a page of this process, not a redirect, so that the SameSite cookie is sent
+    from another machine's page too."""
+    target = request.args.get("next", "/screen")
+    if not _LANDING.fullmatch(target):
+        abort(403)
+    redeemed = access().redeem(request.args.get("ticket", ""))
+    if redeemed is None:
+        abort(403)
+    cookie, secret = redeemed
+    response = no_store(make_response(render_template("pages/land.html", target=target)))
+    set_cookie(response, court().cookies[cookie], secret)
+    return response

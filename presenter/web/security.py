@@ -20,7 +20,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data: blob:",
         "media-src 'self' blob:",
         "font-src 'self'",
-        "connect-src 'self' ws://{host} wss://{host}",
+        "connect-src 'self' ws://{host} wss://{host}{peers}",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
@@ -47,8 +47,10 @@ def _harden(response: Response) -> Response:
     else:
         framers = current_app.config.get("FRAME_ANCESTORS") or "'none'"
         frames = current_app.config.get("FRAME_SOURCES") or "'self'"
+        # the other processes of one presentation: a page asks them whether they answer
+        peers = "".join(f" {peer}" for peer in current_app.config.get("PEERS", ()))
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.format(
-            host=host, framers=framers, frames=frames
+            host=host, framers=framers, frames=frames, peers=peers
         )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

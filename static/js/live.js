@@ -50,6 +50,7 @@ export function connect({ role, name, handlers }) {
     lastSeq = state.seq;
     handlers.state?.(state);
   });
+  standby(socket);
   for (const event of ["deck", "screens", "pairings", "pairing", "held", "deck_problems", "verify_progress", "timers", "record", "checkpoint"]) {
     socket.on(event, (data) => handlers[event]?.(data));
   }
@@ -64,4 +65,45 @@ export function connect({ role, name, handlers }) {
   }
 
   return { socket, command, rename: (value) => socket.connected && socket.emit("name", value) };
+}
+
+const FAILOVER_AFTER = 250; // ms without its server before a page looks for another
+const PROBE_TIMEOUT = 800; // ms a server has to answer that it is there
+
+// Several processes carrying one presentation (LIVE-PROTOCOL, Additions: `peers`): when this
+// page's server stops answering, the page moves to the first other one that answers, with
+// the ticket its server gave it, and takes the snapshot there.
+function standby(socket) {
+  let peers = [];
+  let ticket = null;
+  let timer = null;
+  socket.on("peers", (data) => {
+    peers = (data.peers || []).filter((peer) => peer !== location.origin);
+    ticket = data.ticket;
+  });
+  async function look() {
+    timer = null;
+    if (socket.connected || !ticket) return;
+    for (const peer of peers) {
+      try {
+        await fetch(`${peer}/alive`, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(PROBE_TIMEOUT) });
+      } catch {
+        continue;
+      }
+      if (socket.connected) return;
+      const next = location.pathname + location.search;
+      location.replace(`${peer}/land?ticket=${encodeURIComponent(ticket)}&next=${encodeURIComponent(next)}`);
+      return;
+    }
+    timer = setTimeout(look, FAILOVER_AFTER);
+  }
+  const lost = () => {
+    if (!timer && peers.length) timer = setTimeout(look, FAILOVER_AFTER);
+  };
+  socket.on("disconnect", lost);
+  socket.on("connect_error", lost);
+  socket.on("connect", () => {
+    clearTimeout(timer);
+    timer = null;
+  });
 }

@@ -53,7 +53,9 @@ export function start({ store, send, ui, role, data }) {
     (clients) => {
       if (!clients) return;
       const items = clients.map((c) => {
-        const li = element("li", `${ui[`role_${c.role}`] || c.role} · ${c.name}`);
+        // with several processes, which one it is on (its address)
+        const where = c.process ? ` · ${c.process}` : "";
+        const li = element("li", `${ui[`role_${c.role}`] || c.role} · ${c.name}${where}`);
         // its browser blocks sound until someone clicks in that window (sound.js)
         if (c.blocked) li.append(" ", element("span", ui.sound_blocked, "sound-blocked"));
         return li;
