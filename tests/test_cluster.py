@@ -412,7 +412,7 @@ _ = (CHROMIUM, CHROMIUM_FLAGS)  # the browser fixture launches Debian's Chromium
 
 
 def test_a_deck_changed_between_sittings_is_taken_only_when_no_other_process_serves(tmp_path):
-    from presenter.live.cluster import Cluster, DeckDiffers
+    from presenter.live.cluster import Cluster, DeckDiffers, TermsDiffer
 
     def terms(hashes: dict[str, str]) -> dict:
         keys = {"presenter": "p" * 24, "screen": "s" * 24, "public": "g" * 24}
@@ -433,6 +433,9 @@ def test_a_deck_changed_between_sittings_is_taken_only_when_no_other_process_ser
         with pytest.raises(DeckDiffers) as differs:
             other.join(changed)
         assert differs.value.items == ["E02", "E03"]
+        unmasked = {**terms({"E01": "a", "E02": "b"}), "public_mask": False}
+        with pytest.raises(TermsDiffer):  # the public gallery masked on one, not the other
+            other.join(unmasked)
         first.redis.delete(first.key("clients:10.0.0.1:5000"))  # the first one has gone
         taken = other.join(changed)
         assert taken["fingerprint"]["items"] == changed["fingerprint"]["items"]
