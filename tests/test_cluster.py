@@ -361,11 +361,11 @@ def test_kill_9_moves_the_presenter_and_five_screens_to_the_standby_where_it_sto
             standby = b.url.rstrip("/")
             for page in pages:
                 page.wait_for_url(
-                    re.compile(re.escape(standby) + "/(present|screen)"), timeout=15000
+                    re.compile(re.escape(standby) + "/(present|screen)"), timeout=30000
                 )
             for page in pages[1:]:
                 page.wait_for_function(
-                    f"() => document.documentElement.dataset.seq == '{seq}'", timeout=15000
+                    f"() => document.documentElement.dataset.seq == '{seq}'", timeout=30000
                 )
                 stage = page.locator("[data-item]").first
                 assert stage.get_attribute("data-item") == "E03"
@@ -375,7 +375,7 @@ def test_kill_9_moves_the_presenter_and_five_screens_to_the_standby_where_it_sto
             pages[0].keyboard.press("ArrowRight")
             for page in pages[1:]:
                 page.wait_for_function(
-                    f"() => Number(document.documentElement.dataset.seq) > {seq}", timeout=15000
+                    f"() => Number(document.documentElement.dataset.seq) > {seq}", timeout=30000
                 )
 
 
