@@ -623,6 +623,8 @@ def serve(
     click.echo(f"Screens:    {base}/screen?key={keys.screen_key}")
     click.echo(f"Public:     {base}/screen?key={keys.public_key}")
     click.echo(f"Expert:     {base}/present?key={keys.expert_key}")
+    for peer in peers:  # the same links open there, should this process be down already
+        click.echo(_words(lang, "standby").format(peer=peer))
     click.echo(_words(lang, "fingerprint").format(fingerprint=spaced(court.signer.fingerprint)))
     if shown != host:
         click.echo(_words(lang, "every_interface").format(host=host), err=True)

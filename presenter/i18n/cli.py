@@ -44,6 +44,10 @@ CLI_WORDS: dict[str, Words] = {
         "Joined the presentation on Redis ({url}): every process shares its link keys and"
         " signing key.",
     ),
+    "standby": (
+        "备用示证端：{peer}（同样的链接，地址换成它的）",
+        "Standby:    {peer} (the same links, with its address)",
+    ),
     "key_clash": (
         "{options} 必须各不相同：否则法庭屏幕会得到公诉人的权限",
         "{options} must all differ: a screen would otherwise get a presenter's rights",
