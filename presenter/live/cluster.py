@@ -14,12 +14,13 @@ what they share, under `shizheng:<deck>:`:
   Stream. A recorded change's entry is added in the same atomic step as the state, so the
   record has every change in the order of `seq`; every process copies the Stream to its own
   file (RecordCopy), so a copy survives any single machine.
-- `pairings`, `clients:<process>`: pairings approved on any process, and the screens
-  connected to each.
+- `pairings`, `timers`, `clients:<process>`: the screens' pairings (asked, approved or
+  refused on any process), the presenter's clocks, and the clients connected to each
+  process, kept while it beats.
 
 The screens of every process hear a change through Flask-SocketIO's message queue on the
-same Redis (live/sockets.py). While Redis cannot be reached, a command is refused
-(`cluster_lost`) and the screens keep what they show.
+same Redis (channel `shizheng-<deck>`, live/sockets.py). While Redis cannot be reached, a
+command is refused (`cluster_lost`) and the screens keep what they show.
 """
 
 from __future__ import annotations
@@ -481,16 +482,10 @@ class RecordCopy:
         self._lines: list[bytes] = []
         """The SHA-256 of each line of the copy being written."""
         self._stop = threading.Event()
-        self._caught_up = threading.Event()
-        self._listeners: list[Callable[[str, int], None]] = []
         self._thread = threading.Thread(target=self._run, name="record-copy", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
-
-    def subscribe(self, listener: Callable[[str, int], None]) -> None:
-        """Also tell `listener` (file, entries) after each line copied."""
-        self._listeners.append(listener)
 
     def stop(self) -> None:
         self._stop.set()
@@ -515,8 +510,6 @@ class RecordCopy:
             for entry_id, file, n, line in entries:
                 self._write(file, n, line)
                 self._after = entry_id
-            if not entries:
-                self._caught_up.set()
 
     def _write(self, file: str, n: int, line: bytes) -> None:
         if file != self._file:
@@ -533,8 +526,6 @@ class RecordCopy:
         os.fsync(self._stream.fileno())
         self._lines.append(digest)
         self._written = n
-        for listener in self._listeners:
-            listener(file, n)
 
     def _open(self, file: str) -> None:
         if self._stream is not None:
@@ -565,9 +556,6 @@ class RecordCopy:
 
     def _side(self, file: str) -> Path:
         return self.folder / (file.removesuffix(".jsonl") + ".diverged")
-
-    def wait_caught_up(self, timeout: float) -> bool:
-        return self._caught_up.wait(timeout)
 
 
 def heartbeat(every: float, beat: Callable[[], None], stop: threading.Event) -> threading.Thread:
