@@ -136,8 +136,13 @@ class LiveNamespace(Namespace):
             self.io.server.emit("state", message, to=room, namespace=NAMESPACE, ignore_queue=True)
 
     def screens_changed(self) -> None:
-        """A screen came, went or was renamed: the presenters' list, sent at most every
-        SCREENS_EVERY seconds (a hundred screens joining at once are told as one list)."""
+        """A screen came, went or was renamed: the presenters' lists, at once for one
+        process alone (at most `--max-clients` screens); with other processes, the list of
+        screens at most every SCREENS_EVERY seconds (it is read from Redis, and hundreds of
+        screens joining at once are told as one list)."""
+        if self.court.cluster is None:
+            self.tell_control()
+            return
         with self._screens_lock:
             if self._screens_due:
                 return
