@@ -183,9 +183,7 @@ def test_a_public_screen_never_receives_a_full_card_number(pages, server):
     assert not any("6222000000000000101" in body for body in bodies)
     assert "6222000000000000101" not in screen.page.content()
     # the presenter's miniature draws the same chart whole, when it has drawn it
-    wait_until(
-        lambda: "6222000000000000101" in presenter.page.locator("#stage").inner_text(), 10
-    )
+    wait_until(lambda: "6222000000000000101" in presenter.page.locator("#stage").inner_text(), 10)
 
 
 def test_a_used_control_gives_the_keys_back_to_the_presentation(pages):
