@@ -470,6 +470,8 @@ def test_the_screen_shows_the_steps_file_and_the_next_file_key_moves_every_scree
         presenter.page.locator("#file-picker button[data-index='0']").click()
         wait_until(lambda: shown(screen) == ("文件 1/2", "deposit.php"), 20)
         assert marked.count() == 0, "the step's lines are withdraw.php's, not deposit.php's"
+        # "." counts from the file the presenter's page knows: wait until it knows deposit.php
+        wait_until(lambda: presenter.page.locator("#file-picker").get_attribute("data-file") == "0")
         keys.press(".")
         wait_until(
             lambda: shown(screen) == ("文件 2/2", "withdraw.php") and marked.count() == 1, 20

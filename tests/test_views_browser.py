@@ -82,12 +82,12 @@ def stage_is(screen, expression: str) -> bool:
 
 def show(presenter, screen, item: str) -> None:
     """Type the exhibit's number and Enter on the presenter, as a trial technician does; wait
-    until the screen has it at step 0."""
+    until the screen and the presenter's miniature both have it at step 0 (the presenter's
+    keys act on the exhibit its own page knows)."""
     presenter.keyboard.type(str(int(item[1:])))
     presenter.keyboard.press("Enter")
-    wait_until(
-        lambda: stage_is(screen, f"s.dataset.item === '{item}' && s.dataset.step === '0'"), 15
-    )
+    shown = f"s.dataset.item === '{item}' && s.dataset.step === '0'"
+    wait_until(lambda: stage_is(screen, shown) and stage_is(presenter, shown), 15)
 
 
 @pytest.mark.parametrize("item", sorted(STEP_EFFECT))
