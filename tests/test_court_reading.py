@@ -433,6 +433,8 @@ def test_a_chats_picture_shown_large_by_a_step_and_by_a_click_takes_callouts(tmp
         # double clicks: the first clears the callout, the second goes back to the chat
         presenter.locator("#stage .chat-large").dblclick()
         wait_until(lambda: screen.locator("#stage .chat-large img.callout").count() == 0)
+        # a double click acts on the state the presenter's page has: wait until it has it too
+        wait_until(lambda: presenter.locator("#stage .chat-large img.callout").count() == 0)
         presenter.locator("#stage .chat-large").dblclick()
         wait_until(lambda: screen.locator("#stage .chat-large").count() == 0)
         assert errors == []

@@ -195,7 +195,7 @@ class Court:
         )
         self._checkpoints.start()
         if cluster is not None:
-            self._beating = heartbeat(5.0, self._beat, self._stop_checkpoints)
+            heartbeat(5.0, self._beat, self._stop_checkpoints)
 
     @property
     def state(self):
