@@ -1,6 +1,6 @@
 """Standby in the browser: kill -9 of the process a presenter and five screens use.
 
-    python bench/standby_browser.py [--runs 3] [--screens 5]
+    python bench/standby_browser.py [--runs 3] [--screens 5] [--item E07]
 
 One redis-server and two `python app.py DECK --redis URL --peer OTHER` processes on loopback,
 each with its own copy of the demo deck. A presenter page and five screen pages (headless
@@ -17,8 +17,9 @@ other one: the pages go back and forth. Each process has read the deck's picture
 numbers before it is measured, as a laptop standing by in court has long done. Times are
 wall-clock seconds on one machine, with every Chromium page, both processes and Redis
 sharing its cores (in court each screen is a computer of its own). Goal: under 3 s.
-Per run it also prints when the last page left for the standby and when the last one was
-on its page there.
+`--item E07` shows that exhibit instead of the deck's first (a chart): a page loads plotly.js
+only to draw a chart. Per run it also prints when the last page left for the standby and when
+the last one was on its page there.
 """
 
 from __future__ import annotations
@@ -100,13 +101,27 @@ SEQ = "Number(document.querySelector('[data-seq]')?.dataset.seq ?? -1)"
 
 
 def seq_of(page) -> int:
-    return int(page.evaluate(f"() => {SEQ}"))
+    """The page's applied state, once it is on a page that has one (a page still moving to the
+    standby is read again when it has landed)."""
+    from playwright.sync_api import Error
+
+    for _ in range(50):
+        try:
+            return int(page.evaluate(f"() => {SEQ}"))
+        except Error as error:
+            if "context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state()
+    raise RuntimeError("the page kept navigating")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--screens", type=int, default=5)
+    parser.add_argument(
+        "--item", default="", help="the exhibit shown (as E07); default: the first, a chart"
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -130,7 +145,11 @@ def main() -> None:
                 screens.append(page)
             presenter.wait_for_function(f"() => {SEQ} >= 0")
             presenter.keyboard.press("b")  # the screens off their opening logo
-            presenter.keyboard.press("ArrowRight")
+            if args.item:  # its number, then Enter, as a technician does
+                presenter.keyboard.type(str(int(args.item[1:])))
+                presenter.keyboard.press("Enter")
+            else:
+                presenter.keyboard.press("ArrowRight")
             landed: dict[str, list[float]] = {"land": [], "page": []}
 
             def watch(page) -> None:

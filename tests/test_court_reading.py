@@ -430,7 +430,9 @@ def test_a_chats_picture_shown_large_by_a_step_and_by_a_click_takes_callouts(tmp
         presenter.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
         presenter.mouse.up()
         wait_until(lambda: screen.locator("#stage .chat-large img.callout").count() == 1)
-        # double clicks: the first clears the callout, the second goes back to the chat
+        # double clicks: the first clears the callout, the second goes back to the chat; each
+        # acts on the state the presenter's page has (without the callout: leave the picture)
+        wait_until(lambda: presenter.locator("#stage .chat-large img.callout").count() == 1)
         presenter.locator("#stage .chat-large").dblclick()
         wait_until(lambda: screen.locator("#stage .chat-large img.callout").count() == 0)
         # a double click acts on the state the presenter's page has: wait until it has it too

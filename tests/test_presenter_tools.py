@@ -539,6 +539,7 @@ def test_the_keyboard_alone_drives_after_every_tool_was_touched(presenter, court
     court.until(lambda s: s["compare"] and s["compare"]["active"] == 1)
     page.click("#compare-end")
     court.until(lambda s: s["compare"] is None)
+    p.caught_up(court)  # while the page still has it side by side, a layout is sent at once
     page.select_option("#compare-layout", "50/50")
     page.select_option("#compare-direction", "row")
     page.click("#demonstrative")

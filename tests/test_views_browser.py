@@ -74,6 +74,13 @@ def seq(page) -> int:
     return int(page.evaluate("document.documentElement.dataset.seq") or -1)
 
 
+def caught_up(presenter, screen) -> bool:
+    """The presenter's miniature has the state the screen shows: a key or a click there counts
+    from the state its own page has (media, table, chart)."""
+    mini = presenter.evaluate("document.getElementById('stage').dataset.seq")
+    return int(mini or -1) >= seq(screen)
+
+
 def stage_is(screen, expression: str) -> bool:
     return screen.evaluate(
         f"(() => {{ const s = document.getElementById('stage'); return {expression}; }})()"
@@ -115,8 +122,10 @@ def test_the_screen_video_follows_play_pause_and_seek(court):
     presenter.keyboard.press("p")
     wait_until(lambda: screen.evaluate(f"!{video}.paused && {video}.currentTime > 1"), 15)
     assert screen.evaluate(f"{video}.muted"), "sound comes from the presenter's machine"
+    wait_until(lambda: caught_up(presenter, screen), 15)  # P pauses what the page knows plays
     presenter.keyboard.press("p")
     wait_until(lambda: screen.evaluate(f"{video}.paused"), 15)
+    wait_until(lambda: caught_up(presenter, screen), 15)  # L seeks from the page's position
     presenter.keyboard.press("l")  # +5 s
     wait_until(lambda: screen.evaluate(f"{video}.currentTime > 5.5"), 15)
     # both re-align on the paused position: they agree within a few frames
@@ -141,6 +150,7 @@ def test_the_screen_follows_the_presenters_sort_and_filter_of_a_table(court):
     amounts = screen.locator("#stage tbody tr td:nth-child(6)").all_inner_texts()
     figures = [float(a.replace(",", "")) for a in amounts]  # grouped as the court reads them
     assert figures == sorted(figures)
+    wait_until(lambda: caught_up(presenter, screen), 15)  # the filter keeps the page's sort
     presenter.locator("#table-filter").fill("陈某")
     presenter.locator("#table-filter").press("Enter")
     arranged = "#stage .table-arranged"
@@ -242,7 +252,8 @@ def test_fund_flows_focus_fold_time_and_a_flows_transactions(court):
     wait_until(lambda: screen.evaluate(lit) == "0", 15)
     wait_until(lambda: screen.evaluate(FLOW_DRAWN), 15)
     screen.screenshot(path=str(folder / "E11-flow-screen.png"))
-    # the same flow again closes it
+    # the same flow again closes it (once the presenter's page knows it is open)
+    wait_until(lambda: caught_up(presenter, screen), 15)
     presenter.locator("#stage .sankey-link").nth(0).dispatch_event("click")
     wait_until(lambda: screen.locator("#stage .flow-panel").count() == 0, 15)
     assert seq(screen) > before
@@ -252,12 +263,14 @@ def test_fund_flows_focus_fold_time_and_a_flows_transactions(court):
     focus = "JSON.stringify(document.querySelector('#stage [data-role=chart]').meta.lit)"
     wait_until(lambda: node in (screen.evaluate(focus) or ""), 15)
     # the time slider: the earliest end of its range shows nothing but the first moments
+    wait_until(lambda: caught_up(presenter, screen), 15)  # the slider keeps the page's focus
     at = seq(screen)
     presenter.locator("#chart-until").fill("0")
     presenter.locator("#chart-until").dispatch_event("change")
     wait_until(lambda: chart_drawn(screen, at), 15)
     total = "document.querySelector('#stage [data-role=chart]').meta.total"
     assert screen.evaluate(total) < 100_000
+    wait_until(lambda: caught_up(presenter, screen), 15)  # the fold keeps the page's time
     at = seq(screen)
     presenter.locator("#chart-fold").fill("3")
     presenter.locator("#chart-fold").dispatch_event("change")

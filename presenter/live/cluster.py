@@ -209,10 +209,13 @@ class Cluster:
 
     def others(self) -> list[str]:
         """The other processes serving this presentation now (their heartbeats)."""
+        own = self.key(f"clients:{self.process}").encode()
+        return [key.decode() for key in self._beating() if key != own]
+
+    def _beating(self) -> list[bytes]:
+        """The `clients:<process>` keys of every process whose heartbeat has not lapsed."""
         pattern = self.key("clients:*")
-        own = self.key(f"clients:{self.process}")
-        found = self._call(lambda: list(self.redis.scan_iter(pattern, count=100)))
-        return sorted(k.decode() for k in found if k.decode() != own)
+        return sorted(self._call(lambda: list(self.redis.scan_iter(pattern, count=100))))
 
     def count_replicas(self) -> None:
         """How many replicas a change waits for: one when the master has one now (with
@@ -300,8 +303,7 @@ class Cluster:
 
     def clients(self) -> list[dict[str, Any]]:
         """The clients of every process still beating, this one's first."""
-        pattern = self.key("clients:*")
-        keys = sorted(self._call(lambda: list(self.redis.scan_iter(pattern, count=100))))
+        keys = self._beating()
         values = self._call(lambda: self.redis.mget(keys)) if keys else []
         own = self.key(f"clients:{self.process}").encode()
         listed: list[dict[str, Any]] = []

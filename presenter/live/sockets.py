@@ -43,7 +43,6 @@ STANDBY_PING = 2
 """Seconds between heartbeats, and of silence after one, before a client takes its server
 for gone, when a standby can take over (Engine.IO's defaults are 25 and 20)."""
 
-
 QUEUE_RETRY = 0.5
 """Seconds between tries to hear the other processes again while Redis is away."""
 

@@ -9,6 +9,25 @@
 
 const REFERENCE = 1080;
 
+let plotly = null;
+function loadPlotly() {
+  // plotly.js, run once, when the first chart is shown (its address: the page's head); a
+  // page that never shows one never reads its 4.5 MB. A failed load is tried again next time.
+  plotly ??= new Promise((resolve) => {
+    if (window.Plotly) return resolve(window.Plotly);
+    const script = document.createElement("script");
+    script.src = document.querySelector("meta[name=shizheng-plotly]")?.content || "";
+    script.onload = () => resolve(window.Plotly || null);
+    script.onerror = () => {
+      plotly = null;
+      script.remove();
+      resolve(null);
+    };
+    document.head.append(script);
+  });
+  return plotly;
+}
+
 function fit(box) {
   // the plot at the reference scale, filling its frame once scaled; its size in those px
   const frame = box.parentElement;
@@ -40,7 +59,7 @@ function follow(box) {
 
 export async function chart(root, step, state, stage) {
   const box = root.querySelector("[data-role=chart]");
-  if (!box || !window.Plotly) return;
+  if (!box || !(await loadPlotly())) return;
   const key = JSON.stringify(state.chart || null);
   // states come faster than figures load: only the call of the newest state may draw, so a
   // figure fetched for an older state never replaces a newer one (the server builds each
