@@ -80,7 +80,7 @@ def create_app(
     if redis:
         cluster = Cluster(redis, report.deck.id, process or "local")
         terms = cluster.join({
-            "fingerprint": fingerprint(report.deck),
+            "fingerprint": fingerprint(report),
             "keys": keys,
             "signing": Signer.of_instance(Path(app.instance_path)).pem(),
             "public_mask": public_mask,

@@ -288,6 +288,18 @@ def test_a_process_with_another_copy_of_the_deck_is_refused_and_told_which_exhib
     assert result.returncode == 1
     assert "E02" in result.stderr and "E01" not in result.stderr
     assert "Traceback" not in result.stderr
+    # a copy whose file was changed, its recorded hash not: refused too, naming that exhibit
+    changed = tmp_path / "d" / "demo"
+    shutil.copytree(DEMO_DECK, changed)
+    code = changed / "files" / "platform" / "TradeAdmin.php"
+    code.write_bytes(code.read_bytes().replace(b"<?php", b"<?PHP", 1))
+    result = run_app(
+        str(changed), "--redis", redis.url, "--port", str(free_port()),
+        "--instance", str(tmp_path / "instance3"),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    refusal = result.stderr.splitlines()[-1]
+    assert "E07" in refusal and "E02" not in refusal and "Traceback" not in result.stderr
     # a Redis that is not there: said, not a traceback
     gone = run_app(
         str(deck), "--redis", f"redis://:secret@127.0.0.1:{free_port()}/0", "--port",

@@ -293,3 +293,39 @@ def test_a_network_node_click_focuses_that_person(court):
     wait_until(lambda: names[0] in (screen.evaluate(lit) or []), 15)
     assert len(screen.evaluate(lit)) < len(names)
     assert errors == []
+
+
+def test_a_screen_loads_plotly_js_at_its_first_chart_and_again_after_a_load_that_broke(
+    court, browser
+):
+    """plotly.js (4.8 MB) is read only by a page that shows a chart; a copy cut off on the way
+    (a 200 whose script does not run) is fetched again at the next chart drawn."""
+    screen, presenter, _, _ = court
+    show(presenter, screen, "E02")
+    asked: list[str] = []
+
+    def answer(route) -> None:
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            route.fulfill(status=200, content_type="text/javascript", body="var cut = function() {")
+        else:
+            route.continue_()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        fresh = context.new_page()
+        fresh.route("**/vendor/plotly-*", answer)
+        base = screen.url.split("/screen")[0]
+        fresh.goto(f"{base}/screen?key={SCREEN_KEY}&name=clerk")
+        wait_until(lambda: seq(fresh) >= 0 and stage_is(fresh, "s.dataset.item === 'E02'"), 15)
+        assert asked == [], "a picture needs no plotly.js"
+        show(presenter, screen, "E01")
+        script = "!!document.querySelector('script[src*=\"/vendor/plotly-\"]')"
+        wait_until(lambda: len(asked) == 1 and not fresh.evaluate(script), 15)
+        chart = "document.querySelector('#stage [data-role=chart]')"
+        assert not fresh.evaluate(f"!!{chart}.querySelector('.main-svg')")
+        presenter.keyboard.press("ArrowRight")  # the chart's next step: plotly.js again
+        wait_until(lambda: fresh.evaluate(f"{chart}.dataset.drawn") == str(seq(fresh)), 15)
+        assert len(asked) == 2 and fresh.evaluate(f"!!{chart}.querySelector('.main-svg')")
+    finally:
+        context.close()

@@ -28,10 +28,10 @@ CLI_WORDS: dict[str, Words] = {
         " network, then try again.",
     ),
     "cluster_deck_differs": (
-        "无法加入：本机案卷与其他示证端正在示证的案卷不一致，以下证据的编号或校验值不同：{items}。"
+        "无法加入：本机案卷与其他示证端正在示证的案卷不一致，以下证据的编号、校验值或文件内容不同：{items}。"
         "请从同一份案卷复制后再启动。",
         "cannot join: this copy of the deck differs from the one the other processes are"
-        " presenting; these exhibits differ in their ids or hashes: {items}. Copy the same"
+        " presenting; these exhibits differ in their ids, hashes or files: {items}. Copy the same"
         " deck, then start again.",
     ),
     "cluster_terms_differ": (

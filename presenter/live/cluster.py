@@ -38,6 +38,7 @@ from typing import Any
 import redis
 from redis.exceptions import RedisError, ResponseError
 
+from ..deck import HASH_MISMATCH, DeckReport
 from . import signing
 from .machine import RACES, Refused
 from .record import CHECKPOINT, CLOSE, GENESIS, Chain, RecordEnded, record_name
@@ -119,14 +120,28 @@ def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, **timeouts)
 
 
-def fingerprint(deck) -> dict[str, Any]:
+def fingerprint(report: DeckReport) -> dict[str, Any]:
     """What two copies of a deck must agree on: its id, and each exhibit's id with the
-    hashes recorded for its files (its content is checked against them by each process)."""
+    hashes of its files as this copy has them: the recorded hash where the file matches it,
+    the file's own where it does not (a copy whose file was changed differs from one whose
+    file was not, though both record the same hash)."""
+    assert report.deck is not None
+    found = {
+        (p.params["path"], p.params["algorithm"], str(p.params["recorded"]).lower()): str(
+            p.params["computed"]
+        ).lower()
+        for p in report.problems
+        if p.code == HASH_MISMATCH
+    }
     items = {}
-    for exhibit in deck.exhibits:
-        hashes = sorted((h.file, h.algorithm, h.value.lower()) for h in exhibit.source.hashes)
-        items[exhibit.id] = hashlib.sha256(json.dumps(hashes).encode()).hexdigest()
-    return {"deck": deck.id, "items": items}
+    for exhibit in report.deck.exhibits:
+        hashes = []
+        for h in exhibit.source.hashes:
+            recorded = h.value.lower()
+            held = found.get((h.file, h.algorithm, recorded), recorded)
+            hashes.append((h.file, h.algorithm, recorded, held))
+        items[exhibit.id] = hashlib.sha256(json.dumps(sorted(hashes)).encode()).hexdigest()
+    return {"deck": report.deck.id, "items": items}
 
 
 def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:

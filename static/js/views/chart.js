@@ -12,17 +12,21 @@ const REFERENCE = 1080;
 let plotly = null;
 function loadPlotly() {
   // plotly.js, run once, when the first chart is shown (its address: the page's head); a
-  // page that never shows one never reads its 4.5 MB. A failed load is tried again next time.
+  // page that never shows one never reads its 4.5 MB. A load that failed, or gave a script
+  // that did not run (cut off on the way), is tried again at the next chart drawn.
   plotly ??= new Promise((resolve) => {
     if (window.Plotly) return resolve(window.Plotly);
     const script = document.createElement("script");
     script.src = document.querySelector("meta[name=shizheng-plotly]")?.content || "";
-    script.onload = () => resolve(window.Plotly || null);
-    script.onerror = () => {
-      plotly = null;
-      script.remove();
-      resolve(null);
+    const settled = () => {
+      if (!window.Plotly) {
+        plotly = null;
+        script.remove();
+      }
+      resolve(window.Plotly || null);
     };
+    script.onload = settled;
+    script.onerror = settled;
     document.head.append(script);
   });
   return plotly;
