@@ -323,8 +323,8 @@ def test_side_by_side_shows_two_exhibits_each_with_its_heading(on):
         left, right = halves(screen)
         assert (left["heading"], right["heading"]) == ("E02", "E08")
         assert abs(left["width"] / right["width"] - 1) < 0.01 and left["height"] == right["height"]
-        # the active half's shapes, on its own picture
-        assert screen.half(0, "marks") == "1"
+        # the active half's shapes, on its own picture (drawn once it has loaded)
+        wait_until(lambda s=screen: s.half(0, "marks") == "1", 15)
         placed = screen.js(PLACED, ["img.exhibit-image", 1, "#stage .stage-half"])
         assert near(placed, (0.2, 0.3, 0.4, 0.4)), placed
         assert screen.style(".stage-body", "visibility") == "hidden"
@@ -393,7 +393,9 @@ def test_the_half_the_keys_drive_is_framed_on_the_presenters_miniature_only(on):
         assert "inset" in presenter.js(frame)
         assert court.screens["big"].js(frame) == "none"
         # the miniature is the same stage: the same halves, the shape on the active one
-        assert presenter.half(0, "marks") == "1" and presenter.half(1, "item") == "E08"
+        # (drawn once its picture has loaded)
+        assert presenter.half(1, "item") == "E08"
+        wait_until(lambda: presenter.half(0, "marks") == "1", 15)
         assert presenter.errors == []
     finally:
         presenter.close()

@@ -9,10 +9,12 @@ import io
 import math
 import re
 import struct
+import subprocess
 import time
 import wave
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 
 from presenter.live.court import BLOCKED_REPORTS
@@ -24,6 +26,7 @@ from .conftest import (
     PUBLIC_KEY,
     SCREEN_KEY,
     keyed_client,
+    serve_deck,
     wait_until,
 )
 from .deckfactory import write_deck
@@ -449,3 +452,71 @@ def test_the_presenters_scrubber_seeks_every_screen_and_gives_the_arrows_back(
     assert court_of(app).state.step == 1
     assert court_of(app).state.media.position == 6.0  # the step's clip
     assert presenter.errors == [] and screen.errors == []
+
+
+VIDEO_ITEM = """\
++++
+id = "E06"
+title = "监控录像"
+type = "file"
+view = "video"
+files = ["files/监控 通道1.mp4"]
+
+[source]
+method = "retrieval"
+
+[[source.hash]]
+file = "files/监控 通道1.mp4"
+algorithm = "sha256"
+value = "{digest}"
+
+[[shows]]
+fact = "F1"
+aspect = "identity"
++++
+"""
+
+
+def test_a_small_surveillance_video_fills_the_courts_picture(tmp_path, browser):
+    """CCTV as offices receive it is often CIF, 352 × 288: every screen shows it as large as
+    its frame allows (whole, not cropped), not at its own size in the middle of the picture."""
+    deck = write_deck(tmp_path / "decks" / "case-1")
+    video = deck / "files" / "监控 通道1.mp4"
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", "testsrc=duration=2:size=352x288:rate=25",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", str(video),
+        ],
+        check=True,
+    )  # fmt: skip
+    digest = hashlib.sha256(video.read_bytes()).hexdigest()
+    (deck / "items" / "e06-cctv.md").write_text(VIDEO_ITEM.format(digest=digest), "utf-8")
+    with serve_deck(deck, tmp_path / "instance") as served:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        try:
+            screen = context.new_page()
+            screen.goto(f"{served.url}screen?key={SCREEN_KEY}&name=judge")
+            presenter = context.new_page()
+            presenter.goto(f"{served.url}present?key={PRESENTER_KEY}")
+            wait_until(lambda: presenter.evaluate("document.getElementById('stage').dataset.seq"))
+            presenter.keyboard.press("End")  # the last exhibit, behind the case's title
+            presenter.keyboard.press("ArrowRight")  # the title goes
+            shown = "document.querySelector('#stage video')"
+            wait_until(lambda: screen.evaluate(f"{shown}?.readyState >= 1"), 20)
+            for page in (screen, presenter):
+                picture = page.evaluate(
+                    f"""(() => {{
+                      const v = {shown}, f = v.closest('.media-frame').getBoundingClientRect();
+                      const r = v.getBoundingClientRect();
+                      const k = Math.min(r.width / v.videoWidth, r.height / v.videoHeight);
+                      return {{ w: v.videoWidth * k, h: v.videoHeight * k,
+                                fw: f.width, fh: f.height, fit: getComputedStyle(v).objectFit }};
+                    }})()"""
+                )
+                assert picture["fit"] == "contain", "whole, never cropped"
+                # as large as the frame allows: its height or its width fills the frame
+                assert max(picture["w"] / picture["fw"], picture["h"] / picture["fh"]) > 0.98
+            screen.screenshot(path=str(tmp_path / "cctv-1920x1080.png"))
+        finally:
+            context.close()
