@@ -22,8 +22,6 @@ import pytest
 from presenter.live.record import verify_record
 
 from .conftest import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     DEMO_DECK,
     PRESENTER_KEY,
     PUBLIC_KEY,
@@ -66,14 +64,22 @@ def process(
         yield served
 
 
+@contextlib.contextmanager
+def two_processes(root: Path, redis: str, standby: bool = False) -> Iterator[tuple[Served, Served]]:
+    """A and B on one Redis; with `standby`, each is given as the other's peer."""
+    ports = free_port(), free_port()
+    with (
+        process(root, "a", redis, ports[0], ports[1:] if standby else ()) as a,
+        process(root, "b", redis, ports[1], ports[:1] if standby else ()) as b,
+    ):
+        yield a, b
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """One Redis and two processes, A and B, each the other's standby."""
     root = tmp_path_factory.mktemp("cluster")
-    ports = free_port(), free_port()
-    with redis_server(root / "redis") as redis, ExitStack() as stack:
-        a = stack.enter_context(process(root, "a", redis.url, ports[0], (ports[1],)))
-        b = stack.enter_context(process(root, "b", redis.url, ports[1], (ports[0],)))
+    with redis_server(root / "redis") as redis, two_processes(root, redis.url, True) as (a, b):
         yield root, redis, a, b
 
 
@@ -166,7 +172,14 @@ def test_two_presenters_racing_on_two_processes_never_make_two_states_with_one_s
     assert len(done) == len(set(done)), "two commands were given one seq"
     assert {name for name, ack in acks if ack.get("ok")} == {"a", "b"}
     last = max(done)
-    wait_until(lambda: screen_a.last["seq"] >= last and screen_b.last["seq"] >= last)
+
+    # a state made here and one made there can arrive in either order; a page keeps the
+    # newest (live.js), so the newest each screen has heard is what it shows
+    def newest(screen: Follower) -> int:
+        with screen.lock:
+            return max(state["seq"] for state in screen.states)
+
+    wait_until(lambda: newest(screen_a) >= last and newest(screen_b) >= last)
     # every screen saw each seq with one state only
     for screen in (screen_a, screen_b):
         seen: dict[int, str] = {}
@@ -311,11 +324,7 @@ def test_a_process_with_another_copy_of_the_deck_is_refused_and_told_which_exhib
 
 def test_while_redis_is_away_screens_keep_their_state_and_commands_are_refused(tmp_path, follow):
     with redis_server(tmp_path / "redis") as redis:
-        ports = free_port(), free_port()
-        with (
-            process(tmp_path, "a", redis.url, ports[0]) as a,
-            process(tmp_path, "b", redis.url, ports[1]) as b,
-        ):
+        with two_processes(tmp_path, redis.url) as (a, b):
             presenter = follow(a, PRESENTER_KEY, "presenter")
             screen = follow(b, SCREEN_KEY)
             _, _, code = pairing_screen(a.url, "clerk")
@@ -343,12 +352,7 @@ def test_kill_9_moves_the_presenter_and_five_screens_to_the_standby_where_it_sto
     tmp_path, browser
 ):
     with redis_server(tmp_path / "redis") as redis:
-        ports = free_port(), free_port()
-        with (
-            process(tmp_path, "a", redis.url, ports[0], (ports[1],)) as a,
-            process(tmp_path, "b", redis.url, ports[1], (ports[0],)) as b,
-            ExitStack() as stack,
-        ):
+        with two_processes(tmp_path, redis.url, True) as (a, b), ExitStack() as stack:
             pages = []
             for n in range(6):
                 context = browser.new_context(viewport={"width": 1366, "height": 768})
@@ -396,11 +400,7 @@ def test_kill_9_moves_the_presenter_and_five_screens_to_the_standby_where_it_sto
 def test_the_presentation_goes_on_when_sentinel_replaces_a_killed_redis_master(tmp_path, follow):
     sentinels = SentinelSet(tmp_path / "redis")
     try:
-        ports = free_port(), free_port()
-        with (
-            process(tmp_path, "a", sentinels.url, ports[0]) as a,
-            process(tmp_path, "b", sentinels.url, ports[1]) as b,
-        ):
+        with two_processes(tmp_path, sentinels.url) as (a, b):
             presenter = follow(a, PRESENTER_KEY, "presenter")
             screen = follow(b, SCREEN_KEY)
             ack = presenter.send(action="goto", item="E02")
@@ -420,9 +420,6 @@ def test_the_presentation_goes_on_when_sentinel_replaces_a_killed_redis_master(t
                 assert verify_record(copy).ok
     finally:
         sentinels.stop()
-
-
-_ = (CHROMIUM, CHROMIUM_FLAGS)  # the browser fixture launches Debian's Chromium with these
 
 
 def test_a_deck_changed_between_sittings_is_taken_only_when_no_other_process_serves(tmp_path):
@@ -460,11 +457,7 @@ def test_redis_back_empty_or_without_its_last_changes_never_forks_the_record(tmp
     import redis as redis_py
 
     with redis_server(tmp_path / "redis", "appendonly no") as store:
-        ports = free_port(), free_port()
-        with (
-            process(tmp_path, "a", store.url, ports[0]) as a,
-            process(tmp_path, "b", store.url, ports[1]) as b,
-        ):
+        with two_processes(tmp_path, store.url) as (a, b):
             presenter = follow(a, PRESENTER_KEY, "presenter")
             screen = follow(b, SCREEN_KEY)
             saved = presenter.send(action="goto", item="E02")

@@ -503,8 +503,9 @@ def test_a_small_surveillance_video_fills_the_courts_picture(tmp_path, browser):
             presenter.keyboard.press("End")  # the last exhibit, behind the case's title
             presenter.keyboard.press("ArrowRight")  # the title goes
             shown = "document.querySelector('#stage video')"
-            wait_until(lambda: screen.evaluate(f"{shown}?.readyState >= 1"), 20)
             for page in (screen, presenter):
+                # its size is known once the page has read the video's header
+                wait_until(lambda p=page: p.evaluate(f"{shown}?.readyState >= 1"), 20)
                 picture = page.evaluate(
                     f"""(() => {{
                       const v = {shown}, f = v.closest('.media-frame').getBoundingClientRect();
